@@ -1,0 +1,12 @@
+"""Options every extractor accepts (same signature for all formats)."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+
+class ExtractOptions(BaseModel):
+    ocr: Literal["auto", "rapidocr", "tesseract"] = "auto"
+    dpi: int = 300  # rasterisation resolution for image-only PDF pages
+    low_confidence: float = 0.80  # cells read with less confidence than this are flagged
