@@ -58,6 +58,7 @@ class IndicatorRecord(BaseModel):
     # beyond the contract: where the row stands on its page (page units) for the review page
     bbox: Optional[str] = None  # "x0,y0,x1,y1"
     page_size: Optional[str] = None  # "width,height" in the same units
+    cell_boxes: Optional[str] = None  # JSON [[x0,y0,x1,y1,confidence], ...] of the row's cells
 
 
 class Anomaly(BaseModel):
