@@ -110,6 +110,7 @@ class Document(BaseModel):
     extractor: str  # ocr_text | pdf_text | scan:rapidocr | scan:tesseract | xlsx | docx
     pages: list[Page] = Field(default_factory=list)
     notes: list[DocumentNote] = Field(default_factory=list)
+    timings: dict[str, float] = Field(default_factory=dict)  # e.g. {"ocr": 3.1, "layout": 0.4} seconds
 
     def blocks(self) -> Iterator[tuple[Page, Union[TextLine, Table]]]:
         for p in self.pages:
