@@ -12,8 +12,8 @@ GridCell with its span. Positions no box covers are simply absent (holes).
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 Box = tuple[float, float, float, float]
 
