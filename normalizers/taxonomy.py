@@ -1,0 +1,218 @@
+"""Recognise 一级指标 / 二级指标 names of the indicator taxonomy and map them to canonical names.
+
+The taxonomy, its aliases, the OCR glyph confusions and the thresholds live in
+``normalizers/data/taxonomy.yaml``. A match carries a score (0..100) and the reason it was made:
+
+- ``exact``: the normalised text is a canonical name;
+- ``alias``: a historical/regional spelling, or a bare stem without 指标 (scored low: a bare stem
+  such as 经济效益 or 服务对象满意度 is also how level-3 indicators are named);
+- ``glyph``: an OCR glyph confusion repaired (质量指杯, 时效措标, 数最指标) lands exactly on a name;
+- ``fuzzy``: rapidfuzz similarity of a string ending in 指标 above the configured threshold.
+
+Scores at or above ``CONFIDENT_SCORE`` mean the text is certainly a taxonomy name; below it the
+caller should accept the match only for a cell standing in a level-1/level-2 column.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
+
+import yaml
+from rapidfuzz import fuzz
+
+from extractors.errors import ParseError
+
+_DATA = Path(__file__).with_name("data") / "taxonomy.yaml"
+_SUFFIX = "指标"
+
+
+@dataclass(frozen=True)
+class TaxonomyMatch:
+    canonical: str
+    level: int  # 1 or 2
+    score: float  # 0..100
+    reason: str  # "exact" | "alias" | "fuzzy" | "glyph"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    canonical: str
+    score: float
+    reason: str  # "exact" | "alias"
+    bare: bool  # a stem written without 指标
+
+
+@dataclass(frozen=True)
+class _Config:
+    hierarchy: Mapping[str, tuple[str, ...]]
+    names: Mapping[int, Mapping[str, _Entry]]  # level -> normalised name -> entry
+    not_taxonomy: frozenset[str]
+    suffix_glyphs: Mapping[str, frozenset[str]]  # "指"/"标" -> garbled forms
+    stem_glyphs: Mapping[str, str]
+    glyph_score: float
+    suffix_truncated_score: float
+    fuzzy_threshold: float
+    confident_score: float
+
+
+@lru_cache(maxsize=1)
+def _config() -> _Config:
+    raw = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    hierarchy = {l1: tuple(l2s) for l1, l2s in raw["levels"].items()}
+    bare_score = float(raw["bare_stem_score"])
+    names: dict[int, dict[str, _Entry]] = {1: {}, 2: {}}
+    for l1, l2s in hierarchy.items():
+        names[1][l1] = _Entry(l1, 100.0, "exact", False)
+        for l2 in l2s:
+            names[2][l2] = _Entry(l2, 100.0, "exact", False)
+    for key, level in (("level1", 1), ("level2", 2)):
+        for alias, spec in (raw["aliases"].get(key) or {}).items():
+            names[level].setdefault(normalize_name(alias),
+                                    _Entry(spec["canonical"], float(spec["score"]), "alias", False))
+    # Bare stems (the name without its 指标 suffix) of every full name.
+    for level in (1, 2):
+        for name, entry in list(names[level].items()):
+            if name.endswith(_SUFFIX) and len(name) > len(_SUFFIX):
+                stem = name[: -len(_SUFFIX)]
+                score = min(bare_score, entry.score)
+                known = names[level].get(stem)
+                if known is None or known.score < score:
+                    names[level][stem] = _Entry(entry.canonical, score, "alias", True)
+    glyphs = raw["glyphs"]
+    return _Config(
+        hierarchy=hierarchy,
+        names=names,
+        not_taxonomy=frozenset(normalize_name(n) for n in raw["not_taxonomy"]),
+        suffix_glyphs={ch: frozenset(v) for ch, v in glyphs["suffix"].items()},
+        stem_glyphs=dict(glyphs["stem"]),
+        glyph_score=float(raw["glyph_score"]),
+        suffix_truncated_score=float(raw["suffix_truncated_score"]),
+        fuzzy_threshold=float(raw["fuzzy_threshold"]),
+        confident_score=float(raw["confident_score"]),
+    )
+
+
+# Leading enumerators such as "一、" "1." "(1)" that some forms put before a name.
+_ENUMERATOR = re.compile(r"^(?:[（(]?[0-9一二三四五六七八九十]{1,2}[)）、.．]+)")
+
+
+def normalize_name(text: str) -> str:
+    """Half-width, no whitespace, punctuation, symbols, checkbox glyphs or leading enumerator."""
+    s = unicodedata.normalize("NFKC", text or "")
+    s = "".join(ch for ch in s if not ch.isspace())
+    s = _ENUMERATOR.sub("", s)
+    return "".join(ch for ch in s if unicodedata.category(ch)[0] not in "PSZC")
+
+
+LEVEL1_NAMES: tuple[str, ...] = tuple(_config().hierarchy)
+LEVEL2_NAMES: tuple[str, ...] = tuple(l2 for l2s in _config().hierarchy.values() for l2 in l2s)
+CONFIDENT_SCORE: float = _config().confident_score
+
+
+def _repair_suffix(s: str, cfg: _Config) -> tuple[str, float] | None:
+    """The string with a garbled or truncated 指标 suffix repaired, and the score of that repair."""
+    if s.endswith(_SUFFIX):
+        return None
+    if len(s) >= 3:
+        zhi, biao = s[-2], s[-1]
+        zhi_ok = zhi == "指" or zhi in cfg.suffix_glyphs["指"]
+        biao_ok = biao == "标" or biao in cfg.suffix_glyphs["标"]
+        # At least one of the two characters must be right: two garbled characters are no evidence.
+        if zhi_ok and biao_ok and (zhi == "指" or biao == "标"):
+            return s[:-2] + _SUFFIX, cfg.glyph_score
+    if len(s) >= 3 and s.endswith("指"):
+        return s + "标", cfg.suffix_truncated_score
+    return None
+
+
+def _repair_stem(s: str, cfg: _Config) -> str:
+    stem, suffix = (s[: -len(_SUFFIX)], _SUFFIX) if s.endswith(_SUFFIX) else (s, "")
+    return "".join(cfg.stem_glyphs.get(ch, ch) for ch in stem) + suffix
+
+
+def _match(text: str, level: int) -> TaxonomyMatch | None:
+    cfg = _config()
+    table = cfg.names[level]
+    s = normalize_name(text)
+    if not s or s in cfg.not_taxonomy:
+        return None
+    entry = table.get(s)
+    if entry is not None:
+        return TaxonomyMatch(entry.canonical, level, entry.score, entry.reason)
+
+    candidate, repair_score = s, 100.0
+    repaired = _repair_suffix(s, cfg)
+    if repaired is not None:
+        candidate, repair_score = repaired
+        if candidate in cfg.not_taxonomy:
+            return None
+    if not candidate.endswith(_SUFFIX):
+        return None  # no fuzzy matching of bare words: level-3 names look like that
+
+    for guess, score in ((candidate, repair_score), (_repair_stem(candidate, cfg), cfg.glyph_score)):
+        entry = table.get(guess)
+        if entry is not None and not entry.bare and guess != s:
+            if guess in cfg.not_taxonomy:
+                return None
+            return TaxonomyMatch(entry.canonical, level, min(entry.score, score, repair_score), "glyph")
+
+    return _fuzzy(candidate, level, repair_score, cfg)
+
+
+def _fuzzy(candidate: str, level: int, repair_score: float, cfg: _Config) -> TaxonomyMatch | None:
+    best: tuple[float, _Entry] | None = None
+    rival = 0.0  # best score of a different canonical name or of a non-taxonomy word
+    for name, entry in cfg.names[level].items():
+        if entry.bare or abs(len(name) - len(candidate)) > 1:
+            continue
+        ratio = fuzz.ratio(candidate, name)
+        if best is None or ratio > best[0]:
+            if best is not None and best[1].canonical != entry.canonical:
+                rival = max(rival, best[0])
+            best = (ratio, entry)
+        elif entry.canonical != best[1].canonical:
+            rival = max(rival, ratio)
+    for name in cfg.not_taxonomy:
+        rival = max(rival, fuzz.ratio(candidate, name))
+    if best is None or best[0] < cfg.fuzzy_threshold or rival >= best[0]:
+        return None
+    ratio, entry = best
+    return TaxonomyMatch(entry.canonical, level, min(ratio, entry.score, repair_score), "fuzzy")
+
+
+def match_level1(text: str) -> TaxonomyMatch | None:
+    """The canonical 一级指标 ``text`` names, or None."""
+    return _match(text, 1)
+
+
+def match_level2(text: str) -> TaxonomyMatch | None:
+    """The canonical 二级指标 ``text`` names, or None."""
+    return _match(text, 2)
+
+
+def classify_taxonomy_name(text: str) -> TaxonomyMatch | None:
+    """The better of the level-1 and level-2 readings of ``text`` (level 1 on a tie)."""
+    matches = [m for m in (match_level1(text), match_level2(text)) if m is not None]
+    if not matches:
+        return None
+    return max(matches, key=lambda m: (m.score, -m.level))
+
+
+def level1_of(level2_canonical: str) -> str:
+    """The 一级指标 a 二级指标 belongs to; a non-canonical name is matched first (confidently)."""
+    for l1, l2s in _config().hierarchy.items():
+        if level2_canonical in l2s:
+            return l1
+    m = match_level2(level2_canonical)
+    if m is not None and m.score >= CONFIDENT_SCORE:
+        return level1_of(m.canonical)
+    raise ParseError(f"{level2_canonical!r} is not a 二级指标 of the taxonomy")
+
+
+def level2_names_of(level1_canonical: str) -> tuple[str, ...]:
+    """The 二级指标 under a canonical 一级指标 (empty for an unknown name)."""
+    return _config().hierarchy.get(level1_canonical, ())

@@ -1,0 +1,338 @@
+"""Parsers for the values inside a 绩效目标表: operators, numbers with units, dates, years, amounts,
+and the direction a scoring rule implies.
+
+Vocabularies (units, operator spellings, scoring-rule wording) live in ``normalizers/data/units.yaml``.
+Every parser returns a value or raises :class:`extractors.errors.ParseError`; none raises anything else.
+Input is read after Unicode NFKC normalisation, so full-width digits, ％, ＞ ＝ ＜ and full-width
+punctuation are handled everywhere.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
+
+import yaml
+
+from extractors.errors import ParseError
+
+_DATA = Path(__file__).with_name("data") / "units.yaml"
+
+OPERATORS: tuple[str, ...] = ("≥", ">", "=", "≤", "<")
+QUALITATIVE = "定性"
+CHECKED, UNCHECKED = "☑", "☐"
+
+# A number as written: optional sign, digits with optional thousands separators, optional decimals.
+_NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+"
+_NUMBER_RE = re.compile(_NUMBER)
+_LEADING_NUMBER_RE = re.compile(rf"^\s*({_NUMBER})(?![\d,])")
+
+
+@dataclass(frozen=True)
+class ParsedValue:
+    operator: str | None
+    value: str | None
+    value_num: float | None
+    unit: str | None
+
+
+@dataclass(frozen=True)
+class _Config:
+    base_units: frozenset[str]
+    unit_prefixes: tuple[str, ...]
+    unit_max_length: int
+    amount_units: Mapping[str, float]
+    amount_blank: frozenset[str]
+    operator_tokens: tuple[tuple[str, str], ...]  # (spelling, operator), longest spelling first
+    direction_cues: Mapping[str, tuple[re.Pattern[str], ...]]
+
+
+@lru_cache(maxsize=1)
+def _config() -> _Config:
+    raw = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    units = raw["units"]
+    tokens = [(_nfkc(str(spelling)), op) for op, spellings in raw["operators"].items() for spelling in spellings]
+    tokens.sort(key=lambda t: -len(t[0]))
+    return _Config(
+        base_units=frozenset(_nfkc(str(u)) for u in units["base"]),
+        unit_prefixes=tuple(units["prefix"]),
+        unit_max_length=int(units["max_length"]),
+        amount_units={_nfkc(k): float(v) for k, v in raw["amount_units"].items()},
+        amount_blank=frozenset(_nfkc(str(b)) for b in raw["amount_blank"]),
+        operator_tokens=tuple(dict.fromkeys(tokens)),
+        direction_cues={d: tuple(re.compile(_nfkc(str(c))) for c in cues)
+                        for d, cues in raw["scoring_direction"].items()},
+    )
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "")
+
+
+def _clean(text: str) -> str:
+    """NFKC, HTML entities decoded, LaTeX math delimiters dropped, outer whitespace stripped."""
+    s = _nfkc(html.unescape(text or ""))
+    return s.replace("$", "").strip()
+
+
+# --------------------------------------------------------------------------------------- operators
+
+def _operator_tokens(text: str) -> list[tuple[int, int, str]]:
+    """Every operator spelling in ``text`` as (start, end, operator), scanning left to right and
+    preferring the longest spelling at each position (大于等于 is one ≥, not > and =)."""
+    found: list[tuple[int, int, str]] = []
+    tokens = _config().operator_tokens
+    i = 0
+    while i < len(text):
+        for spelling, op in tokens:
+            if text.startswith(spelling, i):
+                found.append((i, i + len(spelling), op))
+                i += len(spelling)
+                break
+        else:
+            i += 1
+    return found
+
+
+def _single_operator(text: str) -> str | None:
+    ops = list(dict.fromkeys(op for _, _, op in _operator_tokens(text)))
+    if not ops:
+        return None
+    if len(ops) > 1:
+        raise ParseError(f"several operators written without a tick: {text!r}")
+    return ops[0]
+
+
+def parse_operator(text: str) -> str | None:
+    """The operator (one of OPERATORS, or QUALITATIVE) an operator cell states, or None.
+
+    Checkbox cells ("☑≥ ☐≤ ☐定性"): the ticked option wins; labels may follow or precede their
+    boxes. With no box ticked, a single written operator is returned ("☐ 定性" -> 定性, so the
+    caller can report checkbox_conflict); several unticked options give None. Several different
+    ticked operators, or several different operators written without boxes, raise ParseError.
+    """
+    s = _clean(text)
+    if not s:
+        return None
+    if CHECKED not in s and UNCHECKED not in s:
+        return _single_operator(s)
+    boxes = [m.start() for m in re.finditer(f"[{CHECKED}{UNCHECKED}]", s)]
+    labels_follow = not s[: boxes[0]].strip()
+    options: list[tuple[bool, str]] = []
+    for k, pos in enumerate(boxes):
+        if labels_follow:
+            label = s[pos + 1: boxes[k + 1] if k + 1 < len(boxes) else len(s)]
+        else:
+            label = s[boxes[k - 1] + 1 if k else 0: pos]
+        options.append((s[pos] == CHECKED, label))
+    ticked = list(dict.fromkeys(op for checked, label in options if checked
+                                for _, _, op in _operator_tokens(label)))
+    if len(ticked) > 1:
+        raise ParseError(f"several operators ticked: {text!r}")
+    if ticked:
+        return ticked[0]
+    written = list(dict.fromkeys(op for _, _, op in _operator_tokens(s)))
+    return written[0] if len(written) == 1 else None
+
+
+# --------------------------------------------------------------------------------------- numbers
+
+def parse_number(text: str) -> float:
+    """A plain number ("1,053.71", "１６０", "-2.5"); anything else raises ParseError."""
+    s = _clean(text).replace(" ", "")
+    if not re.fullmatch(_NUMBER, s):
+        raise ParseError(f"not a number: {text!r}")
+    return _to_float(s, text)
+
+
+def _to_float(number: str, original: str) -> float:
+    value = float(number.replace(",", ""))
+    if not math.isfinite(value):
+        raise ParseError(f"number out of range: {original!r}")
+    return value
+
+
+def split_number_unit(text: str) -> tuple[str, float, str | None]:
+    """("12.5万" -> ("12.5", 12.5, "万")): the leading number as written (without thousands
+    separators), its value, and the rest of the text stripped (None when empty). The rest is not
+    checked; use is_unit. Raises ParseError when the text does not start with a number."""
+    s = _clean(text)
+    m = _LEADING_NUMBER_RE.match(s)
+    if not m:
+        raise ParseError(f"no leading number: {text!r}")
+    written = m.group(1).replace(",", "")
+    rest = s[m.end():].strip()
+    return written, _to_float(written, text), rest or None
+
+
+def is_unit(text: str) -> bool:
+    """Whether ``text`` is a unit of measure: a known unit, a prefixed one (万人次, 个工作日),
+    an ASCII symbol (km, m2), or such units joined by "/" or "·" (元/人·月)."""
+    cfg = _config()
+    s = _clean(text).replace(" ", "")
+    if not s or len(s) > cfg.unit_max_length:
+        return False
+    if s in cfg.base_units:
+        return True
+    parts = re.split(r"[/·・]", s)
+    return len(parts) > 1 and all(_is_simple_unit(p, cfg) for p in parts) or _is_simple_unit(s, cfg)
+
+
+def _is_simple_unit(s: str, cfg: _Config) -> bool:
+    if s in cfg.base_units:
+        return True
+    if re.fullmatch(r"[A-Za-z]{1,4}[23]?", s):
+        return True
+    return any(s.startswith(p) and s[len(p):] in cfg.base_units for p in cfg.unit_prefixes)
+
+
+# Trailing words that turn a value into a bound: "90%以上", "30天以内".
+_TRAILING_OPERATOR_RE = re.compile(r"(?:及|或)?(以上|以下|以内|之内)$")
+
+
+def parse_value_cell(text: str) -> ParsedValue:
+    """One cell holding operator, value and unit together ("≥95%", "≤ 556万元", "不低于90%",
+    "1,200 万元", "有所保障"). A cell without a leading number keeps its text as the value (the
+    caller decides whether it is 定性); a number followed by something that is not a unit is also
+    kept as text (value_num None), so nothing the form says is dropped."""
+    s = _clean(text).replace(CHECKED, "").replace(UNCHECKED, "").strip()
+    if not s:
+        return ParsedValue(None, None, None, None)
+    operator = None
+    tokens = _operator_tokens(s)
+    if tokens and tokens[0][0] == 0:
+        operator = tokens[0][2]
+        s = s[tokens[0][1]:].strip()
+    if operator == QUALITATIVE:
+        return ParsedValue(QUALITATIVE, s or None, None, None)
+    m = _LEADING_NUMBER_RE.match(s)
+    if not m:
+        return ParsedValue(operator, s or None, None, None)
+    written = m.group(1).replace(",", "")
+    rest = s[m.end():].strip()
+    trailing = _TRAILING_OPERATOR_RE.search(rest)
+    if trailing and operator is None:
+        operator = _single_operator(trailing.group(1))
+        rest = rest[: trailing.start()].strip()
+    if rest and not is_unit(rest):
+        return ParsedValue(operator, s, None, None)
+    return ParsedValue(operator, written, _to_float(written, text), rest or None)
+
+
+def parse_amount(text: str | None) -> float | None:
+    """A fund amount in 万元 ("160", "1,053.71", "160万元", "1600000元" -> 160.0); None when blank."""
+    cfg = _config()
+    s = _clean(text or "").replace(" ", "")
+    if s in cfg.amount_blank:
+        return None
+    written, value, unit = split_number_unit(s)
+    if unit is None:
+        return value
+    factor = cfg.amount_units.get(unit)
+    if factor is None:
+        raise ParseError(f"not an amount in 万元: {text!r}")
+    return round(value * factor, 6)
+
+
+# ------------------------------------------------------------------------------------ dates, years
+
+_CN_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "o": 0}
+_CN_NUM = "〇零○一二三四五六七八九十"
+
+
+def _cn_number(s: str) -> int:
+    """Chinese numerals: digit by digit for years (二〇二三), with 十 for months/days (二十一)."""
+    if "十" in s:
+        tens, _, units = s.partition("十")
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+    return int("".join(str(_CN_DIGITS[ch]) for ch in s))
+
+
+_DATE_PATTERNS = (
+    # 2023年12月10日, 2023.12.12, 2023-12-10, 2023/12/10, "2023-12-10 00:00:00"
+    re.compile(r"(?<!\d)(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})(?!\d)"),
+    # 20231210
+    re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)"),
+    # 2023年12月 (no day: the first of the month)
+    re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月()"),
+)
+_CN_DATE_RE = re.compile(rf"([{_CN_NUM}]{{4}})\s*年\s*([{_CN_NUM}]{{1,3}})\s*月\s*(?:([{_CN_NUM}]{{1,3}})\s*[日号])?")
+_EXCEL_SERIAL_RE = re.compile(r"\d{5}(?:\.0+)?")
+
+
+def parse_date(text: str) -> str:
+    """A date as YYYY-MM-DD from the usual Chinese and numeric spellings (also 二〇二三年十二月十日
+    and an Excel serial day number); ParseError when unreadable or impossible (2023-02-30)."""
+    s = _clean(text)
+    parts: tuple[int, int, int] | None = None
+    try:
+        m = _CN_DATE_RE.search(s)
+        if m:
+            parts = (_cn_number(m.group(1)), _cn_number(m.group(2)), _cn_number(m.group(3)) if m.group(3) else 1)
+    except (KeyError, ValueError):
+        parts = None
+    if parts is None:
+        for pattern in _DATE_PATTERNS:
+            m = pattern.search(s)
+            if m:
+                parts = (int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+                break
+    if parts is None and _EXCEL_SERIAL_RE.fullmatch(s) and 20000 <= float(s) <= 80000:
+        return (dt.date(1899, 12, 30) + dt.timedelta(days=int(float(s)))).isoformat()
+    if parts is None:
+        raise ParseError(f"not a date: {text!r}")
+    year, month, day = parts
+    if not 1900 <= year <= 2100:
+        raise ParseError(f"implausible year in date: {text!r}")
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError as exc:
+        raise ParseError(f"impossible date {year}-{month}-{day}: {text!r}") from exc
+
+
+_YEAR_RE = re.compile(r"(?<!\d)[(\[]?\s*((?:19|20)\d{2})\s*[)\]]?\s*年")
+_CN_YEAR_RE = re.compile(r"[〇零○一二三四五六七八九]{4}(?=\s*[)\]]?\s*年)")
+
+
+def parse_year(text: str) -> int:
+    """The year of a "( 2024 ) 年度" line ("2025年度", "（２０２４）年度", "二〇二四年度")."""
+    s = _clean(text)
+    m = _YEAR_RE.search(s)
+    if m:
+        return int(m.group(1))
+    m = _CN_YEAR_RE.search(s)
+    if m:
+        year = _cn_number(m.group(0))
+        if 1900 <= year <= 2100:
+            return year
+    raise ParseError(f"no year in {text!r}")
+
+
+# ----------------------------------------------------------------------------------- scoring rules
+
+def scoring_rule_direction(text: str) -> str | None:
+    """"≥" when the rule rewards reaching or exceeding the target (达到或超过…得满分, 未达到…按比例),
+    "≤" when it rewards staying under it (控制在预算内, 不超过…得满分, 每超出…扣), None when it
+    implies neither or both (等级赋分 wording, 完成目标得满分)."""
+    s = re.sub(r"\s+", "", _nfkc(text or ""))
+    if not s:
+        return None
+    directions = [d for d, cues in _config().direction_cues.items() if any(c.search(s) for c in cues)]
+    return directions[0] if len(directions) == 1 else None
+
+
+def operator_contradicts_rule(operator: str | None, scoring_rule: str | None) -> bool:
+    """Whether a ≥/> operator stands on a rule rewarding staying under the target, or a ≤/< on a
+    rule rewarding reaching it (operator_conflict). "=" and 定性 never contradict."""
+    direction = scoring_rule_direction(scoring_rule or "")
+    if direction == "≥":
+        return operator in ("≤", "<")
+    if direction == "≤":
+        return operator in ("≥", ">")
+    return False
