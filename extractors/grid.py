@@ -52,6 +52,28 @@ def nearest_index(positions: Sequence[float], value: float) -> int:
     return i if positions[i] - value < value - positions[i - 1] else i - 1
 
 
+def grid_positions(boxes: list[Box], tol: float = 2.0) -> list[GridCell | None]:
+    """Grid position of each box, in input order (None for a box that collapses to nothing).
+
+    Useful when the caller keeps data alongside each box (text, page); see grid_from_cell_boxes.
+    """
+    if not boxes:
+        return []
+    xs = cluster_positions((v for b in boxes for v in (b[0], b[2])), tol)
+    ys = cluster_positions((v for b in boxes for v in (b[1], b[3])), tol)
+    out: list[GridCell | None] = []
+    for x0, top, x1, bottom in boxes:
+        c0, c1 = sorted((nearest_index(xs, x0), nearest_index(xs, x1)))
+        r0, r1 = sorted((nearest_index(ys, top), nearest_index(ys, bottom)))
+        if c1 == c0 or r1 == r0:
+            out.append(None)
+            continue
+        out.append(
+            GridCell(row=r0, col=c0, rowspan=r1 - r0, colspan=c1 - c0, bbox=(xs[c0], ys[r0], xs[c1], ys[r1]))
+        )
+    return out
+
+
 def grid_from_cell_boxes(boxes: list[Box], tol: float = 2.0) -> list[GridCell]:
     """Grid positions of cell boxes (x0, top, x1, bottom), sorted by row then column.
 
@@ -59,17 +81,8 @@ def grid_from_cell_boxes(boxes: list[Box], tol: float = 2.0) -> list[GridCell]:
     nothing after snapping (thinner than ``tol``) and boxes starting at a position an earlier box
     already starts at are dropped.
     """
-    if not boxes:
-        return []
-    xs = cluster_positions((v for b in boxes for v in (b[0], b[2])), tol)
-    ys = cluster_positions((v for b in boxes for v in (b[1], b[3])), tol)
     cells: dict[tuple[int, int], GridCell] = {}
-    for x0, top, x1, bottom in boxes:
-        c0, c1 = sorted((nearest_index(xs, x0), nearest_index(xs, x1)))
-        r0, r1 = sorted((nearest_index(ys, top), nearest_index(ys, bottom)))
-        if c1 == c0 or r1 == r0 or (r0, c0) in cells:
-            continue
-        cells[(r0, c0)] = GridCell(
-            row=r0, col=c0, rowspan=r1 - r0, colspan=c1 - c0, bbox=(xs[c0], ys[r0], xs[c1], ys[r1])
-        )
+    for g in grid_positions(boxes, tol):
+        if g is not None and (g.row, g.col) not in cells:
+            cells[(g.row, g.col)] = g
     return [cells[k] for k in sorted(cells)]

@@ -1,0 +1,689 @@
+"""Text-layer PDFs (exported from Word, Excel, WPS or a budget system) read into the IR.
+
+Tables come from pdfplumber's ruling-line table finder; their cells are rebuilt into a grid with
+row/column spans (extractors.grid) and filled with the chars whose centre lies inside each cell.
+Text outside tables becomes positioned TextLines. A table that runs on over a page break is merged
+into one Table (cells keep their own page): a cell left open at the break is one cell, a repeated
+header row is dropped and a row split by the break is joined. Pages without a text layer go to the
+scan extractor. Settings live in extractors/data/pdf_text.yaml.
+"""
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import yaml
+from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells
+
+from .errors import EncryptedFileError, JixiaoError, UnreadableFileError
+from .grid import GridCell, grid_positions
+from .ir import Cell, CheckboxState, Document, DocumentNote, Page, Repair, Table, TextLine
+from .options import ExtractOptions
+
+NAME = "pdf_text"
+CHECKED, UNCHECKED = "☑", "☐"
+
+
+@cache
+def settings() -> dict[str, Any]:
+    return yaml.safe_load((Path(__file__).parent / "data" / "pdf_text.yaml").read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------------------------------------
+# chars
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """One char of the text layer (or a checkbox drawn as a rectangle), y growing downwards."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def is_cjk(ch: str) -> bool:
+    """CJK ideographs and full-width punctuation: text in these scripts is written without spaces."""
+    if not ch:
+        return False
+    o = ord(ch)
+    return (
+        0x2E80 <= o <= 0x9FFF
+        or 0xF900 <= o <= 0xFAFF
+        or 0xFF00 <= o <= 0xFFEF
+        or 0x3000 <= o <= 0x303F
+        or unicodedata.east_asian_width(ch) in ("W", "F")
+    )
+
+
+def _font_key(fontname: str) -> str:
+    base = fontname.split("+", 1)[-1]
+    return re.sub(r"[^a-z0-9]", "", base.lower())
+
+
+def canonical_glyph(text: str, fontname: str, cfg: dict[str, Any]) -> str:
+    """The canonical checkbox glyph for a checkbox char, else the char itself."""
+    glyphs = cfg["checkbox_glyphs"]
+    if text in glyphs["checked"]:
+        return CHECKED
+    if text in glyphs["unchecked"]:
+        return UNCHECKED
+    key = _font_key(fontname)
+    for font in sorted(cfg["symbol_font_checkboxes"], key=len, reverse=True):
+        if key.startswith(font):
+            table = cfg["symbol_font_checkboxes"][font]
+            if text in table["checked"]:
+                return CHECKED
+            if text in table["unchecked"]:
+                return UNCHECKED
+            break
+    return text
+
+
+def is_checkbox_rect(obj: dict[str, Any], cfg: dict[str, Any]) -> bool:
+    box = cfg["checkbox_rect"]
+    w, h = obj["x1"] - obj["x0"], obj["bottom"] - obj["top"]
+    return (
+        box["min_side"] <= w <= box["max_side"]
+        and box["min_side"] <= h <= box["max_side"]
+        and abs(w - h) <= box["max_side_difference"]
+    )
+
+
+def _inside(inner: dict[str, Any], outer: dict[str, Any], pad: float = 1.0) -> bool:
+    return (
+        inner["x0"] >= outer["x0"] - pad
+        and inner["x1"] <= outer["x1"] + pad
+        and inner["top"] >= outer["top"] - pad
+        and inner["bottom"] <= outer["bottom"] + pad
+    )
+
+
+def _is_filled_dark(rect: dict[str, Any]) -> bool:
+    if not rect.get("fill"):
+        return False
+    color = rect.get("non_stroking_color")
+    if color is None:
+        return True
+    values = color if isinstance(color, (tuple, list)) else (color,)
+    try:
+        numbers = [float(v) for v in values]
+    except (TypeError, ValueError):
+        return True
+    if len(numbers) == 4:  # CMYK: dark when K or the inks are high
+        return numbers[3] > 0.5 or sum(numbers[:3]) > 1.5
+    return sum(numbers) / max(len(numbers), 1) < 0.5
+
+
+def page_glyphs(page: Any, cfg: dict[str, Any]) -> list[Glyph]:
+    """The page's chars with checkbox glyphs made canonical, plus checkboxes drawn as rectangles."""
+    boxes = [r for r in page.rects if is_checkbox_rect(r, cfg)]
+    marks_in_boxes: list[tuple[dict[str, Any], bool]] = []
+    for r in boxes:
+        ticked = _is_filled_dark(r) or any(
+            _inside(o, r) and o is not r for o in (*page.lines, *page.curves)
+        )
+        marks_in_boxes.append((r, ticked))
+    out: list[Glyph] = []
+    tick_marks = set(cfg["tick_marks"])
+    for ch in page.chars:
+        text = ch["text"]
+        if boxes and text in tick_marks:
+            holder = next((i for i, (r, _) in enumerate(marks_in_boxes) if _inside(ch, r, 2.0)), None)
+            if holder is not None:
+                marks_in_boxes[holder] = (marks_in_boxes[holder][0], True)
+                continue
+        out.append(
+            Glyph(
+                text=canonical_glyph(text, ch.get("fontname", ""), cfg),
+                x0=ch["x0"],
+                top=ch["top"],
+                x1=ch["x1"],
+                bottom=ch["bottom"],
+                size=float(ch.get("size") or (ch["bottom"] - ch["top"]) or 1.0),
+            )
+        )
+    for r, ticked in marks_in_boxes:
+        out.append(
+            Glyph(
+                text=CHECKED if ticked else UNCHECKED,
+                x0=r["x0"],
+                top=r["top"],
+                x1=r["x1"],
+                bottom=r["bottom"],
+                size=r["bottom"] - r["top"],
+            )
+        )
+    return out
+
+
+def group_lines(glyphs: list[Glyph], cfg: dict[str, Any]) -> list[list[Glyph]]:
+    """Glyphs grouped into text lines, top to bottom, each left to right."""
+    frac = cfg["line_merge_fraction"]
+    lines: list[list[Glyph]] = []
+    centre = height = 0.0
+    for g in sorted(glyphs, key=lambda g: (g.cy, g.x0)):
+        h = max(g.bottom - g.top, 0.1)
+        if lines and abs(g.cy - centre) <= frac * max(height, h):
+            lines[-1].append(g)
+            n = len(lines[-1])
+            centre += (g.cy - centre) / n
+            height += (h - height) / n
+        else:
+            lines.append([g])
+            centre, height = g.cy, h
+    return [sorted(line, key=lambda g: g.x0) for line in lines]
+
+
+def line_text(line: list[Glyph], cfg: dict[str, Any]) -> str:
+    """Text of one line: real spaces kept (collapsed), a space added where a wide gap stands for one."""
+    parts: list[str] = []
+    prev: Glyph | None = None
+    for g in line:
+        if prev is not None and not g.text.isspace() and not prev.text.isspace():
+            gap = g.x0 - prev.x1
+            both_cjk = is_cjk(prev.text[-1:]) and is_cjk(g.text[:1])
+            limit = cfg["space_gap_cjk"] if both_cjk else cfg["space_gap_other"]
+            if gap > limit * max(min(g.size, prev.size), 1.0):
+                parts.append(" ")
+        parts.append(g.text)
+        prev = g
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+
+def join_wrapped(texts: list[str]) -> str:
+    """Lines of one cell joined: wrapped CJK text joins directly, Latin words with a space."""
+    out = ""
+    for t in texts:
+        if not t:
+            continue
+        latin_pair = out and out[-1].isascii() and out[-1].isalnum() and t[0].isascii() and t[0].isalnum()
+        if latin_pair and (out[-1].isalpha() or t[0].isalpha()):
+            out += " "
+        out += t
+    return out
+
+
+def glyphs_text(glyphs: list[Glyph], cfg: dict[str, Any]) -> str:
+    return join_wrapped([line_text(line, cfg) for line in group_lines(glyphs, cfg)])
+
+
+def checkbox_state(text: str) -> CheckboxState:
+    if CHECKED in text:
+        return CheckboxState.CHECKED
+    if UNCHECKED in text:
+        return CheckboxState.UNCHECKED
+    return CheckboxState.NONE
+
+
+# ---------------------------------------------------------------------------------------------
+# tables on one page
+
+
+@dataclass
+class TableCell:
+    """A cell of one page's table, before tables running over a page break are merged."""
+
+    box: tuple[float, float, float, float]
+    text: str = ""
+    page: int = 1
+    open_top: bool = False  # no ruling line closes the cell at the table's top: it began on the page before
+    open_bottom: bool = False  # ... at the table's bottom: it goes on on the next page
+    repairs: list[Repair] = field(default_factory=list)
+
+
+@dataclass
+class PageTable:
+    page: int
+    bbox: tuple[float, float, float, float]
+    cells: list[TableCell]
+
+
+def _covered(edges: list[dict[str, Any]], y: float, x0: float, x1: float, tol: float) -> bool:
+    """Whether real horizontal rulings at height y cover most of [x0, x1]."""
+    spans = sorted((max(e["x0"], x0), min(e["x1"], x1)) for e in edges if abs(e["top"] - y) <= tol)
+    covered, reach = 0.0, x0
+    for a, b in spans:
+        if b <= reach:
+            continue
+        covered += b - max(a, reach)
+        reach = b
+    return covered >= 0.8 * (x1 - x0)
+
+
+def find_page_tables(page: Any, glyphs: list[Glyph], page_number: int, cfg: dict[str, Any]) -> list[PageTable]:
+    """Ruled tables of a page, each cell with its text and whether the page break left it open."""
+    ts = dict(cfg["table_settings"])
+    ruled = page.filter(lambda o: not (o.get("object_type") == "rect" and is_checkbox_rect(o, cfg)))
+    finder = ruled.debug_tablefinder(ts)
+    if not finder.tables:
+        return []
+    edges = list(finder.edges)
+    h_edges = [e for e in edges if e["orientation"] == "h"]
+    tol = float(ts["intersection_tolerance"])
+    # Close every table at its top and bottom, so that a cell the page break leaves open (no
+    # ruling at the break) is still found; remember which cells were closed that way.
+    closers = []
+    for t in finder.tables:
+        x0, top, x1, bottom = t.bbox
+        for y in (top, bottom):
+            closers.append(
+                {"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0, "orientation": "h"}
+            )
+    intersections = edges_to_intersections(edges + closers, tol, tol)
+    groups = cells_to_tables(intersections_to_cells(intersections))
+    grid_tol = cfg["grid_tolerance"]
+    tables: list[PageTable] = []
+    for boxes in groups:
+        tx0 = min(b[0] for b in boxes)
+        ttop = min(b[1] for b in boxes)
+        tx1 = max(b[2] for b in boxes)
+        tbottom = max(b[3] for b in boxes)
+        cells = [
+            TableCell(
+                box=b,
+                page=page_number,
+                open_top=abs(b[1] - ttop) <= grid_tol and not _covered(h_edges, b[1], b[0], b[2], tol),
+                open_bottom=abs(b[3] - tbottom) <= grid_tol and not _covered(h_edges, b[3], b[0], b[2], tol),
+            )
+            for b in boxes
+        ]
+        tables.append(PageTable(page=page_number, bbox=(tx0, ttop, tx1, tbottom), cells=cells))
+    fill_cell_texts(tables, glyphs, cfg)
+    return tables
+
+
+def fill_cell_texts(tables: list[PageTable], glyphs: list[Glyph], cfg: dict[str, Any]) -> None:
+    """Give every cell the text of the glyphs whose centre lies in it (each glyph looked up once)."""
+    for t in tables:
+        positions = grid_positions([c.box for c in t.cells], cfg["grid_tolerance"])
+        xs = sorted({v for g in positions if g for v in (g.bbox[0], g.bbox[2])})
+        ys = sorted({v for g in positions if g for v in (g.bbox[1], g.bbox[3])})
+        owner: dict[tuple[int, int], int] = {}
+        for i, g in enumerate(positions):
+            if g is None:
+                continue
+            for r in range(g.row, g.row + g.rowspan):
+                for c in range(g.col, g.col + g.colspan):
+                    owner.setdefault((r, c), i)
+        inside: dict[int, list[Glyph]] = {}
+        x0, top, x1, bottom = t.bbox
+        for gl in glyphs:
+            if not (x0 <= gl.cx <= x1 and top <= gl.cy <= bottom):
+                continue
+            key = (bisect_right(ys, gl.cy) - 1, bisect_right(xs, gl.cx) - 1)
+            i = owner.get(key)
+            if i is not None:
+                inside.setdefault(i, []).append(gl)
+        for i, cell in enumerate(t.cells):
+            cell.text = glyphs_text(inside.get(i, []), cfg)
+
+
+def in_any_table(g: Glyph, tables: list[PageTable]) -> bool:
+    return any(t.bbox[0] <= g.cx <= t.bbox[2] and t.bbox[1] <= g.cy <= t.bbox[3] for t in tables)
+
+
+def page_text_lines(glyphs: list[Glyph], tables: list[PageTable], page_number: int, cfg) -> list[TextLine]:
+    outside = [g for g in glyphs if not in_any_table(g, tables)]
+    lines = []
+    for line in group_lines(outside, cfg):
+        text = line_text(line, cfg)
+        if text:
+            bbox = (min(g.x0 for g in line), min(g.top for g in line), max(g.x1 for g in line),
+                    max(g.bottom for g in line))
+            lines.append(TextLine(text=text, bbox=bbox, page=page_number))
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------
+# tables over page breaks
+
+
+@dataclass
+class MergedTable:
+    """Cells of one table, possibly from several pages, with positions on one grid."""
+
+    cells: list[tuple[GridCell, TableCell]]
+    page: int
+    bbox: tuple[float, float, float, float]
+
+
+def column_edges(t: PageTable, tol: float) -> list[float]:
+    xs = sorted({v for c in t.cells for v in (c.box[0], c.box[2])})
+    out: list[float] = []
+    for x in xs:
+        if not out or x - out[-1] > tol:
+            out.append(x)
+    return out
+
+
+def continues(prev: PageTable, nxt: PageTable, cfg: dict[str, Any]) -> bool:
+    """Whether ``nxt`` (first block of its page) carries on ``prev`` (last block of the page before)."""
+    tol = cfg["continuation_column_tolerance"]
+    if abs(prev.bbox[0] - nxt.bbox[0]) > tol or abs(prev.bbox[2] - nxt.bbox[2]) > tol:
+        return False
+    a, b = column_edges(prev, tol), column_edges(nxt, tol)
+    matched = sum(any(abs(x - y) <= tol for y in a) for x in b)
+    return matched >= 0.8 * len(b)
+
+
+def merge_tables(parts: list[PageTable], cfg: dict[str, Any]) -> MergedTable:
+    """One grid over the parts, stacked so that each part starts where the one before ends."""
+    boxes, cells = [], []
+    offset = 0.0
+    for i, part in enumerate(parts):
+        if i:
+            offset += parts[i - 1].bbox[3] - part.bbox[1]
+        for c in part.cells:
+            boxes.append((c.box[0], c.box[1] + offset, c.box[2], c.box[3] + offset))
+            cells.append(c)
+    positions = grid_positions(boxes, cfg["grid_tolerance"])
+    taken: set[tuple[int, int]] = set()
+    merged = []
+    for g, c in zip(positions, cells):
+        if g is None or (g.row, g.col) in taken:
+            continue
+        taken.add((g.row, g.col))
+        merged.append((g, c))
+    first = parts[0]
+    return MergedTable(cells=merged, page=first.page, bbox=first.bbox)
+
+
+def _row_cells(cells: list[tuple[GridCell, TableCell]], row: int) -> list[tuple[GridCell, TableCell]]:
+    return sorted((p for p in cells if p[0].row == row), key=lambda p: p[0].col)
+
+
+def _covering(cells, row: int, col: int):
+    for p in cells:
+        g = p[0]
+        if g.row <= row < g.row + g.rowspan and g.col <= col < g.col + g.colspan:
+            return p
+    return None
+
+
+def _row_texts(cells, row: int) -> list[str]:
+    return [c.text for g, c in _row_cells(cells, row) if c.text]
+
+
+def drop_row(cells: list[tuple[GridCell, TableCell]], row: int) -> list[tuple[GridCell, TableCell]]:
+    """The cells with grid row ``row`` removed: cells starting there go, spans over it shrink."""
+    out = []
+    for g, c in cells:
+        if g.row == row and g.rowspan == 1:
+            continue
+        if g.row > row:
+            g = replace(g, row=g.row - 1)
+        elif g.row <= row < g.row + g.rowspan:
+            g = replace(g, rowspan=g.rowspan - 1)
+        out.append((g, c))
+    return out
+
+
+def _append_text(target: TableCell, extra: str, message: str) -> None:
+    if not extra:
+        return
+    joined = join_wrapped([target.text, extra])
+    target.repairs.append(Repair(kind="join", raw=extra, fixed=joined, message=message))
+    target.text = joined
+
+
+def join_page_break(cells, boundary: int, n_rows: int, header_texts: list[list[str]]):
+    """Repair the rows around a page break at grid row ``boundary`` (first row of the next page).
+
+    Cells the break left open on both sides are one cell; a repeated header row is dropped; a row
+    the break split in two is joined. Returns the cells and the number of grid rows removed.
+    """
+    removed = 0
+    # cells left open by the break: the part on the next page joins the part above it
+    for g, c in [p for p in cells if p[0].row == boundary and p[1].open_top]:
+        above = _covering(cells, boundary - 1, g.col)
+        if above is None:
+            continue
+        ga, ca = above
+        if ca.open_bottom and ga.col == g.col and ga.colspan == g.colspan and ga.row + ga.rowspan == boundary:
+            _append_text(ca, c.text, "cell continued over a page break joined")
+            cells = [p for p in cells if p[1] is not c]
+            cells = [(replace(ga, rowspan=ga.rowspan + g.rowspan), ca) if p[1] is ca else p for p in cells]
+    # a repeated header row: same texts as a row above the break
+    first = boundary
+    texts = _row_texts(cells, first)
+    if texts and texts in header_texts:
+        cells = drop_row(cells, first)
+        removed += 1
+    if first >= n_rows - removed or first == 0:
+        return cells, removed
+    if split_row(cells, first - 1, first):
+        for g, c in _row_cells(cells, first):
+            above = _covering(cells, first - 1, g.col)
+            if above is not None and above[1] is not c:
+                _append_text(above[1], c.text, "row split by a page break joined")
+        cells = drop_row(cells, first)
+        removed += 1
+    return cells, removed
+
+
+def split_row(cells, last: int, first: int) -> bool:
+    """Whether grid row ``first`` (top of a page) is the rest of row ``last`` (bottom of the page before).
+
+    Evidence: the rest of a split row has no text in the leading columns up to and including the
+    first column where the row above has a cell of its own with text (the row's name), at least
+    one more of the row above's filled cells is empty on it (short values ended before the break),
+    and it has text only in columns where the row above has text (long texts carried on).
+    """
+    lower = _row_cells(cells, first)
+    if not lower or not any(c.text for _, c in lower):
+        return False
+    own = [(g, c) for g, c in _row_cells(cells, last) if g.rowspan == 1 and c.text]
+    if not own:
+        return False
+    key_col = own[0][0].col
+    above_filled = set()
+    for g, c in own:
+        above_filled.update(range(g.col, g.col + g.colspan))
+    for g, c in lower:
+        if c.text and g.col <= key_col:
+            return False
+        if c.text and not all(k in above_filled for k in range(g.col, g.col + g.colspan)):
+            return False
+    lower_filled = {k for g, c in lower if c.text for k in range(g.col, g.col + g.colspan)}
+    emptied = [g for g, _ in own if not any(k in lower_filled for k in range(g.col, g.col + g.colspan))]
+    return len(emptied) >= 2
+
+
+def to_ir_table(merged: MergedTable) -> Table:
+    cells = []
+    for g, c in sorted(merged.cells, key=lambda p: (p[0].row, p[0].col)):
+        cells.append(
+            Cell(
+                text=c.text,
+                row=g.row,
+                col=g.col,
+                rowspan=g.rowspan,
+                colspan=g.colspan,
+                bbox=c.box,
+                page=c.page,
+                checkbox=checkbox_state(c.text),
+                repairs=c.repairs,
+            )
+        )
+    n_rows = max((c.row + c.rowspan for c in cells), default=0)
+    n_cols = max((c.col + c.colspan for c in cells), default=0)
+    return Table(cells=cells, n_rows=n_rows, n_cols=n_cols, page=merged.page, bbox=merged.bbox)
+
+
+def merge_page_runs(page_blocks: list[tuple[list[TextLine], list[PageTable]]], cfg: dict[str, Any]):
+    """Blocks of every page in reading order, tables running over page breaks merged into one."""
+    page_number_line = re.compile(cfg["page_number_line"])
+    runs: list[list[PageTable]] = []  # tables, each a run of page parts
+    ordered: list[list[tuple[float, Any]]] = []
+    for lines, tables in page_blocks:
+        items: list[tuple[float, Any]] = [(ln.bbox[1], ln) for ln in lines] + [(t.bbox[1], t) for t in tables]
+        items.sort(key=lambda it: it[0])
+        ordered.append(items)
+    for k, items in enumerate(ordered):
+        content = [it for it in items if not (isinstance(it[1], TextLine) and page_number_line.match(it[1].text))]
+        for i, (_, obj) in enumerate(content):
+            if isinstance(obj, PageTable):
+                if i == 0 and k > 0 and runs:
+                    prev_items = [
+                        it for it in ordered[k - 1]
+                        if not (isinstance(it[1], TextLine) and page_number_line.match(it[1].text))
+                    ]
+                    last = runs[-1][-1]
+                    if prev_items and prev_items[-1][1] is last and continues(last, obj, cfg):
+                        runs[-1].append(obj)
+                        continue
+                runs.append([obj])
+    return runs
+
+
+def build_tables(runs: list[list[PageTable]], cfg: dict[str, Any]) -> dict[int, Table]:
+    """IR tables keyed by id() of their first page part."""
+    out: dict[int, Table] = {}
+    for parts in runs:
+        merged = merge_tables(parts, cfg)
+        cells = merged.cells
+        if len(parts) > 1:
+            # grid row where each later part starts: its top edge on the stacked grid
+            starts = []
+            for part in parts[1:]:
+                ids = {id(c) for c in part.cells}
+                starts.append(min(g.row for g, c in cells if id(c) in ids))
+            removed = 0
+            for p_index, start in enumerate(starts):
+                boundary = start - removed
+                before = {id(c) for part in parts[: p_index + 1] for c in part.cells}
+                n_rows = max(g.row + g.rowspan for g, _ in cells)
+                header_texts = [
+                    _row_texts(cells, r) for r in range(boundary)
+                    if any(id(c) in before for g, c in _row_cells(cells, r))
+                ]
+                cells, n = join_page_break(cells, boundary, n_rows, [h for h in header_texts if h])
+                removed += n
+        merged.cells = cells
+        out[id(parts[0])] = to_ir_table(merged)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# document
+
+
+def _open_error(path: Path, exc: BaseException) -> JixiaoError:
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+    name = type(inner).__name__
+    if "Password" in name or "Encrypt" in name:
+        return EncryptedFileError(
+            "the PDF is encrypted and cannot be opened without its password",
+            file=str(path),
+            hint="save an unprotected copy of the PDF and run again",
+        )
+    detail = f"{name}: {inner}" if str(inner) else name
+    return UnreadableFileError(
+        f"the PDF cannot be read ({detail})",
+        file=str(path),
+        hint="the file is corrupt or truncated; export it again from its source",
+    )
+
+
+def has_text_layer(page: Any) -> bool:
+    return any(not ch["text"].isspace() for ch in page.chars)
+
+
+def scan_pages(path: Path, numbers: list[int], options: ExtractOptions) -> list[Page] | None:
+    """Pages read by the scan extractor, or None while no scan extractor for PDF pages exists."""
+    try:
+        from . import scan
+
+        reader = scan.extract_pdf_pages
+    except (ImportError, AttributeError):
+        return None
+    return reader(path, numbers, options)
+
+
+def extract(path: Path, options: ExtractOptions) -> Document:
+    path = Path(path)
+    cfg = settings()
+    started = time.perf_counter()
+    try:
+        pdf = pdfplumber.open(path)
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise UnreadableFileError("the file does not exist", file=str(path)) from None
+        raise _open_error(path, exc) from None
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many unrelated types for broken files
+        raise _open_error(path, exc) from None
+    notes: list[DocumentNote] = []
+    page_blocks: list[tuple[list[TextLine], list[PageTable]]] = []
+    pages: list[Page] = []
+    image_pages: list[int] = []
+    try:
+        with pdf:
+            if not pdf.pages:
+                raise UnreadableFileError("the PDF has no pages", file=str(path),
+                                          hint="export the document again")
+            for page in pdf.pages:
+                n = page.page_number
+                pages.append(Page(number=n, width=float(page.width), height=float(page.height), unit="pt"))
+                if not has_text_layer(page):
+                    image_pages.append(n)
+                    page_blocks.append(([], []))
+                    continue
+                glyphs = page_glyphs(page, cfg)
+                tables = find_page_tables(page, glyphs, n, cfg)
+                page_blocks.append((page_text_lines(glyphs, tables, n, cfg), tables))
+                page.flush_cache()
+    except JixiaoError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a broken object deep in the file, reported as unreadable
+        raise _open_error(path, exc) from None
+    layout_seconds = time.perf_counter() - started
+
+    runs = merge_page_runs(page_blocks, cfg)
+    tables = build_tables(runs, cfg)
+    for page, (lines, page_tables) in zip(pages, page_blocks):
+        items: list[tuple[float, Any]] = [(ln.bbox[1], ln) for ln in lines]
+        items += [(t.bbox[1], tables[id(t)]) for t in page_tables if id(t) in tables]
+        page.blocks = [b for _, b in sorted(items, key=lambda it: it[0])]
+
+    extractor = NAME
+    timings = {"layout": round(layout_seconds, 4)}
+    if image_pages:
+        t0 = time.perf_counter()
+        scanned = scan_pages(path, image_pages, options)
+        if scanned is None:
+            for n in image_pages:
+                notes.append(
+                    DocumentNote(
+                        code="no_text_layer",
+                        severity="error",
+                        page=n,
+                        message=f"page {n} has no text layer (an image only) and needs OCR, "
+                        "which is not available for PDF pages",
+                    )
+                )
+        else:
+            by_number = {p.number: p for p in scanned}
+            pages = [by_number.get(p.number, p) for p in pages]
+            if len(image_pages) == len(pages) and scanned and scanned[0].extractor:
+                extractor = scanned[0].extractor
+            timings["ocr"] = round(time.perf_counter() - t0, 4)
+    return Document(source_path=str(path), extractor=extractor, pages=pages, notes=notes, timings=timings)
