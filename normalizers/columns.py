@@ -1,0 +1,404 @@
+"""Assign the cells of indicator rows to columns by their content, not their position.
+
+OCR'd and flattened tables lose merged cells and let cells slide sideways. Each row is anchored on
+its type/operator cell (or, in the older layout, on its 指标值 cell holding operator and number);
+cells to its left are level-1 / level-2 / level-3 names told apart by the taxonomy, and the value,
+unit, explanation, scoring rule and note to its right are recognised by their content. Gaps left by
+merged level-1/level-2 cells are filled down from the rows above.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from extractors.ir import Cell, CheckboxState
+from normalizers import taxonomy, values
+from normalizers.labels import clean_text, compact, is_block_label
+
+# a scoring rule is recognised by its wording; kept short on purpose (see data/validation.yaml for
+# the direction words used by operator_conflict)
+_RULE_WORDS = re.compile(r"得满分|得分|不得分|扣分|扣完|计分|赋分|分值|满分|扣\d|不及格|按比例|酌情")
+_DIGIT = re.compile(r"[0-9０-９]")
+
+
+@dataclass(frozen=True)
+class Slot:
+    text: str
+    col: int
+    cell: Optional[Cell] = None
+    continued: bool = False  # the position is covered by a rowspan that started in an earlier row
+
+
+@dataclass
+class SourceRow:
+    slots: list[Slot]
+    page: int = 1
+    table_index: int = 0
+    row_index: int = 0
+
+
+@dataclass
+class RowAnomaly:
+    field: str
+    code: str
+    severity: str
+    raw_value: str = ""
+    fixed_value: str = ""
+    message: str = ""
+
+
+@dataclass
+class AssignedRow:
+    """One row's cells by field; names are still raw."""
+
+    level1_raw: str = ""
+    level2_raw: str = ""
+    level3: str = ""
+    operator_text: str = ""
+    value_text: str = ""
+    unit: str = ""
+    explanation: str = ""
+    scoring_rule: str = ""
+    note: str = ""
+    level1_continued: bool = False
+    level2_continued: bool = False
+    source_cols: dict[str, int] = field(default_factory=dict)
+    cells: dict[str, Cell] = field(default_factory=dict)
+    anchor_kind: str = ""  # operator | value | position
+    operator_checkbox: CheckboxState = CheckboxState.NONE
+    value_checkbox: CheckboxState = CheckboxState.NONE
+    page: int = 1
+
+    @property
+    def is_indicator(self) -> bool:
+        """Placeholder rows name a level-2 but no level-3, operator or value."""
+        return bool(self.level3 or values.parse_operator(self.operator_text) or clean_text(self.value_text))
+
+
+@dataclass
+class IndicatorDraft:
+    level1: Optional[str]
+    level2: Optional[str]
+    level3: Optional[str]
+    operator: Optional[str]
+    value: Optional[str]
+    value_num: Optional[float]
+    unit: Optional[str]
+    explanation: Optional[str]
+    scoring_rule: Optional[str]
+    note: Optional[str]
+    level1_raw: Optional[str]
+    level2_raw: Optional[str]
+    page: int
+    cells: list[Cell]
+    anomalies: list[RowAnomaly] = field(default_factory=list)
+
+
+def is_rule_text(text: str) -> bool:
+    return bool(_RULE_WORDS.search(text or ""))
+
+
+def _is_operator_cell(text: str) -> bool:
+    """A cell of the 指标类型 column: an operator or 定性, maybe with checkbox glyphs, no number."""
+    t = (text or "").strip()
+    if not t:
+        return False
+    if set(t) <= set("☑☐ "):
+        return True
+    if _DIGIT.search(t) or len(compact(t)) > 8:
+        return False
+    return values.parse_operator(t) is not None
+
+
+def _is_opvalue_cell(text: str) -> bool:
+    t = (text or "").strip()
+    if not t or not _DIGIT.search(t) or len(compact(t)) > 24:
+        return False
+    pv = values.parse_value_cell(t)
+    return pv.operator is not None and pv.value_num is not None
+
+
+def _name_level(text: str) -> tuple[Optional[int], Optional[taxonomy.TaxonomyMatch]]:
+    m = taxonomy.classify_taxonomy_name(text)
+    if m is None:
+        return None, None
+    return m.level, m
+
+
+def assign_columns(row: SourceRow, header_cols: dict[str, int]) -> AssignedRow:
+    """Give each cell of the row its field, judged by content and by its place relative to the anchor."""
+    out = AssignedRow(page=row.page)
+    active = [s for s in row.slots if not s.continued]
+    inherited = [s for s in row.slots if s.continued and s.text.strip()]
+
+    anchor = None
+    anchor_kind = ""
+    for i, s in enumerate(active):
+        if _is_operator_cell(s.text):
+            anchor, anchor_kind = i, "operator"
+            break
+    if anchor is None:
+        for i, s in enumerate(active):
+            if _is_opvalue_cell(s.text):
+                anchor, anchor_kind = i, "value"
+                break
+    if anchor is None:
+        anchor, anchor_kind = _anchor_from_rule(active, header_cols)
+    out.anchor_kind = anchor_kind
+
+    # names: everything left of the anchor
+    left = [s for s in active[: anchor if anchor is not None else len(active)] if s.text.strip()]
+    left = [s for s in left if not is_block_label(s.text)]
+    for s in inherited:
+        if is_block_label(s.text):
+            continue
+        lvl, _ = _name_level(s.text)
+        if lvl == 1 and not out.level1_raw:
+            out.level1_raw, out.level1_continued = s.text.strip(), True
+            out.source_cols["level1"] = s.col
+        elif lvl == 2 and not out.level2_raw:
+            out.level2_raw, out.level2_continued = s.text.strip(), True
+            out.source_cols["level2"] = s.col
+    level3_parts: list[Slot] = []
+    for s in left:
+        lvl, m = _name_level(s.text)
+        if lvl == 1 and (not out.level1_raw or out.level1_continued) and not out.level2_raw and not level3_parts:
+            out.level1_raw, out.level1_continued = s.text.strip(), False
+            _put(out, "level1", s)
+        elif lvl == 1 and out.level1_raw and not out.level2_raw and not level3_parts and taxonomy.match_level2(s.text):
+            # the older framework: 成本指标 as a level-2 under 产出指标
+            out.level2_raw, out.level2_continued = s.text.strip(), False
+            _put(out, "level2", s)
+        elif lvl == 2 and (not out.level2_raw or out.level2_continued) and not level3_parts:
+            out.level2_raw, out.level2_continued = s.text.strip(), False
+            _put(out, "level2", s)
+        else:
+            level3_parts.append(s)
+    if level3_parts:
+        out.level3 = "".join(clean_text(s.text) for s in level3_parts)
+        _put(out, "level3", level3_parts[0])
+    if anchor is None:
+        return out
+
+    a = active[anchor]
+    rest_start = anchor + 1
+    if anchor_kind == "operator":
+        out.operator_text = a.text
+        out.operator_checkbox = a.cell.checkbox if a.cell else CheckboxState.NONE
+        _put(out, "operator", a)
+        if rest_start < len(active):
+            v = active[rest_start]
+            out.value_text = v.text
+            out.value_checkbox = v.cell.checkbox if v.cell else CheckboxState.NONE
+            if v.text.strip():
+                _put(out, "value", v)
+            rest_start += 1
+    else:
+        out.value_text = a.text
+        out.value_checkbox = a.cell.checkbox if a.cell else CheckboxState.NONE
+        _put(out, "value", a)
+        if anchor_kind == "value":
+            out.source_cols.setdefault("operator", a.col)
+    # unit: the next cell when it is a unit or an empty unit position
+    if rest_start < len(active):
+        u = active[rest_start]
+        if not u.text.strip():
+            if "unit" in header_cols:
+                rest_start += 1
+        elif values.is_unit(clean_text(u.text)):
+            out.unit = clean_text(u.text)
+            _put(out, "unit", u)
+            rest_start += 1
+    texts = [s for s in active[rest_start:] if clean_text(s.text)]
+    _assign_trailing_text(out, texts)
+    return out
+
+
+def _anchor_from_rule(active: list[Slot], header_cols: dict[str, int]) -> tuple[Optional[int], str]:
+    """Older layout without an operator in the value: the value stands before the explanation,
+    which stands before the scoring rule. Fall back to the header's value column."""
+    nonempty = [i for i, s in enumerate(active) if s.text.strip()]
+    rule_idx = next((i for i in nonempty if is_rule_text(active[i].text) and len(compact(active[i].text)) > 6), None)
+    if rule_idx is not None:
+        before = [i for i in nonempty if i < rule_idx]
+        names = [i for i in before if _name_level(active[i].text)[0] or is_block_label(active[i].text)]
+        free = [i for i in before if i not in names]
+        # free cells before the rule: level3, value, explanation (some may be missing)
+        if len(free) >= 3:
+            return free[-2], "position"
+        if len(free) == 2:
+            # level3 + value, or value + explanation: a short text is the value
+            a, b = free
+            if len(compact(active[b].text)) <= 10 and len(compact(active[a].text)) > 10:
+                return b, "position"
+            return free[-1] if _looks_like_value(active[free[-1]].text) else free[-2] + 0, "position"
+    col = header_cols.get("value") or header_cols.get("operator")
+    if col is not None:
+        for i, s in enumerate(active):
+            if s.col == col:
+                return i, "position"
+    return None, ""
+
+
+def _looks_like_value(text: str) -> bool:
+    t = clean_text(text)
+    return bool(t) and (bool(_DIGIT.match(t)) or len(compact(t)) <= 8)
+
+
+def _assign_trailing_text(out: AssignedRow, texts: list[Slot]) -> None:
+    """explanation, scoring rule, note in this order; a rule-like text skips an absent explanation."""
+    slots = ["explanation", "scoring_rule", "note"]
+    k = 0
+    for n, s in enumerate(texts):
+        if k >= len(slots):
+            # more texts than columns: they belong to the note
+            out.note = (out.note + " " + clean_text(s.text)).strip()
+            continue
+        target = slots[k]
+        if target == "explanation" and is_rule_text(s.text):
+            later_rule = any(is_rule_text(t.text) for t in texts[n + 1:])
+            if not later_rule:
+                target, k = "scoring_rule", 1
+        setattr(out, target, clean_text(s.text))
+        _put(out, target, s)
+        k += 1
+
+
+def _put(out: AssignedRow, field_name: str, s: Slot) -> None:
+    out.source_cols[field_name] = s.col
+    if s.cell is not None:
+        out.cells[field_name] = s.cell
+
+
+def shifted_fields(row: AssignedRow, header_cols: dict[str, int]) -> list[str]:
+    """Fields whose cell stood in another column than the header gives for that field."""
+    moved = []
+    for f, col in row.source_cols.items():
+        if f in ("level1", "level2") and getattr(row, f + "_continued"):
+            continue
+        hc = header_cols.get(f)
+        if hc is None:
+            continue
+        if col != hc:
+            moved.append(f)
+    return moved
+
+
+def _canonical(raw: str, level: int) -> tuple[Optional[str], Optional[taxonomy.TaxonomyMatch]]:
+    m = taxonomy.match_level1(raw) if level == 1 else taxonomy.match_level2(raw)
+    return (m.canonical if m else None), m
+
+
+def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[IndicatorDraft]:
+    """Indicator drafts of one form in reading order, with the row-level anomalies found on the way."""
+    drafts: list[IndicatorDraft] = []
+    l1: Optional[str] = None
+    l1_raw: Optional[str] = None
+    l2: Optional[str] = None
+    l2_raw: Optional[str] = None
+    pending: list[RowAnomaly] = []  # name anomalies of placeholder rows, reported on the next indicator
+    for row in rows:
+        a = assign_columns(row, header_cols)
+        notes: list[RowAnomaly] = []
+        new_group = False
+        if a.level1_raw:
+            c1, m1 = _canonical(a.level1_raw, 1)
+            if c1 is None and a.level2_raw == "" and taxonomy.match_level2(a.level1_raw):
+                # a level-2 name standing in the level-1 place
+                a.level2_raw, a.level1_raw = a.level1_raw, ""
+            else:
+                if not a.level1_continued and m1 is not None and m1.reason not in ("exact",):
+                    notes.append(RowAnomaly("level1", "taxonomy_fuzzy_match", "info", a.level1_raw, m1.canonical,
+                                            f"一级指标 '{a.level1_raw}' read as '{m1.canonical}' ({m1.reason})"))
+                if c1 is None and not a.level1_continued:
+                    notes.append(RowAnomaly("level1", "taxonomy_unknown", "warning", a.level1_raw, "",
+                                            f"一级指标 '{a.level1_raw}' matches no name of the taxonomy"))
+                if c1 != l1:
+                    new_group = True
+                l1, l1_raw = c1, a.level1_raw
+        if a.level2_raw:
+            c2, m2 = _canonical(a.level2_raw, 2)
+            if not a.level2_continued and m2 is not None and m2.reason not in ("exact",):
+                notes.append(RowAnomaly("level2", "taxonomy_fuzzy_match", "info", a.level2_raw, m2.canonical,
+                                        f"二级指标 '{a.level2_raw}' read as '{m2.canonical}' ({m2.reason})"))
+            if c2 is None and not a.level2_continued:
+                notes.append(RowAnomaly("level2", "taxonomy_unknown", "warning", a.level2_raw, "",
+                                        f"二级指标 '{a.level2_raw}' matches no name of the taxonomy"))
+            l2, l2_raw = c2, a.level2_raw
+        elif new_group:
+            l2, l2_raw = None, None  # a new level-1 group does not inherit the previous level-2
+        # level-1 from the taxonomy when missing or contradicting the level-2
+        level1 = l1
+        if l2 is not None:
+            parent = taxonomy.level1_of(l2)
+            if level1 != parent:
+                raw = l1_raw or ""
+                if a.level1_raw and not a.level1_continued:
+                    why = f"一级指标 '{raw}' contradicts 二级指标 '{l2}'; taken from the taxonomy"
+                elif raw:
+                    why = f"一级指标 was missing (the row above says '{raw}', which does not hold '{l2}'); taken from the taxonomy"
+                else:
+                    why = f"一级指标 was missing; taken from the taxonomy of 二级指标 '{l2}'"
+                notes.append(RowAnomaly("level1", "level1_inferred", "info", raw, parent, why))
+                level1 = parent
+                l1 = parent
+        if not a.is_indicator:
+            pending.extend(n for n in notes if n.code in ("taxonomy_fuzzy_match", "taxonomy_unknown"))
+            continue
+        notes = pending + notes
+        pending = []
+        d = _draft(a, level1, l2, l1_raw, l2_raw, notes, header_cols)
+        drafts.append(d)
+    return drafts
+
+
+def _draft(a: AssignedRow, level1, level2, l1_raw, l2_raw, notes: list[RowAnomaly], header_cols) -> IndicatorDraft:
+    moved = shifted_fields(a, header_cols)
+    if moved:
+        where = "; ".join(f"{f} from column {a.source_cols[f] + 1} to {header_cols[f] + 1}" for f in moved)
+        notes.append(RowAnomaly(moved[0], "column_shift", "info", "", "",
+                                f"cells of this row stood under other headers and were reassigned by content: {where}"))
+    op = values.parse_operator(a.operator_text) if a.operator_text else None
+    value_text = clean_text(a.value_text)
+    pv = values.parse_value_cell(value_text) if value_text else values.ParsedValue(None, None, None, None)
+    if a.anchor_kind != "operator" or (op is None and pv.operator is not None):
+        op = op or pv.operator
+    value = pv.value if pv.value is not None else (value_text or None)
+    unit = a.unit or pv.unit or None
+    value_num = pv.value_num
+    if op is None and value is not None and value_num is None:
+        op = values.QUALITATIVE
+        notes.append(RowAnomaly("operator", "missing_field", "warning", "", op,
+                                "指标类型 is empty; the value is text, so the indicator is taken as 定性"))
+    if op == values.QUALITATIVE:
+        if value_text:
+            value = value_text
+        value_num = None
+        if unit:
+            notes.append(RowAnomaly("unit", "unit_on_qualitative", "warning", unit, "",
+                                    f"a 定性 indicator carries the unit '{unit}'; the unit was dropped"))
+            unit = None
+    elif op is not None and value is not None and value_num is None:
+        notes.append(RowAnomaly("value", "non_numeric_value", "warning", value, value,
+                                f"the quantitative indicator's value '{value}' is not a number"))
+    _checkbox_notes(a, op, notes)
+    cells = list({id(c): c for c in a.cells.values()}.values())
+    for f, c in a.cells.items():
+        for r in c.repairs:
+            notes.append(RowAnomaly(f, "ocr_repair", "info", r.raw, r.fixed, r.message or f"{r.kind} repaired"))
+    return IndicatorDraft(
+        level1=level1, level2=level2, level3=a.level3 or None, operator=op, value=value, value_num=value_num,
+        unit=unit, explanation=a.explanation or None,
+        scoring_rule=a.scoring_rule or None, note=a.note or None, level1_raw=l1_raw, level2_raw=l2_raw,
+        page=a.page, cells=cells, anomalies=notes,
+    )
+
+
+def _checkbox_notes(a: AssignedRow, op: Optional[str], notes: list[RowAnomaly]) -> None:
+    t = a.operator_text or ""
+    if "☑" in t and "☐" in t and op is not None:
+        return  # a list of options with one ticked: the ticked one was taken
+    if a.operator_checkbox == CheckboxState.UNCHECKED and op is not None:
+        notes.append(RowAnomaly("operator", "checkbox_conflict", "info", clean_text(t), op,
+                                f"the box of '{op}' is not ticked, though the row is '{op}'"))

@@ -1,0 +1,117 @@
+"""The printed form's own vocabulary (titles, field labels, column headers), read from
+``data/form_labels.yaml``, and the text folding used to compare labels."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import yaml
+
+DATA_DIR = Path(__file__).parent / "data"
+CHECK_GLYPHS = "☑☐"
+_SPACE_PUNCT = re.compile(r"[\s:：()（）\[\]【】「」、,，.。;；*#|]+")
+
+
+def compact(text: str) -> str:
+    """NFKC-folded text without whitespace, colons, brackets and list punctuation (for labels)."""
+    return _SPACE_PUNCT.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
+def clean_text(text: str) -> str:
+    """Cell text for output: checkbox glyphs removed, whitespace collapsed at the edges."""
+    t = (text or "").replace("☑", " ").replace("☐", " ")
+    t = re.sub(r"[ \t\u3000]+", " ", t)
+    t = re.sub(r"\s*\n\s*", "", t)
+    return t.strip()
+
+
+@dataclass(frozen=True)
+class FormLabels:
+    title_patterns: dict[str, tuple[re.Pattern, ...]]
+    title_max_length: int
+    block_labels: frozenset[str]
+    indicator_header: dict[str, tuple[str, ...]]
+    header_fields: dict[str, tuple[str, ...]]
+    footer_fields: dict[str, tuple[str, ...]]
+    review_row_markers: tuple[str, ...]
+    notes_markers: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def form_labels() -> FormLabels:
+    raw = yaml.safe_load((DATA_DIR / "form_labels.yaml").read_text(encoding="utf-8"))
+
+    def compacted(d: dict) -> dict[str, tuple[str, ...]]:
+        # longest label first so that 主管部门及电话 wins over 主管部门
+        return {k: tuple(sorted({compact(x) for x in v}, key=len, reverse=True)) for k, v in d.items()}
+
+    return FormLabels(
+        title_patterns={k: tuple(re.compile(p) for p in v) for k, v in raw["titles"].items() if k != "max_length"},
+        title_max_length=int(raw["titles"].get("max_length", 40)),
+        block_labels=frozenset(compact(x) for x in raw["block_labels"]),
+        indicator_header=compacted(raw["indicator_header"]),
+        header_fields=compacted(raw["header_fields"]),
+        footer_fields=compacted(raw["footer_fields"]),
+        review_row_markers=tuple(raw["review_row_markers"]),
+        notes_markers=tuple(compact(x) for x in raw["notes_markers"]),
+    )
+
+
+def title_kind(text: str) -> Optional[str]:
+    """'department' / 'project' when the text is a form title, else None."""
+    labels = form_labels()
+    c = compact(text)
+    if not c or len(c) > labels.title_max_length:
+        return None
+    for kind in ("department", "project"):
+        for pat in labels.title_patterns.get(kind, ()):
+            if pat.search(c):
+                return kind
+    return None
+
+
+def indicator_header_field(text: str) -> Optional[str]:
+    c = compact(text)
+    if not c:
+        return None
+    for field, names in form_labels().indicator_header.items():
+        if c in names:
+            return field
+    return None
+
+
+def leading_label(text: str, table: dict[str, tuple[str, ...]]) -> Optional[tuple[str, str]]:
+    """(field, rest of text) when the text starts with one of the table's labels."""
+    folded = unicodedata.normalize("NFKC", text or "").strip()
+    c = compact(folded)
+    if not c:
+        return None
+    for field, names in table.items():
+        for name in names:
+            if c.startswith(name):
+                return field, _rest_after_label(folded, name)
+    return None
+
+
+def _rest_after_label(folded: str, label_compact: str) -> str:
+    """The text after a label, where the label is matched ignoring spaces and punctuation."""
+    i = 0
+    k = 0
+    while i < len(folded) and k < len(label_compact):
+        ch = folded[i]
+        if _SPACE_PUNCT.fullmatch(ch):
+            i += 1
+            continue
+        if ch == label_compact[k]:
+            k += 1
+        i += 1
+    rest = folded[i:]
+    return rest.lstrip(" :：\t").strip()
+
+
+def is_block_label(text: str) -> bool:
+    return compact(text) in form_labels().block_labels
