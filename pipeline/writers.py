@@ -1,0 +1,170 @@
+"""Output tables: per-run spill files, then forms / indicators / anomalies as CSV and Parquet.
+
+Records are appended to JSON-lines spill files in input order while the batch runs, so memory does
+not grow with the batch; at the end each spill is streamed into a CSV (UTF-8 with BOM, numbers as
+numbers, empty for None) and a Parquet file with typed columns, both first written to a temporary
+file in the output directory and then moved over the old table with os.replace. A run that dies
+before the end leaves the previous tables as they were.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+import types
+import typing
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from pydantic import BaseModel
+
+from normalizers.records import Anomaly, FormRecord, IndicatorRecord
+
+TABLES: dict[str, type[BaseModel]] = {
+    "forms": FormRecord,
+    "indicators": IndicatorRecord,
+    "anomalies": Anomaly,
+}
+BATCH_ROWS = 4096
+
+
+def columns_of(model: type[BaseModel]) -> list[str]:
+    return list(model.model_fields)
+
+
+def arrow_type(annotation: Any) -> pa.DataType:
+    """Arrow type of a record field: Optional[int] -> int64, Optional[float] -> float64, else string."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return arrow_type(inner[0]) if len(inner) == 1 else pa.string()
+    if annotation is bool:
+        return pa.bool_()
+    if annotation is int:
+        return pa.int64()
+    if annotation is float:
+        return pa.float64()
+    return pa.string()
+
+
+def arrow_schema(model: type[BaseModel]) -> pa.Schema:
+    return pa.schema([(name, arrow_type(field.annotation)) for name, field in model.model_fields.items()])
+
+
+def csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)  # shortest text that reads back as the same number
+    return str(value)
+
+
+class SpillWriter:
+    """Appends each file's records, in input order, to one JSON-lines file per table."""
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.handles = {name: open(self.path(name), "w", encoding="utf-8") for name in TABLES}
+
+    def path(self, table: str) -> Path:
+        return self.directory / f"{table}.jsonl"
+
+    def append(self, table: str, records: Iterable[BaseModel]) -> None:
+        handle = self.handles[table]
+        for record in records:
+            handle.write(record.model_dump_json())
+            handle.write("\n")
+
+    def close(self) -> None:
+        for handle in self.handles.values():
+            handle.close()
+
+    def __enter__(self) -> "SpillWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def read_spill(path: Path) -> Iterator[dict]:
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    batch: list[dict] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _temp_in(directory: Path, name: str) -> Path:
+    handle, temp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
+    os.close(handle)
+    os.chmod(temp, 0o644)  # mkstemp makes 0600; the tables are ordinary files for their readers
+    return Path(temp)
+
+
+def write_table_files(rows: Iterable[dict], model: type[BaseModel], csv_path: Path, parquet_path: Path) -> None:
+    """Stream rows into a CSV (BOM, contract column order) and a typed Parquet file."""
+    columns = columns_of(model)
+    schema = arrow_schema(model)
+    with open(csv_path, "w", encoding="utf-8-sig", newline="") as csv_handle, \
+            pq.ParquetWriter(parquet_path, schema) as parquet_writer:
+        writer = csv.writer(csv_handle, lineterminator="\n")
+        writer.writerow(columns)
+        wrote_any = False
+        for batch in _batches(rows, BATCH_ROWS):
+            writer.writerows([csv_cell(row.get(column)) for column in columns] for row in batch)
+            arrays = {column: [row.get(column) for row in batch] for column in columns}
+            parquet_writer.write_table(pa.Table.from_pydict(arrays, schema=schema))
+            wrote_any = True
+        if not wrote_any:
+            parquet_writer.write_table(schema.empty_table())
+
+
+def write_outputs(table_rows: dict[str, Iterable[dict]], out_dir: Path) -> list[Path]:
+    """Write every table to temporary files in ``out_dir``, then replace the old tables.
+
+    All temporaries are complete before the first os.replace, so a failure while writing leaves
+    every previous table untouched.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, model in TABLES.items():
+            csv_temp = _temp_in(out_dir, f"{name}.csv")
+            staged.append((csv_temp, out_dir / f"{name}.csv"))
+            parquet_temp = _temp_in(out_dir, f"{name}.parquet")
+            staged.append((parquet_temp, out_dir / f"{name}.parquet"))
+            write_table_files(table_rows.get(name, ()), model, csv_temp, parquet_temp)
+    except BaseException:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+        raise
+    for temp, final in staged:
+        os.replace(temp, final)
+    return [final for _, final in staged]
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = _temp_in(path.parent, path.name)
+    try:
+        temp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
