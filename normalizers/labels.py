@@ -86,31 +86,29 @@ def indicator_header_field(text: str) -> Optional[str]:
 
 def leading_label(text: str, table: dict[str, tuple[str, ...]]) -> Optional[tuple[str, str]]:
     """(field, rest of text) when the text starts with one of the table's labels."""
-    folded = unicodedata.normalize("NFKC", text or "").strip()
-    c = compact(folded)
+    original = (text or "").strip()
+    c = compact(original)
     if not c:
         return None
     for field, names in table.items():
         for name in names:
             if c.startswith(name):
-                return field, _rest_after_label(folded, name)
+                return field, _rest_after_label(original, name)
     return None
 
 
-def _rest_after_label(folded: str, label_compact: str) -> str:
-    """The text after a label, where the label is matched ignoring spaces and punctuation."""
+def _rest_after_label(original: str, label_compact: str) -> str:
+    """The original text after a label matched ignoring spaces, punctuation and character width."""
     i = 0
     k = 0
-    while i < len(folded) and k < len(label_compact):
-        ch = folded[i]
-        if _SPACE_PUNCT.fullmatch(ch):
+    while i < len(original) and k < len(label_compact):
+        folded = unicodedata.normalize("NFKC", original[i])
+        if _SPACE_PUNCT.fullmatch(folded):
             i += 1
             continue
-        if ch == label_compact[k]:
-            k += 1
+        k += len(folded)
         i += 1
-    rest = folded[i:]
-    return rest.lstrip(" :：\t").strip()
+    return original[i:].lstrip(" :：\t").strip()
 
 
 def is_block_label(text: str) -> bool:

@@ -136,8 +136,7 @@ def _looks_truncated(header: FormHeader, drafts: list[IndicatorDraft], last: boo
     if header.has_footer or header.has_notes or not last or not drafts:
         return False
     d = drafts[-1]
-    return d.scoring_rule is None and (d.explanation is None or d.value is None) and len(drafts) > 1 and \
-        all(x.scoring_rule for x in drafts[:-1][-3:])
+    return len(drafts) > 1 and d.scoring_rule is None and all(x.scoring_rule for x in drafts[:-1][-3:])
 
 
 _PHONE_TAIL = re.compile(r"[\s,，;；/、]*(?:联系)?(?:电话|tel|TEL)?[:：]?\s*[\d０-９][\d０-９\-－—()（）\s]{5,}$")
