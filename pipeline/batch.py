@@ -20,12 +20,13 @@ import tempfile
 import time
 import traceback
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from tqdm import tqdm
 
@@ -59,11 +60,11 @@ class InputFile:
 class BatchOptions:
     workers: int = 1
     executor: str = "local"  # local | dask
-    scheduler: Optional[str] = None
-    cache_dir: Optional[Path] = None  # None: no cache
+    scheduler: str | None = None
+    cache_dir: Path | None = None  # None: no cache
     force: bool = False  # ignore cached outcomes (fresh results are still stored)
     progress: bool = False
-    corrections: Optional[Path] = None
+    corrections: Path | None = None
     report: bool = False
 
 
@@ -157,23 +158,23 @@ def input_entry(outcome: FileOutcome, forms: list, indicators: list, anomalies: 
     }
 
 
-def program_version(command: list[str]) -> Optional[str]:
+def program_version(command: list[str]) -> str | None:
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=10)
+        done = subprocess.run(command, check=False, capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None
     text = (done.stdout or done.stderr).strip().splitlines()
     return text[0] if text else None
 
 
-def package_version(name: str) -> Optional[str]:
+def package_version(name: str) -> str | None:
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return None
 
 
-def engine_versions() -> dict[str, Optional[str]]:
+def engine_versions() -> dict[str, str | None]:
     return {
         "python": platform.python_version(),
         "jixiao": jixiao_version(),
@@ -256,7 +257,7 @@ class _Runner:
         self.options = options
         self.batch = batch
         self.spill = spill
-        self.entries = open(entries_path, "w", encoding="utf-8")
+        self.entries = open(entries_path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
         self.progress = progress
         self.cache = OutcomeCache(batch.cache_dir) if batch.cache_dir else None
         self.cache_failures: list[str] = []

@@ -53,7 +53,7 @@ def pipeline_fingerprint() -> str:
 
 
 def cache_key(sha256: str, options: ExtractOptions) -> str:
-    text = "|".join((sha256, pipeline_fingerprint(), options.model_dump_json()))
+    text = f"{sha256}|{pipeline_fingerprint()}|{options.model_dump_json()}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 

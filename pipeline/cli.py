@@ -11,8 +11,8 @@ import os
 import sys
 import tempfile
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
 
 DEFAULT_RAW = Path("data/raw")
 DEFAULT_CLEAN = Path("data/clean")
@@ -95,7 +95,7 @@ def build_parser() -> Parser:
     return parser
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return dispatch(args)
@@ -133,7 +133,7 @@ def dispatch(args: argparse.Namespace) -> int:
     raise UsageError(f"jixiao: unknown verb {args.verb}")
 
 
-def batch_options(args: argparse.Namespace, report: bool = False, corrections: Optional[Path] = None):
+def batch_options(args: argparse.Namespace, report: bool = False, corrections: Path | None = None):
     from .batch import BatchOptions
 
     executor = "dask" if args.scheduler else args.executor

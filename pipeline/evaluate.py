@@ -15,7 +15,7 @@ import os
 import re
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
@@ -41,7 +41,7 @@ def norm(s: Any) -> str:
     if isinstance(s, float):
         if math.isnan(s):
             return ''
-        s = ('%f' % s).rstrip('0').rstrip('.')
+        s = f'{s:f}'.rstrip('0').rstrip('.')
     s = str(s)
     s = ''.join(chr(ord(ch) - 0xFEE0) if 0xFF01 <= ord(ch) <= 0xFF5E else ch for ch in s)
     s = s.replace('“', '"').replace('”', '"')
@@ -128,14 +128,14 @@ def align(gt_rows: list[dict], pr_rows: list[dict]) -> list[tuple[int, int]]:
     return pairs
 
 
-def fmt_of(name: str, manifest: Optional[dict[str, str]]) -> str:
+def fmt_of(name: str, manifest: dict[str, str] | None) -> str:
     if manifest and name in manifest:
         return manifest[name]
     ext = os.path.splitext(name)[1].lower()
     return SUFFIX_FORMATS.get(ext, ext)
 
 
-def load_ground_truth(gt_dir: Path, manifest: Optional[dict[str, str]], only: Optional[list[str]]) -> list[dict]:
+def load_ground_truth(gt_dir: Path, manifest: dict[str, str] | None, only: list[str] | None) -> list[dict]:
     gts = []
     gdir = Path(gt_dir) / 'gt'
     for fn in sorted(os.listdir(gdir)):
@@ -147,7 +147,7 @@ def load_ground_truth(gt_dir: Path, manifest: Optional[dict[str, str]], only: Op
     return gts
 
 
-def corpus_inputs(corpus: Path, manifest: Optional[dict[str, str]], only: Optional[list[str]]) -> list[InputFile]:
+def corpus_inputs(corpus: Path, manifest: dict[str, str] | None, only: list[str] | None) -> list[InputFile]:
     """The corpus files that have expected records (and are in the manifest, when one is given)."""
     inputs = []
     for g in load_ground_truth(corpus, manifest, only):
@@ -165,8 +165,8 @@ def _row_key(src: Any, idx: Any) -> tuple[str, str]:
             str(int(float(idx))) if str(idx).strip() not in ('', 'None') else '')
 
 
-def score(gt_dir: Path, pred_dir: Path, manifest: Optional[dict[str, str]] = None,
-          only: Optional[list[str]] = None) -> tuple[dict, list]:
+def score(gt_dir: Path, pred_dir: Path, manifest: dict[str, str] | None = None,
+          only: list[str] | None = None) -> tuple[dict, list]:
     """Per-format (and 'ALL') counters plus the list of misses, as score.py computes them."""
     gts = load_ground_truth(gt_dir, manifest, only)
     forms = read_csv(Path(pred_dir) / 'forms.csv')
@@ -177,8 +177,8 @@ def score(gt_dir: Path, pred_dir: Path, manifest: Optional[dict[str, str]] = Non
     pinds: dict[tuple, list[dict]] = defaultdict(list)
     for r in inds:
         pinds[_row_key(r.get('source_file'), r.get('form_index', ''))].append(r)
-    for k in pinds:
-        pinds[k].sort(key=lambda r: float(r.get('seq') or 0))
+    for rows in pinds.values():
+        rows.sort(key=lambda r: float(r.get('seq') or 0))
     panos: dict[tuple, set] = defaultdict(set)
     flagged: dict[tuple, set] = defaultdict(set)  # rows a person is pointed at: warning/error or low_confidence
     for a in anos:
@@ -254,7 +254,7 @@ def score(gt_dir: Path, pred_dir: Path, manifest: Optional[dict[str, str]] = Non
             got = panos.get(k, set())
             for seq, code in gf.get('must_flag', []):
                 if seq == 0:
-                    pseq: Optional[str] = '0'
+                    pseq: str | None = '0'
                 else:
                     pi = matched.get(seq - 1)
                     pseq = str(int(float(prows[pi].get('seq')))) if pi is not None else None
@@ -270,7 +270,7 @@ def score(gt_dir: Path, pred_dir: Path, manifest: Optional[dict[str, str]] = Non
 def summarize(agg: dict) -> dict[str, dict[str, float]]:
     out = {}
     for fmt, T in agg.items():
-        def ratio(a: str, b: str) -> float:
+        def ratio(a: str, b: str, T: dict = T) -> float:
             return (T[a] / T[b]) if T[b] else float('nan')
         out[fmt] = {
             'forms': int(T['forms']),
@@ -294,11 +294,11 @@ LABELS = {'flag_recall': 'anomaly_recall'}
 
 def format_table(summary: dict[str, dict[str, float]]) -> str:
     """Per format, then ALL: the score.py columns (flag_recall shown as anomaly_recall)."""
-    lines = ['%-14s' % 'format' + ''.join('%15s' % LABELS.get(c, c) for c in SUMMARY_COLUMNS)]
+    lines = [f'{"format":<14}' + ''.join(f'{LABELS.get(c, c):>15}' for c in SUMMARY_COLUMNS)]
     for fmt in sorted(summary, key=lambda x: (x == 'ALL', x)):
         r = summary[fmt]
-        lines.append('%-14s' % fmt + ''.join(('%15d' % r[c]) if c == 'forms' else ('%15.3f' % r[c])
-                                             for c in SUMMARY_COLUMNS))
+        lines.append(f'{fmt:<14}' + ''.join(f'{r[c]:>15d}' if c == 'forms' else f'{r[c]:>15.3f}'
+                                            for c in SUMMARY_COLUMNS))
     return '\n'.join(lines)
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import os
-from typing import Any, Callable, Iterable, Protocol
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
 
 # One thread per worker process: N workers on N cores should not each start N OCR/BLAS threads.
 THREAD_LIMITS = {
@@ -54,7 +55,7 @@ class InProcessExecutor:
         future: cf.Future = cf.Future()
         try:
             future.set_result(fn(*args))
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
+        except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt):
                 raise
             future.set_exception(exc)

@@ -14,8 +14,9 @@ import os
 import tempfile
 import types
 import typing
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -70,7 +71,8 @@ class SpillWriter:
     def __init__(self, directory: Path):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
-        self.handles = {name: open(self.path(name), "w", encoding="utf-8") for name in TABLES}
+        self.handles = {name: open(self.path(name), "w", encoding="utf-8")  # noqa: SIM115 - see close()
+                        for name in TABLES}
 
     def path(self, table: str) -> Path:
         return self.directory / f"{table}.jsonl"
@@ -85,7 +87,7 @@ class SpillWriter:
         for handle in self.handles.values():
             handle.close()
 
-    def __enter__(self) -> "SpillWriter":
+    def __enter__(self):
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -26,7 +26,7 @@ def fake_process_file(path: Path, source_file: str, options: ExtractOptions) -> 
         time.sleep(delay)
     data = Path(path).read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    base = dict(source_file=source_file, path=str(path), sha256=digest, extractor="fake")
+    base = {"source_file": source_file, "path": str(path), "sha256": digest, "extractor": "fake"}
     if not data or b"\x00" in data:
         anomaly = Anomaly(source_file=source_file, code="unreadable_file", severity="error",
                           message="empty or binary")
