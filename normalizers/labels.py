@@ -39,6 +39,7 @@ class FormLabels:
     footer_fields: dict[str, tuple[str, ...]]
     review_row_markers: tuple[str, ...]
     notes_markers: tuple[str, ...]
+    header_noise: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +59,7 @@ def form_labels() -> FormLabels:
         footer_fields=compacted(raw["footer_fields"]),
         review_row_markers=tuple(raw["review_row_markers"]),
         notes_markers=tuple(compact(x) for x in raw["notes_markers"]),
+        header_noise=tuple(compact(x) for x in raw.get("header_noise", [])),
     )
 
 
@@ -90,11 +92,17 @@ def leading_label(text: str, table: dict[str, tuple[str, ...]]) -> Optional[tupl
     c = compact(original)
     if not c:
         return None
-    for field, names in table.items():
-        for name in names:
-            if c.startswith(name):
-                return field, _rest_after_label(original, name)
+    for name, field in _longest_first(tuple(table.items())):
+        if c.startswith(name):
+            return field, _rest_after_label(original, name)
     return None
+
+
+@lru_cache(maxsize=8)
+def _longest_first(table_items: tuple) -> tuple[tuple[str, str], ...]:
+    """All labels of a table, longest first across fields (年度总体目标 before 年度)."""
+    pairs = [(name, field) for field, names in table_items for name in names]
+    return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
 
 
 def _rest_after_label(original: str, label_compact: str) -> str:

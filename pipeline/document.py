@@ -156,9 +156,11 @@ def _form_record(span: FormSpan, h: FormHeader, fid: str, src: str, index: int, 
 
     v = h.values
     year = None
+    if not v.get("year") and v.get("year_title"):
+        v = {**v, "year": v["year_title"]}
     if v.get("year"):
         try:
-            year = values.parse_year(v["year"])
+            year = _parse_year(v["year"])
         except ParseError:
             note("year", "date_invalid", "warning", v["year"], "", f"年度 '{v['year']}' cannot be read as a year")
     else:
@@ -200,6 +202,13 @@ def _form_record(span: FormSpan, h: FormHeader, fid: str, src: str, index: int, 
         extractor=_form_extractor(doc, pages), **funds,
     )
     return form, anomalies
+
+
+def _parse_year(text: str) -> int:
+    try:
+        return values.parse_year(text)
+    except ParseError:
+        return values.parse_year(text.strip() + "年")  # '年度：2024' leaves a bare year
 
 
 def _form_extractor(doc: Document, pages: list[int]) -> str:

@@ -172,13 +172,18 @@ def read_form(span: FormSpan) -> FormHeader:
         joined = it.text
         c = compact(joined)
         if idx == 0 and span.titled:
+            m = re.search(r"([0-9０-９]{4})\s*年", joined)
+            if m:
+                h.put("year_title", m.group(0), it.page)
             continue
         if any(c.startswith(m) for m in labels.notes_markers) and (it.line is not None or len(texts) == 1):
             h.has_notes = True
             break
         # footer lines (text or single-text rows): several label:value pairs may share a line
-        if it.line is not None or len(texts) <= 2 or any(m in c for m in labels.review_row_markers):
-            pairs = _footer_pairs(joined) if _starts_with_footer_label(joined) else []
+        if _is_review_row(texts, labels):
+            continue
+        if texts:
+            pairs = _footer_pairs(joined) if _starts_with_footer_label(texts[0]) else []
             if pairs:
                 for fld, value in pairs:
                     h.put(fld, value, it.page)
@@ -198,6 +203,8 @@ def read_form(span: FormSpan) -> FormHeader:
                     fld, rest = lab
                     if rest:
                         h.put(fld, rest, it.page)
+                    continue
+                if any(n in c for n in labels.header_noise):
                     continue
                 if "year" in h.values or span.kind == "department":
                     if not title_kind(text) and len(compact(text)) <= 40:
@@ -221,12 +228,18 @@ def read_form(span: FormSpan) -> FormHeader:
             in_indicators = True
             continue
         if in_indicators:
-            if any(m in c for m in labels.review_row_markers):
-                continue
             h.indicator_rows.append(row)
             continue
         _read_header_row(row, h, labels)
     return h
+
+
+def _is_review_row(texts: list[str], labels) -> bool:
+    """Sign-off rows (业务股室审核 2023.12.12 …) close the table without being data."""
+    if not texts:
+        return False
+    first = compact(texts[0])
+    return len(first) <= 10 and any(m in first for m in labels.review_row_markers)
 
 
 def _starts_with_footer_label(text: str) -> bool:
