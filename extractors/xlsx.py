@@ -1,0 +1,330 @@
+"""Extractor for spreadsheet submissions (.xlsx, read with openpyxl).
+
+A filled-in template is one grid per sheet. Each visible sheet becomes one Page; its rows are split
+into blocks: the bordered form region becomes a Table (merged ranges become cells with spans), and
+the rows around it (title, 年度 line, agency line, 填表人/填报日期 footer) become TextLines. When a
+sheet draws no borders the split falls back to content: a row holding a single text that no
+merged cell from another row reaches is a line. Cell text is what the sheet shows: numbers and
+dates are rendered through their number format (see extractors.number_format), checkbox glyphs
+and symbol-font ticks become ☑ / ☐. Hidden sheets are skipped and noted.
+"""
+from __future__ import annotations
+
+import time
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extractors.errors import EncryptedFileError, UnreadableFileError
+from extractors.ir import Cell, Document, DocumentNote, Page, Table, TextLine
+from extractors.number_format import format_value
+from extractors.office_text import canonical_checkboxes, checkbox_state, symbol_text
+from extractors.options import ExtractOptions
+
+EXTRACTOR_NAME = "xlsx"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+Pos = tuple[int, int]  # (row, column), 1-based sheet coordinates
+
+
+@dataclass
+class SheetGrid:
+    """What the extractor needs from one worksheet, as plain data (1-based coordinates).
+
+    texts: shown text of every cell that starts a cell (top-left of a merge or a plain cell) and
+    is not empty; spans: (rowspan, colspan) of merged ranges by their top-left; covered: the
+    top-left of the merge each non-top-left position of a merged range belongs to; ruled: the
+    positions that draw a vertical border line (left or right edge), which table rows have and
+    title/footer rows do not.
+    """
+
+    texts: dict[Pos, str] = field(default_factory=dict)
+    spans: dict[Pos, tuple[int, int]] = field(default_factory=dict)
+    covered: dict[Pos, Pos] = field(default_factory=dict)
+    ruled: set[Pos] = field(default_factory=set)
+
+    def rows(self) -> list[int]:
+        used = {r for r, _ in self.texts} | {r for r, _ in self.covered}
+        return list(range(min(used), max(used) + 1)) if used else []
+
+    def starts_in_row(self, r: int) -> list[Pos]:
+        """Cells with text that start in row r, left to right."""
+        return sorted(p for p in self.texts if p[0] == r)
+
+    def reached_from_other_row(self, r: int) -> bool:
+        """Whether a merged range starting in an earlier row covers part of row r."""
+        return any(pos[0] == r and top[0] < r for pos, top in self.covered.items())
+
+    def is_ruled(self, r: int) -> bool:
+        return any(p[0] == r for p in self.ruled)
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening the workbook
+
+
+def open_workbook(path: Path):
+    """The workbook with cached formula results, or UnreadableFileError naming the file."""
+    import openpyxl
+
+    try:
+        head = path.read_bytes()[:8]
+    except OSError as e:
+        raise UnreadableFileError(f"cannot read the file ({e.strerror or e})", file=str(path)) from e
+    if not head:
+        raise UnreadableFileError("the file is empty", file=str(path))
+    if head == OLE2_MAGIC:
+        data = path.read_bytes()
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise EncryptedFileError("the workbook is password-protected", file=str(path),
+                                     hint="remove the password in Excel/WPS and save again as .xlsx")
+        raise UnreadableFileError("the file is a legacy binary workbook (.xls) named .xlsx", file=str(path),
+                                  hint="rename it to .xls or save it as .xlsx")
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about extensions it drops (data validation, conditional formats).
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(path, data_only=True, rich_text=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as e:
+        raise UnreadableFileError(f"not a readable .xlsx workbook ({type(e).__name__}: {e})",
+                                  file=str(path), hint="open it in Excel/WPS and save it as .xlsx") from e
+    except Exception as e:  # openpyxl raises assorted parser errors for damaged parts
+        raise UnreadableFileError(f"not a readable .xlsx workbook ({type(e).__name__}: {e})",
+                                  file=str(path), hint="open it in Excel/WPS and save it as .xlsx") from e
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading one sheet into a SheetGrid
+
+
+def cell_text(cell) -> str:
+    """The text a cell shows: formatted number/date, rich-text runs in symbol fonts decoded,
+    checkbox glyphs canonical."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+
+    value = cell.value
+    if isinstance(value, CellRichText):
+        cell_font = cell.font.name if cell.font is not None else None
+        parts = []
+        for part in value:
+            if isinstance(part, TextBlock):
+                font = part.font.rFont if part.font is not None and part.font.rFont else cell_font
+                parts.append(symbol_text(font, part.text))
+            else:
+                parts.append(symbol_text(cell_font, str(part)))
+        text = "".join(parts).strip()
+    else:
+        builtin_id = getattr(getattr(cell, "_style", None), "numFmtId", None)
+        text = format_value(value, cell.number_format, builtin_id)
+        if isinstance(value, str) and cell.font is not None:
+            text = symbol_text(cell.font.name, text).strip()
+    return canonical_checkboxes(text)
+
+
+def _has_vertical_rule(cell) -> bool:
+    border = cell.border
+    return bool(border is not None and ((border.left is not None and border.left.style)
+                                        or (border.right is not None and border.right.style)))
+
+
+def read_sheet(ws) -> SheetGrid:
+    """Texts, merged spans and vertical rules of a worksheet."""
+    grid = SheetGrid()
+    for rng in ws.merged_cells.ranges:
+        top = (rng.min_row, rng.min_col)
+        grid.spans[top] = (rng.max_row - rng.min_row + 1, rng.max_col - rng.min_col + 1)
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                if (r, c) != top:
+                    grid.covered[(r, c)] = top
+    for row in ws.iter_rows():
+        for cell in row:
+            pos = (cell.row, cell.column)
+            if _has_vertical_rule(cell):
+                grid.ruled.add(pos)
+            if pos in grid.covered or cell.value is None:
+                continue
+            text = cell_text(cell)
+            if text:
+                grid.texts[pos] = text
+    # A merged range draws its rules from its member cells: credit every row the range spans.
+    for top, (rs, cs) in grid.spans.items():
+        members = [(r, c) for r in range(top[0], top[0] + rs) for c in range(top[1], top[1] + cs)]
+        if any(p in grid.ruled for p in members):
+            grid.ruled.update((r, top[1]) for r in range(top[0], top[0] + rs))
+    return grid
+
+
+# ---------------------------------------------------------------------------------------------
+# Splitting a sheet into lines and tables
+
+
+def is_line_row(grid: SheetGrid, r: int) -> bool:
+    """A row that reads as one line of text: a single text, nothing reaching in from other rows."""
+    return len(grid.starts_in_row(r)) == 1 and not grid.reached_from_other_row(r)
+
+
+def classify_rows(grid: SheetGrid) -> list[tuple[int, str]]:
+    """(row, kind) for every used row; kind is "table", "line" or "blank".
+
+    With rules drawn, ruled rows (and rows a ruled merge reaches) are the table and every other
+    text row is a line; a ruled single-text row at the top or bottom edge of a table region (a
+    title boxed in with the form) is a line too. Without rules, single-text rows are lines.
+    """
+    rows = grid.rows()
+    ruled_sheet = any(grid.is_ruled(r) and grid.starts_in_row(r) for r in rows)
+    kinds: dict[int, str] = {}
+    for r in rows:
+        has_text = bool(grid.starts_in_row(r))
+        if ruled_sheet:
+            in_table = grid.is_ruled(r) or any(
+                pos[0] == r and top[0] < r and grid.is_ruled(top[0]) for pos, top in grid.covered.items())
+            kinds[r] = "table" if in_table else ("line" if has_text else "blank")
+        elif not has_text and not grid.reached_from_other_row(r):
+            kinds[r] = "blank"
+        else:
+            kinds[r] = "line" if is_line_row(grid, r) and _reads_as_line(grid, r) else "table"
+    if ruled_sheet:
+        for region in _runs(rows, kinds, "table"):
+            _peel_edge_lines(grid, region, kinds)
+    return [(r, kinds[r]) for r in rows]
+
+
+def _reads_as_line(grid: SheetGrid, r: int) -> bool:
+    """Without rules: the single text starts the sheet's first used column or spans half its width.
+
+    (A lone text further right is a table row with blank neighbours, e.g. a placeholder 二级指标.)
+    """
+    used = [c for _, c in grid.texts]
+    first, width = min(used), max(used) - min(used) + 1
+    pos = grid.starts_in_row(r)[0]
+    return pos[1] == first or grid.spans.get(pos, (1, 1))[1] * 2 >= width
+
+
+def _runs(rows: list[int], kinds: dict[int, str], kind: str) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for r in rows:
+        if kinds[r] == kind:
+            if runs and runs[-1][-1] == r - 1:
+                runs[-1].append(r)
+            else:
+                runs.append([r])
+    return runs
+
+
+def _peel_edge_lines(grid: SheetGrid, region: list[int], kinds: dict[int, str]) -> None:
+    """Turn single-text rows at either edge of a table region into lines (title boxed with the form)."""
+    texts = [r for r in region if grid.starts_in_row(r)]
+    if not texts:
+        for r in region:
+            kinds[r] = "blank"
+        return
+    for ordered in (texts, list(reversed(texts))):
+        for r in ordered:
+            if not is_line_row(grid, r) or _spans_below(grid, r):
+                break
+            kinds[r] = "line"
+    # Empty rows left outside the peeled edges are not part of the table either.
+    body = [r for r in region if kinds[r] == "table"]
+    if body:
+        for r in region:
+            if (r < body[0] or r > body[-1]) and not grid.starts_in_row(r):
+                kinds[r] = "blank"
+
+
+def _spans_below(grid: SheetGrid, r: int) -> bool:
+    return any(top[0] == r and rs > 1 for top, (rs, _) in grid.spans.items())
+
+
+def line_text(grid: SheetGrid, r: int) -> str:
+    """A row's texts joined left to right; a label ending in a colon runs into its value."""
+    out = ""
+    for pos in grid.starts_in_row(r):
+        text = grid.texts[pos]
+        if out and not out.endswith((":", "：")):
+            out += "    "
+        out += text
+    return out
+
+
+def table_from_rows(grid: SheetGrid, rows: list[int], page: int) -> Table | None:
+    """A Table over consecutive sheet rows: every grid position that starts a cell, spans clipped."""
+    first, last = rows[0], rows[-1]
+    cols: set[int] = set()
+    for (r, c), text in grid.texts.items():
+        if first <= r <= last:
+            span = grid.spans.get((r, c), (1, 1))[1]
+            cols.update(range(c, c + span))
+    for (r, c), top in grid.covered.items():
+        if first <= r <= last and top in grid.texts:
+            cols.add(c)
+    if not cols:
+        return None
+    c0, c1 = min(cols), max(cols)
+    cells: list[Cell] = []
+    for r in range(first, last + 1):
+        for c in range(c0, c1 + 1):
+            top = grid.covered.get((r, c))
+            # A position covered by a merge that starts inside this table is not a new cell; one whose
+            # merge starts outside (above the table or left of its first column) starts a clipped cell.
+            if top is not None and top[0] >= first and top[1] >= c0:
+                continue
+            origin = top or (r, c)
+            rowspan, colspan = grid.spans.get(origin, (1, 1))
+            rowspan = min(origin[0] + rowspan, last + 1) - r
+            colspan = min(origin[1] + colspan, c1 + 1) - c
+            text = grid.texts.get(origin, "") if origin == (r, c) else ""
+            cells.append(Cell(text=text, row=r - first, col=c - c0, rowspan=rowspan, colspan=colspan,
+                              page=page, checkbox=checkbox_state(text)))
+    return Table(cells=cells, n_rows=last - first + 1, n_cols=c1 - c0 + 1, page=page)
+
+
+def sheet_blocks(grid: SheetGrid, page: int) -> list:
+    """The sheet's lines and tables in reading (row) order."""
+    blocks: list = []
+    pending: list[int] = []
+
+    def flush() -> None:
+        if pending:
+            table = table_from_rows(grid, pending, page)
+            if table is not None:
+                blocks.append(table)
+            pending.clear()
+
+    for r, kind in classify_rows(grid):
+        if kind == "table":
+            pending.append(r)
+            continue
+        flush()
+        if kind == "line":
+            blocks.append(TextLine(text=line_text(grid, r), page=page))
+    flush()
+    return blocks
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def extract(path: Path, options: ExtractOptions) -> Document:
+    started = time.perf_counter()
+    path = Path(path)
+    wb = open_workbook(path)
+    pages: list[Page] = []
+    notes: list[DocumentNote] = []
+    try:
+        for number, ws in enumerate(wb.worksheets, start=1):
+            if ws.sheet_state != "visible":
+                notes.append(DocumentNote(
+                    code="hidden_sheet_skipped", severity="info", page=number, raw_value=ws.title,
+                    message=f"sheet {ws.title!r} is {ws.sheet_state} and was not read"))
+                continue
+            pages.append(Page(number=number, unit="none", blocks=sheet_blocks(read_sheet(ws), number)))
+    except UnreadableFileError:
+        raise
+    except Exception as e:  # a damaged sheet part surfaces only when its cells are read
+        raise UnreadableFileError(f"a sheet could not be read ({type(e).__name__}: {e})", file=str(path)) from e
+    finally:
+        wb.close()
+    return Document(source_path=str(path), extractor=EXTRACTOR_NAME, pages=pages, notes=notes,
+                    timings={"extract": time.perf_counter() - started})
