@@ -20,7 +20,13 @@ from typing import Any
 
 import pdfplumber
 import yaml
-from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells
+from pdfplumber.table import (
+    TableFinder,
+    TableSettings,
+    cells_to_tables,
+    edges_to_intersections,
+    intersections_to_cells,
+)
 
 from .errors import EncryptedFileError, JixiaoError, UnreadableFileError
 from .grid import GridCell, grid_positions
@@ -269,21 +275,50 @@ def _covered(edges: list[dict[str, Any]], y: float, x0: float, x1: float, tol: f
     return covered >= 0.8 * (x1 - x0)
 
 
+def ruling_edges(page: Any, table_settings: dict[str, Any]) -> list[dict[str, Any]]:
+    """The page's ruling lines as pdfplumber's table finder sees them (snapped, joined, filtered)."""
+    finder = TableFinder.__new__(TableFinder)  # only its edge stage: cells are built below
+    finder.page = page
+    finder.settings = TableSettings.resolve(table_settings)
+    return finder.get_edges()
+
+
+def ruling_groups(edges: list[dict[str, Any]], tol: float) -> list[tuple[float, float, float, float]]:
+    """Bounding boxes of the groups of rulings that touch each other (one group per ruled table)."""
+    h = [e for e in edges if e["orientation"] == "h"]
+    v = [e for e in edges if e["orientation"] == "v"]
+    parent = list(range(len(h) + len(v)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(h):
+        for j, b in enumerate(v):
+            if a["x0"] - tol <= b["x0"] <= a["x1"] + tol and b["top"] - tol <= a["top"] <= b["bottom"] + tol:
+                parent[root(i)] = root(len(h) + j)
+    boxes: dict[int, list[float]] = {}
+    for i, e in enumerate(h + v):
+        r = root(i)
+        box = boxes.setdefault(r, [e["x0"], e["top"], e["x1"], e["bottom"]])
+        box[0], box[1] = min(box[0], e["x0"]), min(box[1], e["top"])
+        box[2], box[3] = max(box[2], e["x1"]), max(box[3], e["bottom"])
+    return [tuple(b) for b in boxes.values() if b[2] - b[0] > tol and b[3] - b[1] > tol]
+
+
 def find_page_tables(page: Any, glyphs: list[Glyph], page_number: int, cfg: dict[str, Any]) -> list[PageTable]:
     """Ruled tables of a page, each cell with its text and whether the page break left it open."""
     ts = dict(cfg["table_settings"])
     ruled = page.filter(lambda o: not (o.get("object_type") == "rect" and is_checkbox_rect(o, cfg)))
-    finder = ruled.debug_tablefinder(ts)
-    if not finder.tables:
-        return []
-    edges = list(finder.edges)
+    edges = ruling_edges(ruled, ts)
     h_edges = [e for e in edges if e["orientation"] == "h"]
     tol = float(ts["intersection_tolerance"])
-    # Close every table at its top and bottom, so that a cell the page break leaves open (no
-    # ruling at the break) is still found; remember which cells were closed that way.
+    # Close every group of connected rulings at its top and bottom, so that a cell the page break
+    # leaves open (no ruling at the break) is still found; remember which cells were closed so.
     closers = []
-    for t in finder.tables:
-        x0, top, x1, bottom = t.bbox
+    for x0, top, x1, bottom in ruling_groups(edges, tol):
         for y in (top, bottom):
             closers.append(
                 {"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0, "orientation": "h"}
