@@ -1,0 +1,303 @@
+/* jixiao review report: sorting and filtering the forms, linking rows to page boxes, and keeping a
+ * person's corrections in localStorage until they are exported as corrections.csv.
+ * Document text is only ever read and written through textContent / dataset, never as HTML. */
+(function () {
+  "use strict";
+
+  var PREFIX = "jixiao.corrections.";
+  var memoryStore = {}; // used when the browser refuses localStorage for file:// pages
+
+  function storage() {
+    try {
+      var probe = PREFIX + "probe";
+      window.localStorage.setItem(probe, "1");
+      window.localStorage.removeItem(probe);
+      return window.localStorage;
+    } catch (e) {
+      return null;
+    }
+  }
+  var store = storage();
+
+  function readEdits(formId) {
+    var raw = store ? store.getItem(PREFIX + formId) : memoryStore[formId];
+    if (!raw) return {};
+    try {
+      var parsed = JSON.parse(raw);
+      return parsed && typeof parsed === "object" ? parsed : {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function writeEdits(formId, edits) {
+    var empty = Object.keys(edits).length === 0;
+    var raw = JSON.stringify(edits);
+    if (store) {
+      if (empty) store.removeItem(PREFIX + formId);
+      else store.setItem(PREFIX + formId, raw);
+    } else if (empty) {
+      delete memoryStore[formId];
+    } else {
+      memoryStore[formId] = raw;
+    }
+  }
+
+  function allFormIds() {
+    var ids = [];
+    if (store) {
+      for (var i = 0; i < store.length; i++) {
+        var key = store.key(i);
+        if (key && key.indexOf(PREFIX) === 0 && key !== PREFIX + "probe") ids.push(key.slice(PREFIX.length));
+      }
+    } else {
+      ids = Object.keys(memoryStore);
+    }
+    return ids.sort();
+  }
+
+  function editKey(seq, field) { return seq + ":" + field; }
+
+  /* ------------------------------------------------------------------ corrections export */
+
+  function csvField(value) {
+    var text = value == null ? "" : String(value);
+    return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+  }
+
+  function correctionRows() {
+    var rows = [];
+    allFormIds().forEach(function (formId) {
+      var edits = readEdits(formId);
+      Object.keys(edits).sort(function (a, b) {
+        var sa = parseInt(a, 10), sb = parseInt(b, 10);
+        return sa !== sb ? sa - sb : (a < b ? -1 : a > b ? 1 : 0);
+      }).forEach(function (key) {
+        var e = edits[key];
+        rows.push([formId, e.seq, e.field, e.value, e.original]);
+      });
+    });
+    return rows;
+  }
+
+  function exportCorrections() {
+    var rows = correctionRows();
+    var lines = [["form_id", "seq", "field", "value", "original"]].concat(rows).map(function (r) {
+      return r.map(csvField).join(",");
+    });
+    // BOM: spreadsheet programs then read the Chinese text as UTF-8
+    var blob = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = "corrections.csv";
+    document.body.appendChild(link);
+    link.click();
+    setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+  }
+
+  function refreshCounts() {
+    var total = 0;
+    allFormIds().forEach(function (formId) {
+      var n = Object.keys(readEdits(formId)).length;
+      total += n;
+      document.querySelectorAll("[data-edits-of]").forEach(function (cell) {
+        if (cell.getAttribute("data-edits-of") === formId) {
+          cell.textContent = String(n);
+          cell.setAttribute("data-value", String(n));
+        }
+      });
+    });
+    document.querySelectorAll("[data-edit-count]").forEach(function (el) {
+      el.textContent = total + (total === 1 ? " edit" : " edits");
+      el.classList.toggle("has-edits", total > 0);
+    });
+  }
+
+  /* ------------------------------------------------------------------ editing on a form page */
+
+  function cellSeq(cell) {
+    var row = cell.closest("[data-seq]");
+    return row ? parseInt(row.getAttribute("data-seq"), 10) || 0 : 0;
+  }
+
+  function setupEditing(formId) {
+    var edits = readEdits(formId);
+    document.querySelectorAll(".editable[data-field]").forEach(function (cell) {
+      var field = cell.getAttribute("data-field");
+      var key = editKey(cellSeq(cell), field);
+      if (Object.prototype.hasOwnProperty.call(edits, key)) {
+        cell.textContent = edits[key].value;
+        cell.classList.add("edited");
+      }
+      cell.setAttribute("contenteditable", "true");
+      cell.setAttribute("spellcheck", "false");
+      cell.addEventListener("keydown", function (ev) {
+        if (ev.key === "Enter" && !ev.shiftKey) {
+          ev.preventDefault();
+          cell.blur();
+        } else if (ev.key === "Escape") {
+          ev.preventDefault();
+          var current = readEdits(formId)[key];
+          cell.textContent = current ? current.value : cell.getAttribute("data-original");
+          cell.blur();
+        }
+      });
+      cell.addEventListener("paste", function (ev) {
+        // keep pasted content plain text
+        ev.preventDefault();
+        var text = (ev.clipboardData || window.clipboardData).getData("text");
+        document.execCommand("insertText", false, text);
+      });
+      cell.addEventListener("blur", function () { commit(formId, cell, key, field); });
+    });
+  }
+
+  function commit(formId, cell, key, field) {
+    var value = cell.textContent.replace(/\u00a0/g, " ").trim();
+    var original = cell.getAttribute("data-original") || "";
+    var edits = readEdits(formId);
+    if (value === original) {
+      delete edits[key];
+      cell.classList.remove("edited");
+    } else {
+      edits[key] = { seq: cellSeq(cell), field: field, value: value, original: original };
+      cell.classList.add("edited");
+    }
+    if (cell.textContent !== value) cell.textContent = value;
+    writeEdits(formId, edits);
+    refreshCounts();
+  }
+
+  function setupDiscard(formId) {
+    var button = document.querySelector("[data-discard-edits]");
+    if (!button) return;
+    button.addEventListener("click", function () {
+      if (!Object.keys(readEdits(formId)).length) return;
+      if (!window.confirm("Discard all edits of this form?")) return;
+      writeEdits(formId, {});
+      document.querySelectorAll(".editable[data-field]").forEach(function (cell) {
+        cell.textContent = cell.getAttribute("data-original") || "";
+        cell.classList.remove("edited");
+      });
+      refreshCounts();
+    });
+  }
+
+  /* ------------------------------------------------------------------ rows <-> page boxes */
+
+  function highlight(seq, scrollTo) {
+    document.querySelectorAll("tr.indicator-row.active").forEach(function (r) { r.classList.remove("active"); });
+    document.querySelectorAll(".box.active").forEach(function (b) { b.classList.remove("active"); });
+    var row = document.querySelector('tr.indicator-row[data-seq="' + seq + '"]');
+    if (row) row.classList.add("active");
+    var boxes = document.querySelectorAll('.box[data-seq="' + seq + '"]');
+    boxes.forEach(function (b) { b.classList.add("active"); });
+    if (scrollTo === "box" && boxes.length) {
+      var pane = document.querySelector("[data-page-images]");
+      var first = boxes[0].getBoundingClientRect();
+      if (pane) {
+        var paneRect = pane.getBoundingClientRect();
+        pane.scrollTop += first.top - paneRect.top - paneRect.height / 3;
+      }
+    } else if (scrollTo === "row" && row) {
+      row.scrollIntoView({ block: "center", behavior: "smooth" });
+    }
+  }
+
+  function setupPageLinks() {
+    document.querySelectorAll("tr.indicator-row").forEach(function (row) {
+      row.addEventListener("click", function () { highlight(row.getAttribute("data-seq"), "box"); });
+    });
+    document.querySelectorAll(".box").forEach(function (box) {
+      box.addEventListener("click", function () { highlight(box.getAttribute("data-seq"), "row"); });
+    });
+  }
+
+  /* ------------------------------------------------------------------ overview: sort and filter */
+
+  function setupSorting(table) {
+    var headers = table.querySelectorAll("th[data-sort]");
+    headers.forEach(function (th, index) {
+      th.setAttribute("tabindex", "0");
+      function sort() {
+        var numeric = th.getAttribute("data-sort") === "num";
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        headers.forEach(function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows).filter(function (r) { return r.hasAttribute("data-form-id"); });
+        rows.sort(function (a, b) {
+          var va = a.cells[index].getAttribute("data-value") || "";
+          var vb = b.cells[index].getAttribute("data-value") || "";
+          var cmp;
+          if (numeric) {
+            var na = va === "" ? Infinity : parseFloat(va), nb = vb === "" ? Infinity : parseFloat(vb);
+            cmp = na - nb;
+          } else {
+            cmp = va.localeCompare(vb, "zh-CN");
+          }
+          return ascending ? cmp : -cmp;
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      }
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", function (ev) { if (ev.key === "Enter") sort(); });
+    });
+  }
+
+  function setupFilters(table) {
+    var box = document.querySelector("[data-form-filters]");
+    if (!box) return;
+    var text = box.querySelector("[data-filter-text]");
+    var errors = box.querySelector("[data-filter-errors]");
+    var warnings = box.querySelector("[data-filter-warnings]");
+    var confidence = box.querySelector("[data-filter-confidence]");
+    var count = box.querySelector("[data-filter-count]");
+    function apply() {
+      var needle = text.value.trim().toLowerCase();
+      var below = confidence.value === "" ? null : parseFloat(confidence.value);
+      var shown = 0, total = 0;
+      table.querySelectorAll("tbody tr[data-form-id]").forEach(function (row) {
+        total++;
+        var ok = true;
+        if (errors.checked && !(parseInt(row.getAttribute("data-errors"), 10) > 0)) ok = false;
+        if (warnings.checked && !(parseInt(row.getAttribute("data-warnings"), 10) > 0)) ok = false;
+        if (below !== null && !(parseFloat(row.getAttribute("data-min-confidence")) < below)) ok = false;
+        if (needle && row.textContent.toLowerCase().indexOf(needle) < 0) ok = false;
+        row.hidden = !ok;
+        if (ok) shown++;
+      });
+      count.textContent = shown + " of " + total + " forms";
+    }
+    [text, errors, warnings, confidence].forEach(function (el) {
+      el.addEventListener("input", apply);
+      el.addEventListener("change", apply);
+    });
+    apply();
+  }
+
+  /* ------------------------------------------------------------------ start */
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var formId = document.body.getAttribute("data-form-id");
+    if (formId) {
+      setupEditing(formId);
+      setupDiscard(formId);
+      setupPageLinks();
+    }
+    var table = document.querySelector("[data-forms-table]");
+    if (table) {
+      setupSorting(table);
+      setupFilters(table);
+    }
+    document.querySelectorAll("[data-export-corrections]").forEach(function (b) {
+      b.addEventListener("click", exportCorrections);
+    });
+    refreshCounts();
+    if (!store) {
+      document.querySelectorAll("[data-edit-count]").forEach(function (el) {
+        el.title = "This browser keeps no storage for pages opened from disk: export before leaving the page.";
+      });
+    }
+  });
+})();
