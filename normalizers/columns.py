@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 from extractors.ir import Cell, CheckboxState
@@ -20,6 +21,11 @@ from normalizers.labels import clean_text, compact, is_block_label
 # the direction words used by operator_conflict)
 _RULE_WORDS = re.compile(r"得满分|得分|不得分|扣分|扣完|计分|赋分|分值|满分|扣\d|不及格|按比例|酌情")
 _DIGIT = re.compile(r"[0-9０-９]")
+
+# The same short texts (names, operators, units) recur on every form: memoise the pure parsers.
+_parse_operator = lru_cache(maxsize=8192)(values.parse_operator)
+_classify_name = lru_cache(maxsize=8192)(taxonomy.classify_taxonomy_name)
+_is_unit = lru_cache(maxsize=8192)(values.is_unit)
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,7 @@ class AssignedRow:
     @property
     def is_indicator(self) -> bool:
         """Placeholder rows name a level-2 but no level-3, operator or value."""
-        return bool(self.level3 or values.parse_operator(self.operator_text) or clean_text(self.value_text))
+        return bool(self.level3 or _parse_operator(self.operator_text) or clean_text(self.value_text))
 
 
 @dataclass
@@ -108,7 +114,7 @@ def _is_operator_cell(text: str) -> bool:
         return True
     if _DIGIT.search(t) or len(compact(t)) > 8:
         return False
-    return values.parse_operator(t) is not None
+    return _parse_operator(t) is not None
 
 
 def _is_opvalue_cell(text: str) -> bool:
@@ -120,7 +126,7 @@ def _is_opvalue_cell(text: str) -> bool:
 
 
 def _name_level(text: str) -> tuple[Optional[int], Optional[taxonomy.TaxonomyMatch]]:
-    m = taxonomy.classify_taxonomy_name(text)
+    m = _classify_name(text)
     if m is None:
         return None, None
     return m.level, m
@@ -206,7 +212,7 @@ def assign_columns(row: SourceRow, header_cols: dict[str, int]) -> AssignedRow:
         if not u.text.strip():
             if "unit" in header_cols:
                 rest_start += 1
-        elif values.is_unit(clean_text(u.text)):
+        elif _is_unit(clean_text(u.text)):
             out.unit = clean_text(u.text)
             _put(out, "unit", u)
             rest_start += 1
@@ -359,7 +365,7 @@ def _draft(a: AssignedRow, level1, level2, l1_raw, l2_raw, notes: list[RowAnomal
         where = "; ".join(f"{f} from column {a.source_cols[f] + 1} to {header_cols[f] + 1}" for f in moved)
         notes.append(RowAnomaly(moved[0], "column_shift", "info", "", "",
                                 f"cells of this row stood under other headers and were reassigned by content: {where}"))
-    op = values.parse_operator(a.operator_text) if a.operator_text else None
+    op = _parse_operator(a.operator_text) if a.operator_text else None
     value_text = clean_text(a.value_text)
     pv = values.parse_value_cell(value_text) if value_text else values.ParsedValue(None, None, None, None)
     if a.anchor_kind != "operator" or (op is None and pv.operator is not None):

@@ -14,18 +14,22 @@ import yaml
 DATA_DIR = Path(__file__).parent / "data"
 CHECK_GLYPHS = "☑☐"
 _SPACE_PUNCT = re.compile(r"[\s:：()（）\[\]【】「」、,，.。;；*#|]+")
+_BLANKS = re.compile(r"[ \t\u3000]+")
+_NEWLINE = re.compile(r"\s*\n\s*")
 
 
+@lru_cache(maxsize=16384)
 def compact(text: str) -> str:
     """NFKC-folded text without whitespace, colons, brackets and list punctuation (for labels)."""
     return _SPACE_PUNCT.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
+@lru_cache(maxsize=16384)
 def clean_text(text: str) -> str:
     """Cell text for output: checkbox glyphs removed, whitespace collapsed at the edges."""
     t = (text or "").replace("☑", " ").replace("☐", " ")
-    t = re.sub(r"[ \t\u3000]+", " ", t)
-    t = re.sub(r"\s*\n\s*", "", t)
+    t = _BLANKS.sub(" ", t)
+    t = _NEWLINE.sub("", t)
     return t.strip()
 
 
