@@ -1,0 +1,386 @@
+"""Text-layer PDFs (extractors.pdf_text): IR and records of small generated forms, the dev corpus'
+text PDFs, page breaks (open cells, repeated header, split row), and unreadable files.
+
+Fixtures are written by tests/fixtures/pdf/make_fixtures.py (committed, a few tens of KB each).
+"""
+from __future__ import annotations
+
+import json
+import sys
+import types
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from extractors import pdf_text
+from extractors.errors import EncryptedFileError, UnreadableFileError
+from extractors.grid import GridCell
+from extractors.ir import CheckboxState, Page, Table, TextLine
+from extractors.options import ExtractOptions
+from pipeline.document import process_file
+
+FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
+DEV = Path(__file__).resolve().parents[1].parent / "shared" / "dev-corpus"
+OPTIONS = ExtractOptions()
+
+
+def extract(path: Path):
+    return pdf_text.extract(path, OPTIONS)
+
+
+def only_table(doc) -> Table:
+    tables = [b for _, b in doc.blocks() if isinstance(b, Table)]
+    assert len(tables) == 1
+    return tables[0]
+
+
+def cell_at(table: Table, row: int, col: int):
+    return table.grid()[row][col]
+
+
+def lines_of(doc) -> list[str]:
+    return [b.text for _, b in doc.blocks() if isinstance(b, TextLine)]
+
+
+# --- single page, seed layout -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def single():
+    return extract(FIXTURES / "single_page_form.pdf")
+
+
+def test_single_page_geometry_and_reading_order(single):
+    assert single.extractor == "pdf_text"
+    page = single.pages[0]
+    assert (page.unit, round(page.width), round(page.height)) == ("pt", 842, 595)
+    kinds = [b.kind for b in page.blocks]
+    assert kinds == ["line", "line", "table", "line"]
+    assert lines_of(single) == [
+        "项目支出绩效目标表",
+        "（2024）年度",
+        "填表人：张三 联系电话：13800001111 填报日期：2024年1月5日 单位负责人签字：李四",
+    ]
+    table = only_table(single)
+    assert (table.n_rows, table.n_cols) == (11, 10)
+    for c in table.cells:
+        assert c.page == 1 and c.confidence == 1.0
+        x0, y0, x1, y1 = c.bbox
+        assert 0 <= x0 < x1 <= page.width and 0 <= y0 < y1 <= page.height
+
+
+def test_single_page_merged_cells_are_one_cell_with_span(single):
+    table = only_table(single)
+    perf = cell_at(table, 5, 0)
+    assert (perf.text, perf.row, perf.rowspan, perf.colspan) == ("绩效指标", 5, 6, 1)
+    name = cell_at(table, 0, 1)
+    assert (name.text, name.colspan) == ("农村公路养护", 9)
+    assert sum(c.text == "产出指标" for c in table.cells) == 1
+    assert cell_at(table, 7, 1).text == "产出指标" and cell_at(table, 7, 1).rowspan == 3
+    # every grid position is covered exactly once
+    covered = sum(c.rowspan * c.colspan for c in table.cells)
+    assert covered == table.n_rows * table.n_cols
+
+
+def test_checkboxes_drawn_as_rectangles_and_glyphs_become_state(single):
+    table = only_table(single)
+    ticked = cell_at(table, 6, 4)
+    assert (ticked.text, ticked.checkbox) == ("☑ ≥", CheckboxState.CHECKED)
+    assert cell_at(table, 7, 4).text == "☑ ="
+    empty_rect = cell_at(table, 9, 4)
+    assert (empty_rect.text, empty_rect.checkbox) == ("☐", CheckboxState.UNCHECKED)
+    empty_glyph = cell_at(table, 10, 4)
+    assert (empty_glyph.text, empty_glyph.checkbox) == ("☐", CheckboxState.UNCHECKED)
+    assert cell_at(table, 6, 5).checkbox == CheckboxState.NONE
+    # the tick mark inside a box is part of the box, not text
+    assert "√" not in "".join(c.text for c in table.cells)
+
+
+def test_single_page_golden_records():
+    out = process_file(FIXTURES / "single_page_form.pdf", "single_page_form.pdf", OPTIONS)
+    assert out.status != "failed" and out.extractor == "pdf_text" and out.pages == 1
+    (form,) = out.forms
+    assert (form.form_kind, form.year, form.project_name, form.competent_dept) == (
+        "project", 2024, "农村公路养护", "县交通运输局")
+    assert (form.fund_total, form.fund_fiscal, form.page_start, form.page_end) == (120.0, 120.0, 1, 1)
+    assert (form.preparer, form.phone, form.fill_date, form.unit_head) == (
+        "张三", "13800001111", "2024-01-05", "李四")
+    rows = [(i.level1, i.level2, i.level3, i.operator, i.value, i.unit, i.page) for i in out.indicators]
+    assert rows[:3] == [
+        ("产出指标", "数量指标", "养护里程", "≥", "85.5", "公里", 1),
+        ("产出指标", "数量指标", "桥梁检查", "=", "12", "座", 1),
+        ("产出指标", "质量指标", "路况优良率", "≥", "90", "%", 1),
+    ]
+
+
+# --- several pages ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=["multi_page_form.pdf", "multi_page_open_form.pdf"])
+def multi(request):
+    return request.param, extract(FIXTURES / request.param)
+
+
+def test_table_over_page_break_is_one_table_with_cells_on_their_pages(multi):
+    _, doc = multi
+    table = only_table(doc)
+    assert table.page == 1
+    assert {c.page for c in table.cells} == {1, 2}
+    benefit = next(c for c in table.cells if c.text == "效益指标")
+    assert benefit.page == 2 and benefit.bbox[1] < 100  # page-2 coordinates, near the top
+    assert [p.number for p in doc.pages] == [1, 2]
+    for page in doc.pages:
+        for block in page.blocks:
+            assert block.page == page.number
+
+
+def test_repeated_header_row_is_dropped(multi):
+    _, doc = multi
+    table = only_table(doc)
+    assert sum(c.text == "一级指标" for c in table.cells) == 1
+
+
+def test_row_split_by_page_break_is_joined(multi):
+    _, doc = multi
+    table = only_table(doc)
+    expl = next(c for c in table.cells if c.text.startswith("认定准确的资助对象占"))
+    assert expl.text == "认定准确的资助对象占全部资助对象的比例"
+    assert expl.page == 1
+    assert [r.kind for r in expl.repairs] == ["join"]
+    rule = next(c for c in table.cells if c.text.startswith("准确率达到98%"))
+    assert rule.text == "准确率达到98%得满分，每降低1个百分点扣1分"
+    # no row is left holding only the rest of the split row
+    assert not any(c.text == "全部资助对象的比例" for c in table.cells)
+    # the merged 产出指标 cell ends with the split row; the next group starts a new cell
+    grid = table.grid()
+    quality_row = next(c.row for c in table.cells if c.text == "资助对象认定准确率")
+    assert grid[quality_row][1].text == "产出指标"
+    assert grid[quality_row + 1][1].text == "效益指标"
+
+
+def test_multi_page_golden_records(multi):
+    name, _ = multi
+    out = process_file(FIXTURES / name, name, OPTIONS)
+    (form,) = out.forms
+    assert (form.year, form.project_name, form.agency, form.page_start, form.page_end) == (
+        2023, "学生资助经费", "某某县教育局", 1, 2)
+    assert (form.preparer, form.fill_date) == ("张三", "2024-01-05")
+    rows = [(i.seq, i.page, i.level1, i.level2, i.level3, i.operator, i.value, i.unit) for i in out.indicators]
+    assert rows == [
+        (1, 1, "产出指标", "数量指标", "资助学生人数", "≥", "1200", "人"),
+        (2, 1, "产出指标", "数量指标", "发放批次", "≥", "2", "批次"),
+        (3, 1, "产出指标", "质量指标", "资助对象认定准确率", "≥", "98", "%"),
+        (4, 2, "效益指标", "社会效益指标", "因贫失学辍学学生", "=", "0", "人"),
+        (5, 2, "效益指标", "可持续影响指标", "资助政策知晓率", "≥", "95", "%"),
+    ]
+    assert out.indicators[2].explanation == "认定准确的资助对象占全部资助对象的比例"
+
+
+def test_page_number_lines_do_not_stop_a_table_continuing():
+    doc = extract(FIXTURES / "multi_page_form.pdf")
+    assert "- 1 -" in lines_of(doc) and "- 2 -" in lines_of(doc)
+    assert sum(isinstance(b, Table) for _, b in doc.blocks()) == 1
+
+
+def _cells(rows):
+    """(row, col, rowspan, text) tuples -> merged-table cells for split_row."""
+    out = []
+    for r, c, rs, text in rows:
+        out.append((GridCell(row=r, col=c, rowspan=rs, colspan=1, bbox=(c, r, c + 1, r + rs)),
+                    pdf_text.TableCell(box=(c, r, c + 1, r + rs), text=text)))
+    return out
+
+
+def test_new_row_under_merged_leading_cells_is_not_taken_for_a_split_row():
+    cells = _cells([
+        (0, 0, 2, "产出指标"), (0, 1, 1, "质量指标"), (0, 2, 1, "合格率"), (0, 3, 1, "≥95%"), (0, 4, 1, "按比例"),
+        (1, 1, 1, ""), (1, 2, 1, "及时率"), (1, 3, 1, "≥90%"), (1, 4, 1, "按比例"),
+    ])
+    assert not pdf_text.split_row(cells, 0, 1)
+    rest = _cells([
+        (0, 0, 2, "产出指标"), (0, 1, 1, "质量指标"), (0, 2, 1, "合格率"), (0, 3, 1, "≥95%"), (0, 4, 1, "按比"),
+        (1, 1, 1, ""), (1, 2, 1, ""), (1, 3, 1, ""), (1, 4, 1, "例计分"),
+    ])
+    assert pdf_text.split_row(rest, 0, 1)
+    # text in a column the row above left empty is a new row, not the rest of the old one
+    note = _cells([
+        (0, 1, 1, "质量指标"), (0, 2, 1, "合格率"), (0, 3, 1, "≥95%"), (0, 4, 1, ""),
+        (1, 1, 1, ""), (1, 2, 1, ""), (1, 3, 1, ""), (1, 4, 1, "备注"),
+    ])
+    assert not pdf_text.split_row(note, 0, 1)
+
+
+# --- dev corpus -------------------------------------------------------------------------------
+
+needs_dev = pytest.mark.skipif(not DEV.is_dir(), reason="../shared/dev-corpus not present")
+
+
+@needs_dev
+def test_dev_003_open_merged_cell_over_page_break_is_one_cell():
+    doc = extract(DEV / "dev_003.pdf")
+    table = only_table(doc)
+    perf = next(c for c in table.cells if c.text == "绩效指标")
+    assert perf.page == 1 and perf.col == 0
+    assert perf.row + perf.rowspan == table.n_rows - 1  # down to the review row on page 2
+    assert [c.text for c in table.rows()[perf.row + perf.rowspan - 1]][:2] == ["满意度指标", "服务对象满意度指标"]
+    assert lines_of(doc)[-1].startswith("填表人：郑杰杰 联系电话：18849107337")
+    assert table.rows()[8][3].text == "≤304万元"  # older layout: operator, number, unit in one cell
+
+
+@needs_dev
+def test_dev_011_checkbox_glyphs_and_repeated_header():
+    doc = extract(DEV / "dev_011.pdf")
+    table = only_table(doc)
+    states = [c.checkbox for c in table.cells if c.checkbox != CheckboxState.NONE]
+    assert states.count(CheckboxState.CHECKED) == 16 and states.count(CheckboxState.UNCHECKED) == 2
+    assert sum(c.text == "计量单位" for c in table.cells) == 1
+    assert next(c for c in table.cells if c.text == "节约财政资金").page == 2
+
+
+@needs_dev
+@pytest.mark.parametrize("name", ["dev_003.pdf", "dev_011.pdf"])
+def test_dev_corpus_text_pdfs_match_expected_records(name):
+    gt = json.loads((DEV / "gt" / f"{name}.json").read_text(encoding="utf-8"))
+    out = process_file(DEV / name, name, OPTIONS)
+    (expected,) = gt["forms"]
+    (form,) = out.forms
+    for key in ("year", "project_name", "competent_dept", "fund_total", "preparer", "phone", "fill_date"):
+        assert getattr(form, key) == expected[key], key
+    got = [(i.level1, i.level2, i.level3, i.operator, i.value, i.unit, i.explanation, i.scoring_rule)
+           for i in out.indicators]
+    want = [(i["level1"], i["level2"], i["level3"], i["operator"], i["value"], i["unit"], i["explanation"],
+             i["scoring_rule"]) for i in expected["indicators"]]
+    assert got == want
+
+
+# --- pages without text, unreadable files ------------------------------------------------------
+
+
+def minimal_pdf(n_pages: int) -> bytes:
+    """A valid PDF with ``n_pages`` blank pages (no content stream, so no text layer)."""
+    kids = " ".join(f"{3 + i} 0 R" for i in range(n_pages))
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {n_pages} >>",
+        *["<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] * n_pages,
+    ]
+    body = b"%PDF-1.4\n"
+    offsets = []
+    for i, obj in enumerate(objects, 1):
+        offsets.append(len(body))
+        body += f"{i} 0 obj\n{obj}\nendobj\n".encode()
+    xref = len(body)
+    body += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    body += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    body += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return body
+
+
+def test_encrypted_pdf_raises_encrypted_file_error_naming_the_file():
+    path = FIXTURES / "encrypted_form.pdf"
+    with pytest.raises(EncryptedFileError) as err:
+        extract(path)
+    assert str(path) in str(err.value) and "encrypted" in str(err.value)
+
+
+def test_truncated_pdf_raises_unreadable_file_error(tmp_path):
+    data = (FIXTURES / "single_page_form.pdf").read_bytes()
+    for fraction in (0.05, 0.5, 0.9, 0.99):
+        path = tmp_path / f"cut_{fraction}.pdf"
+        path.write_bytes(data[: int(len(data) * fraction)])
+        with pytest.raises(UnreadableFileError) as err:
+            extract(path)
+        assert str(path) in str(err.value) and "cannot be read" in str(err.value)
+        assert not isinstance(err.value, EncryptedFileError)
+
+
+def test_truncated_pdf_fails_its_file_only_with_unreadable_file(tmp_path):
+    path = tmp_path / "cut.pdf"
+    path.write_bytes((FIXTURES / "multi_page_form.pdf").read_bytes()[:5000])
+    out = process_file(path, "cut.pdf", OPTIONS)
+    assert out.status == "failed" and not out.indicators
+    assert [a.code for a in out.anomalies] == ["unreadable_file"]
+
+
+def test_not_a_pdf_and_zero_pages_raise_unreadable_file_error(tmp_path):
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"this is not a pdf at all\n" * 10)
+    with pytest.raises(UnreadableFileError, match="cannot be read"):
+        extract(junk)
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(minimal_pdf(0))
+    with pytest.raises(UnreadableFileError, match="no pages"):
+        extract(empty)
+
+
+def test_page_without_text_layer_is_noted_when_no_scan_extractor(tmp_path, monkeypatch):
+    path = tmp_path / "blank.pdf"
+    path.write_bytes(minimal_pdf(2))
+    monkeypatch.setitem(sys.modules, "extractors.scan", None)  # import fails like a missing module
+    monkeypatch.delattr("extractors.scan", raising=False)
+    doc = extract(path)
+    assert doc.extractor == "pdf_text"
+    assert [(n.code, n.severity, n.page) for n in doc.notes] == [
+        ("no_text_layer", "error", 1), ("no_text_layer", "error", 2)]
+
+
+def test_image_only_pdf_goes_to_the_scan_extractor(tmp_path, monkeypatch):
+    path = tmp_path / "blank.pdf"
+    path.write_bytes(minimal_pdf(2))
+    calls = []
+
+    def extract_pdf_pages(p, numbers, options):
+        calls.append((Path(p), list(numbers)))
+        return [Page(number=n, width=1000, height=700, unit="px", extractor="scan:fake",
+                     blocks=[TextLine(text=f"page {n}", page=n)]) for n in numbers]
+
+    fake = types.ModuleType("extractors.scan")
+    fake.extract_pdf_pages = extract_pdf_pages
+    monkeypatch.setitem(sys.modules, "extractors.scan", fake)
+    monkeypatch.setattr("extractors.scan", fake, raising=False)
+    doc = extract(path)
+    assert calls == [(path, [1, 2])]
+    assert doc.extractor == "scan:fake" and not doc.notes
+    assert lines_of(doc) == ["page 1", "page 2"]
+
+
+# --- text of cells ----------------------------------------------------------------------------
+
+
+def test_symbol_font_checkboxes_become_canonical_glyphs():
+    cfg = pdf_text.settings()
+    assert pdf_text.canonical_glyph("þ", "ABCDEF+Wingdings-Regular", cfg) == "☑"
+    assert pdf_text.canonical_glyph("¨", "Wingdings", cfg) == "☐"
+    assert pdf_text.canonical_glyph("R", "XYZ+Wingdings2", cfg) == "☑"
+    assert pdf_text.canonical_glyph("£", "Wingdings 2", cfg) == "☐"
+    assert pdf_text.canonical_glyph("R", "SimSun", cfg) == "R"
+    assert pdf_text.canonical_glyph("☒", "SimSun", cfg) == "☑"
+
+
+cjk_text = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1, max_size=12)
+
+
+@given(st.lists(cjk_text, min_size=1, max_size=6))
+def test_wrapped_cjk_lines_join_without_spaces(lines):
+    assert pdf_text.join_wrapped(lines) == "".join(lines)
+
+
+@given(st.lists(st.from_regex(r"[A-Za-z]{1,8}", fullmatch=True), min_size=1, max_size=6))
+def test_wrapped_latin_words_join_with_one_space(words):
+    assert pdf_text.join_wrapped(words) == " ".join(words)
+
+
+def test_line_text_keeps_real_gaps_and_ignores_letter_spacing():
+    cfg = pdf_text.settings()
+
+    def g(text, x0, width=10.0):
+        return pdf_text.Glyph(text=text, x0=x0, top=0, x1=x0 + width, bottom=10, size=10)
+
+    spaced_title = [g("项", 0), g("目", 11), g("表", 22)]  # 1 pt letter spacing
+    assert pdf_text.line_text(spaced_title, cfg) == "项目表"
+    footer = [g("张", 0), g("三", 10), g("联", 100), g("系", 110)]
+    assert pdf_text.line_text(footer, cfg) == "张三 联系"
+    operator = [g("≥", 0, 5), g("9", 9, 5), g("5", 14, 5)]
+    assert pdf_text.line_text(operator, cfg) == "≥ 95"
