@@ -268,6 +268,8 @@ class _Runner:
         self.totals = _Totals()
         self.executor: Executor | None = None
         self.slots = 1 if batch.workers <= 1 else batch.workers * INFLIGHT_PER_WORKER
+        # small batches still spread over every worker: about four chunks per worker at least
+        self.chunk_files = 1 if batch.workers <= 1 else max(1, min(CHUNK_MAX_FILES, len(inputs) // (batch.workers * 4)))
 
     # -- executor -------------------------------------------------------------------------------
     def start(self) -> None:
@@ -356,7 +358,7 @@ class _Runner:
                 continue
             chunk.append(index)
             chunk_bytes += size
-            if len(chunk) >= CHUNK_MAX_FILES or chunk_bytes >= CHUNK_MAX_BYTES or self.batch.workers <= 1:
+            if len(chunk) >= self.chunk_files or chunk_bytes >= CHUNK_MAX_BYTES:
                 self.submit(chunk)
                 chunk, chunk_bytes = [], 0
         if chunk:

@@ -92,7 +92,7 @@ class ProcessExecutor:
 class DaskExecutor:
     """dask.distributed: a scheduler address, or a local cluster when none is given."""
 
-    def __init__(self, scheduler: str | None, workers: int):
+    def __init__(self, scheduler: str | None, workers: int, connect_timeout: float = 20.0):
         try:
             import distributed
         except ImportError as exc:
@@ -103,7 +103,7 @@ class DaskExecutor:
         self.cluster = None
         try:
             if scheduler:
-                self.client = distributed.Client(scheduler, timeout="20s")
+                self.client = distributed.Client(scheduler, timeout=connect_timeout)
             else:
                 self.cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1,
                                                         dashboard_address=None)
@@ -124,9 +124,10 @@ class DaskExecutor:
             self.cluster.close()
 
 
-def make_executor(kind: str, workers: int, scheduler: str | None = None) -> Executor:
+def make_executor(kind: str, workers: int, scheduler: str | None = None,
+                  connect_timeout: float = 20.0) -> Executor:
     if kind == "dask":
-        return DaskExecutor(scheduler, workers)
+        return DaskExecutor(scheduler, workers, connect_timeout)
     if kind != "local":
         raise ExecutorUnavailableError(f"unknown executor {kind!r} (local or dask)")
     if workers <= 1:
