@@ -269,6 +269,10 @@ def body_blocks(body, page: int = 1) -> list:
             for line in text.split("\n"):
                 if line.strip():
                     blocks.append(TextLine(text=line.strip(), page=page))
+        elif child.tag == q("tbl") and is_layout_table(child):
+            for tr in _row_elements(child):
+                for tc in _cell_elements(tr):
+                    blocks.extend(body_blocks(tc, page))
         elif child.tag == q("tbl"):
             table = table_from_xml(child, page)
             if table is not None:
@@ -280,12 +284,27 @@ def body_blocks(body, page: int = 1) -> list:
     return blocks
 
 
+def is_layout_table(tbl) -> bool:
+    """A table used to lay out the page (it holds the form's table inside one of its cells)."""
+    return any(tc.find(q("tbl")) is not None for tr in _row_elements(tbl) for tc in _cell_elements(tr))
+
+
+def header_blocks(document) -> list:
+    """Lines of the first section's page header, where some templates put the title."""
+    if not document.sections:
+        return []
+    header = document.sections[0].header
+    if header.is_linked_to_previous:
+        return []
+    return [b for b in body_blocks(header._element) if isinstance(b, TextLine)]
+
+
 def extract(path: Path, options: ExtractOptions) -> Document:
     started = time.perf_counter()
     path = Path(path)
     document = open_document(path)
     try:
-        blocks = body_blocks(document.element.body)
+        blocks = header_blocks(document) + body_blocks(document.element.body)
     except Exception as e:  # malformed table XML (a gridSpan that is not a number, ...)
         raise UnreadableFileError(f"the document body could not be read ({type(e).__name__}: {e})",
                                   file=str(path)) from e

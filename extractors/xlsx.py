@@ -36,13 +36,33 @@ class SheetGrid:
     is not empty; spans: (rowspan, colspan) of merged ranges by their top-left; covered: the
     top-left of the merge each non-top-left position of a merged range belongs to; ruled: the
     positions that draw a vertical border line (left or right edge), which table rows have and
-    title/footer rows do not.
+    title/footer rows do not; edged: the positions that draw any border line.
     """
 
     texts: dict[Pos, str] = field(default_factory=dict)
     spans: dict[Pos, tuple[int, int]] = field(default_factory=dict)
     covered: dict[Pos, Pos] = field(default_factory=dict)
     ruled: set[Pos] = field(default_factory=set)
+    edged: set[Pos] = field(default_factory=set)
+    # Row indexes, filled by index(): a sheet can hold thousands of styled cells.
+    _starts: dict[int, list[Pos]] = field(default_factory=dict, repr=False)
+    _reached: dict[int, set[int]] = field(default_factory=dict, repr=False)
+    _ruled_rows: set[int] = field(default_factory=set, repr=False)
+    _edged_count: dict[int, int] = field(default_factory=dict, repr=False)
+
+    def index(self) -> SheetGrid:
+        self._starts = {}
+        for pos in sorted(self.texts):
+            self._starts.setdefault(pos[0], []).append(pos)
+        self._reached = {}
+        for pos, top in self.covered.items():
+            if top[0] < pos[0]:
+                self._reached.setdefault(pos[0], set()).add(top[0])
+        self._ruled_rows = {r for r, _ in self.ruled}
+        self._edged_count = {}
+        for r, _ in self.edged:
+            self._edged_count[r] = self._edged_count.get(r, 0) + 1
+        return self
 
     def rows(self) -> list[int]:
         used = {r for r, _ in self.texts} | {r for r, _ in self.covered}
@@ -50,14 +70,21 @@ class SheetGrid:
 
     def starts_in_row(self, r: int) -> list[Pos]:
         """Cells with text that start in row r, left to right."""
-        return sorted(p for p in self.texts if p[0] == r)
+        return self._starts.get(r, [])
 
     def reached_from_other_row(self, r: int) -> bool:
         """Whether a merged range starting in an earlier row covers part of row r."""
-        return any(pos[0] == r and top[0] < r for pos, top in self.covered.items())
+        return bool(self._reached.get(r))
+
+    def reached_from_ruled_row(self, r: int) -> bool:
+        return any(self.is_ruled(top_row) for top_row in self._reached.get(r, ()))
 
     def is_ruled(self, r: int) -> bool:
-        return any(p[0] == r for p in self.ruled)
+        """A table row by its borders: a vertical rule, or (tables ruled only horizontally) several
+        texts over several bordered positions."""
+        if r in self._ruled_rows:
+            return True
+        return len(self.starts_in_row(r)) >= 2 and self._edged_count.get(r, 0) >= 2
 
 
 # ---------------------------------------------------------------------------------------------
@@ -122,10 +149,16 @@ def cell_text(cell) -> str:
     return canonical_checkboxes(text)
 
 
-def _has_vertical_rule(cell) -> bool:
-    border = cell.border
-    return bool(border is not None and ((border.left is not None and border.left.style)
-                                        or (border.right is not None and border.right.style)))
+def _drawn_sides(cell, cache: dict[int, frozenset[str]]) -> frozenset[str]:
+    """Border sides the cell draws; memoised by the workbook's border id (cell.border is slow)."""
+    style = getattr(cell, "_style", None)
+    key = style.borderId if style is not None else -1
+    if key not in cache:
+        border = cell.border
+        cache[key] = frozenset() if border is None else frozenset(
+            side for side in ("left", "right", "top", "bottom")
+            if getattr(border, side) is not None and getattr(border, side).style)
+    return cache[key]
 
 
 def read_sheet(ws) -> SheetGrid:
@@ -138,10 +171,14 @@ def read_sheet(ws) -> SheetGrid:
             for c in range(rng.min_col, rng.max_col + 1):
                 if (r, c) != top:
                     grid.covered[(r, c)] = top
+    border_sides: dict[int, frozenset[str]] = {}
     for row in ws.iter_rows():
         for cell in row:
             pos = (cell.row, cell.column)
-            if _has_vertical_rule(cell):
+            sides = _drawn_sides(cell, border_sides)
+            if sides:
+                grid.edged.add(pos)
+            if sides & {"left", "right"}:
                 grid.ruled.add(pos)
             if pos in grid.covered or cell.value is None:
                 continue
@@ -153,7 +190,7 @@ def read_sheet(ws) -> SheetGrid:
         members = [(r, c) for r in range(top[0], top[0] + rs) for c in range(top[1], top[1] + cs)]
         if any(p in grid.ruled for p in members):
             grid.ruled.update((r, top[1]) for r in range(top[0], top[0] + rs))
-    return grid
+    return grid.index()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,17 +215,28 @@ def classify_rows(grid: SheetGrid) -> list[tuple[int, str]]:
     for r in rows:
         has_text = bool(grid.starts_in_row(r))
         if ruled_sheet:
-            in_table = grid.is_ruled(r) or any(
-                pos[0] == r and top[0] < r and grid.is_ruled(top[0]) for pos, top in grid.covered.items())
+            in_table = grid.is_ruled(r) or grid.reached_from_ruled_row(r)
             kinds[r] = "table" if in_table else ("line" if has_text else "blank")
         elif not has_text and not grid.reached_from_other_row(r):
             kinds[r] = "blank"
         else:
             kinds[r] = "line" if is_line_row(grid, r) and _reads_as_line(grid, r) else "table"
     if ruled_sheet:
+        _fill_unruled_body_rows(grid, rows, kinds)
         for region in _runs(rows, kinds, "table"):
             _peel_edge_lines(grid, region, kinds)
     return [(r, kinds[r]) for r in rows]
+
+
+def _fill_unruled_body_rows(grid: SheetGrid, rows: list[int], kinds: dict[int, str]) -> None:
+    """Rows of several texts enclosed by table rows are table rows drawn without rules (a table
+    ruled only under its header and at its end)."""
+    for run in _runs(rows, kinds, "line"):
+        before, after = run[0] - 1, run[-1] + 1
+        if (kinds.get(before) == "table" and kinds.get(after) == "table"
+                and all(len(grid.starts_in_row(r)) >= 2 for r in run)):
+            for r in run:
+                kinds[r] = "table"
 
 
 def _reads_as_line(grid: SheetGrid, r: int) -> bool:

@@ -205,3 +205,28 @@ def test_dev_004_docx_blocks():
     assert (by_pos[(1, 0)].text, by_pos[(1, 0)].rowspan) == ("绩效指标", 11)
     assert (by_pos[(3, 1)].text, by_pos[(3, 1)].rowspan) == ("产出指标", 5)
     assert by_pos[(2, 5)].text == "481.3"
+
+
+def test_form_laid_out_inside_an_outer_table_is_unwrapped(tmp_path):
+    d = docx.Document()
+    outer = d.add_table(rows=1, cols=1)
+    cell = outer.cell(0, 0)
+    cell.paragraphs[0].text = "项目支出绩效目标表"
+    cell.add_paragraph("(2024)年度")
+    inner = cell.add_table(rows=2, cols=2)
+    inner.cell(0, 0).text = "项目名称"
+    inner.cell(0, 1).text = "乡村道路维护"
+    inner.cell(1, 0).text = "主管部门"
+    inner.cell(1, 1).text = "交通运输局"
+    cell.add_paragraph("填表人：王五")
+    blocks = extract(save(d, tmp_path)).pages[0].blocks
+    assert [b.kind for b in blocks] == ["line", "line", "table", "line"]
+    assert [c.text for c in blocks[2].cells] == ["项目名称", "乡村道路维护", "主管部门", "交通运输局"]
+
+
+def test_title_in_the_page_header_comes_first(tmp_path):
+    d = form_document()
+    d.sections[0].header.is_linked_to_previous = False
+    d.sections[0].header.paragraphs[0].text = "附件2"
+    blocks = extract(save(d, tmp_path)).pages[0].blocks
+    assert [b.text for b in blocks[:2]] == ["附件2", "部门整体支出绩效目标表"]

@@ -318,3 +318,36 @@ def test_dev_002_xlsx_blocks():
     assert cells[(4, 2)].text == "33.76"
     assert page.blocks[3].text.startswith("填表人：陈斌明")
     assert "填报日期：2021年12月18日" in page.blocks[3].text  # a date cell under yyyy"年"m"月"d"日"
+
+
+def test_table_ruled_only_under_its_header_and_at_its_end_keeps_its_body_rows(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目支出绩效目标表"])
+    ws.append(["一级指标", "二级指标", "三级指标", "指标值"])
+    ws.append(["产出指标", "数量指标", "维护里程", "160"])
+    ws.append([None, None, "维护次数", "12"])
+    ws.append(["满意度指标", "服务对象满意度指标", "满意度", "≥90%"])
+    ws.append(["填表人：李四", None, "填报日期：2024年1月2日"])
+    for cell in ws[2]:
+        cell.border = Border(top=THIN, bottom=THIN)
+    for cell in ws[5]:
+        cell.border = Border(bottom=THIN)
+    blocks = extract(save(wb, tmp_path)).pages[0].blocks
+    assert kinds_of(blocks) == ["line", "table", "line"]
+    assert blocks[1].n_rows == 4
+    assert blocks[2].text == "填表人：李四    填报日期：2024年1月2日"
+
+
+def test_large_styled_sheet_stays_fast(tmp_path):
+    import time
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    write_form(ws)
+    box(ws, "A20:Z1000")  # a template that borders far more rows than the form uses
+    path = save(wb, tmp_path)
+    started = time.perf_counter()
+    doc = extract(path)
+    assert time.perf_counter() - started < 20
+    assert kinds(doc.pages[0]) == ["line", "line", "table", "line"]
