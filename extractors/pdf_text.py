@@ -139,6 +139,22 @@ def _is_filled_dark(rect: dict[str, Any]) -> bool:
     return sum(numbers) / max(len(numbers), 1) < 0.5
 
 
+def without_overprints(chars: list[dict[str, Any]], tol: float) -> list[dict[str, Any]]:
+    """Chars minus copies drawn again at (almost) the same place, as exporters do for fake bold."""
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for ch in chars:
+        x, y = round(ch["x0"] / tol), round(ch["top"] / tol)
+        text = ch["text"]
+        if not text.isspace() and any(
+            (text, x + dx, y + dy) in seen for dx in (-1, 0, 1) for dy in (-1, 0, 1)
+        ):
+            continue
+        seen.add((text, x, y))
+        out.append(ch)
+    return out
+
+
 def page_glyphs(page: Any, cfg: dict[str, Any]) -> list[Glyph]:
     """The page's chars with checkbox glyphs made canonical, plus checkboxes drawn as rectangles."""
     boxes = [r for r in page.rects if is_checkbox_rect(r, cfg)]
@@ -150,7 +166,7 @@ def page_glyphs(page: Any, cfg: dict[str, Any]) -> list[Glyph]:
         marks_in_boxes.append((r, ticked))
     out: list[Glyph] = []
     tick_marks = set(cfg["tick_marks"])
-    for ch in page.chars:
+    for ch in without_overprints(page.chars, cfg["duplicate_char_tolerance"]):
         text = ch["text"]
         if boxes and text in tick_marks:
             holder = next((i for i, (r, _) in enumerate(marks_in_boxes) if _inside(ch, r, 2.0)), None)
@@ -159,7 +175,7 @@ def page_glyphs(page: Any, cfg: dict[str, Any]) -> list[Glyph]:
                 continue
         out.append(
             Glyph(
-                text=canonical_glyph(text, ch.get("fontname", ""), cfg),
+                text=radical_to_ideograph(canonical_glyph(text, ch.get("fontname", ""), cfg)),
                 x0=ch["x0"],
                 top=ch["top"],
                 x1=ch["x1"],
@@ -639,8 +655,27 @@ def _open_error(path: Path, exc: BaseException) -> JixiaoError:
     )
 
 
-def has_text_layer(page: Any) -> bool:
-    return any(not ch["text"].isspace() for ch in page.chars)
+def text_layer_state(page: Any, cfg: dict[str, Any]) -> str:
+    """"usable", "none" (no chars: an image or vector drawing) or "unmapped" (glyphs without Unicode)."""
+    visible = [ch["text"] for ch in page.chars if not ch["text"].isspace()]
+    if not visible:
+        return "none"
+    unmapped = sum(t.startswith("(cid:") or t == "\ufffd" for t in visible)
+    return "unmapped" if unmapped > cfg["max_unmapped_fraction"] * len(visible) else "usable"
+
+
+def radical_to_ideograph(text: str) -> str:
+    """Kangxi/CJK radicals and compatibility ideographs some exporters emit, as the common ideograph.
+
+    The page shows the ideograph; only the font's Unicode mapping is off, so this is no repair.
+    """
+    if len(text) != 1:
+        return text
+    o = ord(text)
+    if 0x2E80 <= o <= 0x2FDF or 0xF900 <= o <= 0xFAFF:
+        mapped = unicodedata.normalize("NFKC", text)
+        return mapped if len(mapped) == 1 else text
+    return text
 
 
 def scan_pages(path: Path, numbers: list[int], options: ExtractOptions) -> list[Page] | None:
@@ -678,7 +713,13 @@ def extract(path: Path, options: ExtractOptions) -> Document:
             for page in pdf.pages:
                 n = page.page_number
                 pages.append(Page(number=n, width=float(page.width), height=float(page.height), unit="pt"))
-                if not has_text_layer(page):
+                state = text_layer_state(page, cfg)
+                if state != "usable":
+                    if state == "unmapped":
+                        notes.append(DocumentNote(
+                            code="no_text_layer", severity="warning", page=n,
+                            message=f"page {n} has a text layer without Unicode mapping; it is read as an image",
+                        ))
                     image_pages.append(n)
                     page_blocks.append(([], []))
                     continue

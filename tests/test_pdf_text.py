@@ -384,3 +384,24 @@ def test_line_text_keeps_real_gaps_and_ignores_letter_spacing():
     assert pdf_text.line_text(footer, cfg) == "张三 联系"
     operator = [g("≥", 0, 5), g("9", 9, 5), g("5", 14, 5)]
     assert pdf_text.line_text(operator, cfg) == "≥ 95"
+
+
+def test_fake_bold_overprint_is_read_once_but_repeated_chars_stay():
+    def ch(text, x0, top=100.0):
+        return {"text": text, "x0": x0, "top": top}
+
+    chars = [ch("项", 10), ch("项", 10.3), ch("目", 20), ch("目", 20.4, 100.2), ch("1", 30), ch("1", 34)]
+    assert [c["text"] for c in pdf_text.without_overprints(chars, 0.6)] == ["项", "目", "1", "1"]
+
+
+def test_kangxi_radicals_from_exporters_read_as_ideographs():
+    assert [pdf_text.radical_to_ideograph(c) for c in "⼀⽬⾦项（"] == ["一", "目", "金", "项", "（"]
+
+
+def test_page_of_unmapped_glyphs_counts_as_without_text_layer():
+    cfg = pdf_text.settings()
+    unmapped = types.SimpleNamespace(chars=[{"text": "(cid:123)"}] * 8 + [{"text": "1"}] * 2)
+    assert pdf_text.text_layer_state(unmapped, cfg) == "unmapped"
+    mapped = types.SimpleNamespace(chars=[{"text": "项"}] * 9 + [{"text": "(cid:5)"}])
+    assert pdf_text.text_layer_state(mapped, cfg) == "usable"
+    assert pdf_text.text_layer_state(types.SimpleNamespace(chars=[{"text": " "}]), cfg) == "none"
