@@ -62,14 +62,20 @@ def symbol_char(font_name: str | None, code: int) -> str:
     """Text for one character drawn in ``font_name``: the canonical glyph for box/tick codes.
 
     Codes in the private-use area (0xF000 + code, as Word writes them) are folded to the 8-bit code.
-    Other characters of a symbol font (arrows, pictures) carry no form content and become "".
-    Characters of ordinary fonts are returned unchanged.
+    Other 8-bit characters of a symbol font (arrows, pictures) carry no form content and become "".
+    Characters of ordinary fonts, and characters beyond the 8-bit range (CJK text in a run whose
+    Latin font is a symbol font), are returned unchanged.
     """
     key = symbol_font_key(font_name)
+    private_use = 0xF000 <= code <= 0xF0FF
     if key is None:
-        return chr(code)
-    if 0xF000 <= code <= 0xF0FF:
+        # A private-use code in a font we do not know draws some picture, not text.
+        return "" if private_use else chr(code)
+    if private_use:
         code -= 0xF000
+    elif code > 0xFF or code < 0x20:
+        # Beyond the 8-bit range Word draws the character with the run's other (East Asian) font.
+        return chr(code)
     return SYMBOL_FONT_GLYPHS[key].get(code, "")
 
 

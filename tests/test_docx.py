@@ -230,3 +230,11 @@ def test_title_in_the_page_header_comes_first(tmp_path):
     d.sections[0].header.paragraphs[0].text = "附件2"
     blocks = extract(save(d, tmp_path)).pages[0].blocks
     assert [b.text for b in blocks[:2]] == ["附件2", "部门整体支出绩效目标表"]
+
+
+def test_cjk_text_in_a_run_whose_latin_font_is_wingdings_is_kept(tmp_path):
+    # Word draws CJK characters with the East Asian font even when the Latin font is Wingdings.
+    runs = ('<w:r><w:rPr><w:rFonts w:ascii="Wingdings" w:hAnsi="Wingdings" w:eastAsia="宋体"/></w:rPr>'
+            '<w:t>\u00fe定量\u00a8定性</w:t></w:r>'
+            '<w:r><w:sym w:font="Marlett" w:char="F061"/></w:r>')
+    assert _extracted_cell(tmp_path, runs).text == "☑定量☐定性"
