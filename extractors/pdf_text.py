@@ -531,13 +531,32 @@ def join_page_break(cells, boundary: int, n_rows: int, header_texts: list[list[s
     return cells, removed
 
 
-def split_row(cells, last: int, first: int) -> bool:
+def key_column(cells, min_share: float = 0.6) -> int | None:
+    """The column that names each row: the leftmost column in which most of the table's fullest
+    rows have a filled single cell of their own (the 三级指标 column of a performance form)."""
+    starts: dict[int, dict[int, tuple[GridCell, TableCell]]] = {}
+    for g, c in cells:
+        starts.setdefault(g.row, {})[g.col] = (g, c)
+    if not starts:
+        return None
+    widest = max(len(r) for r in starts.values())
+    body = [r for r in starts.values() if len(r) >= min_share * widest]
+    for col in sorted({g.col for g, _ in cells}):
+        named = sum(
+            1 for r in body if col in r and r[col][0].rowspan == 1 and r[col][0].colspan == 1 and r[col][1].text
+        )
+        if named >= min_share * len(body):
+            return col
+    return None
+
+
+def split_row(cells, last: int, first: int, key_col: int | None = None) -> bool:
     """Whether grid row ``first`` (top of a page) is the rest of row ``last`` (bottom of the page before).
 
-    Evidence: the rest of a split row has no text in the leading columns up to and including the
-    first column where the row above has a cell of its own with text (the row's name), at least
-    one more of the row above's filled cells is empty on it (short values ended before the break),
-    and it has text only in columns where the row above has text (long texts carried on).
+    Evidence: the rest of a split row has no text in the row-naming column (``key_col``, see
+    key_column) nor left of it while the row above has a name; it has text only in columns where
+    the row above has text of its own (long texts carried on) and no checkbox; and at least one
+    more of the row above's filled cells is empty on it (short values ended before the break).
     """
     lower = _row_cells(cells, first)
     if not lower or not any(c.text for _, c in lower):
@@ -545,14 +564,21 @@ def split_row(cells, last: int, first: int) -> bool:
     own = [(g, c) for g, c in _row_cells(cells, last) if g.rowspan == 1 and c.text]
     if not own:
         return False
-    key_col = own[0][0].col
+    if key_col is None:
+        key_col = key_column(cells)
+    if key_col is None:
+        key_col = own[0][0].col
+    if not any(g.col == key_col for g, _ in own):
+        return False
     above_filled = set()
     for g, c in own:
         above_filled.update(range(g.col, g.col + g.colspan))
     for g, c in lower:
-        if c.text and g.col <= key_col:
+        if not c.text:
+            continue
+        if g.col <= key_col or CHECKED in c.text or UNCHECKED in c.text:
             return False
-        if c.text and not all(k in above_filled for k in range(g.col, g.col + g.colspan)):
+        if not all(k in above_filled for k in range(g.col, g.col + g.colspan)):
             return False
     lower_filled = {k for g, c in lower if c.text for k in range(g.col, g.col + g.colspan)}
     emptied = [g for g, _ in own if not any(k in lower_filled for k in range(g.col, g.col + g.colspan))]

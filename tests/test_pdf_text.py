@@ -198,18 +198,39 @@ def test_new_row_under_merged_leading_cells_is_not_taken_for_a_split_row():
         (0, 0, 2, "产出指标"), (0, 1, 1, "质量指标"), (0, 2, 1, "合格率"), (0, 3, 1, "≥95%"), (0, 4, 1, "按比例"),
         (1, 1, 1, ""), (1, 2, 1, "及时率"), (1, 3, 1, "≥90%"), (1, 4, 1, "按比例"),
     ])
-    assert not pdf_text.split_row(cells, 0, 1)
+    assert not pdf_text.split_row(cells, 0, 1, key_col=2)
     rest = _cells([
         (0, 0, 2, "产出指标"), (0, 1, 1, "质量指标"), (0, 2, 1, "合格率"), (0, 3, 1, "≥95%"), (0, 4, 1, "按比"),
         (1, 1, 1, ""), (1, 2, 1, ""), (1, 3, 1, ""), (1, 4, 1, "例计分"),
     ])
-    assert pdf_text.split_row(rest, 0, 1)
+    assert pdf_text.split_row(rest, 0, 1, key_col=2)
     # text in a column the row above left empty is a new row, not the rest of the old one
     note = _cells([
         (0, 1, 1, "质量指标"), (0, 2, 1, "合格率"), (0, 3, 1, "≥95%"), (0, 4, 1, ""),
         (1, 1, 1, ""), (1, 2, 1, ""), (1, 3, 1, ""), (1, 4, 1, "备注"),
     ])
-    assert not pdf_text.split_row(note, 0, 1)
+    assert not pdf_text.split_row(note, 0, 1, key_col=2)
+    # a row of the next group under a closed, empty continuation of a level-2 cell keeps its name
+    own_level2 = _cells([
+        (0, 1, 1, "质量指标"), (0, 2, 1, "合格率"), (0, 3, 1, "≥95%"), (0, 4, 1, "按季度"),
+        (1, 1, 1, ""), (1, 2, 1, "及时率"), (1, 3, 1, "≥90%"), (1, 4, 1, ""),
+    ])
+    assert not pdf_text.split_row(own_level2, 0, 1, key_col=2)
+    # a level-2 row without indicators (empty name, unticked box) is not the rest of a row
+    empty_group = _cells([
+        (0, 1, 1, "经济成本指标"), (0, 2, 1, "培训成本"), (0, 3, 1, "☑ ≤"), (0, 4, 1, "按预算"),
+        (1, 1, 1, ""), (1, 2, 1, ""), (1, 3, 1, "☐"), (1, 4, 1, "按预算"),
+    ])
+    assert not pdf_text.split_row(empty_group, 0, 1, key_col=2)
+
+
+def test_key_column_is_the_row_naming_column():
+    rows = [(0, 0, 1, "项目名称"), (0, 1, 1, "学生资助")]
+    for r, (name, value) in enumerate([("人数", "≥1200人"), ("批次", "≥2批次"), ("准确率", "≥98%"),
+                                        ("失学", "=0人")], start=1):
+        rows += [(r, 2, 1, name), (r, 3, 1, value), (r, 4, 1, "说明")]
+    rows += [(1, 0, 4, "产出指标"), (1, 1, 2, "数量指标"), (3, 1, 1, "质量指标"), (4, 1, 1, "")]
+    assert pdf_text.key_column(_cells(rows)) == 2
 
 
 # --- dev corpus -------------------------------------------------------------------------------
