@@ -13,14 +13,49 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
+import yaml
+from rapidfuzz import fuzz, process
+
 from extractors.ir import Cell, CheckboxState
 from normalizers import taxonomy, values
-from normalizers.labels import clean_text, compact, is_block_label
+from normalizers.labels import DATA_DIR, clean_text, compact, is_block_label
 
-# a scoring rule is recognised by its wording; kept short on purpose (see data/validation.yaml for
-# the direction words used by operator_conflict)
-_RULE_WORDS = re.compile(r"得满分|得分|不得分|扣分|扣完|计分|赋分|分值|满分|扣\d|不及格|按比例|酌情")
 _DIGIT = re.compile(r"[0-9０-９]")
+
+
+@dataclass(frozen=True)
+class ColumnCues:
+    rule_words: re.Pattern
+    loose_name_threshold: float
+    max_operator_cell_length: int
+    max_opvalue_cell_length: int
+
+
+@lru_cache(maxsize=1)
+def column_cues() -> ColumnCues:
+    raw = yaml.safe_load((DATA_DIR / "columns.yaml").read_text(encoding="utf-8"))
+    return ColumnCues(
+        rule_words=re.compile("|".join(re.escape(w) for w in raw["rule_words"]) + r"|扣\d"),
+        loose_name_threshold=float(raw["loose_name_threshold"]),
+        max_operator_cell_length=int(raw["max_operator_cell_length"]),
+        max_opvalue_cell_length=int(raw["max_opvalue_cell_length"]),
+    )
+
+
+@lru_cache(maxsize=8192)
+def loose_taxonomy_match(text: str, level: Optional[int] = None) -> Optional[taxonomy.TaxonomyMatch]:
+    """Nearest taxonomy name for a cell that stands where a name must stand (never for level-3)."""
+    s = taxonomy.normalize_name(text)
+    if not s:
+        return None
+    best = None
+    for lvl, names in ((1, taxonomy.LEVEL1_NAMES), (2, taxonomy.LEVEL2_NAMES)):
+        if level is not None and lvl != level:
+            continue
+        hit = process.extractOne(s, names, scorer=fuzz.ratio, score_cutoff=column_cues().loose_name_threshold)
+        if hit and (best is None or hit[1] > best.score):
+            best = taxonomy.TaxonomyMatch(hit[0], lvl, float(hit[1]), "loose")
+    return best
 
 # The same short texts (names, operators, units) recur on every form: memoise the pure parsers.
 _parse_operator = lru_cache(maxsize=8192)(values.parse_operator)
@@ -102,7 +137,7 @@ class IndicatorDraft:
 
 
 def is_rule_text(text: str) -> bool:
-    return bool(_RULE_WORDS.search(text or ""))
+    return bool(column_cues().rule_words.search(text or ""))
 
 
 def _is_operator_cell(text: str) -> bool:
@@ -112,14 +147,14 @@ def _is_operator_cell(text: str) -> bool:
         return False
     if set(t) <= set("☑☐ "):
         return True
-    if _DIGIT.search(t) or len(compact(t)) > 8:
+    if _DIGIT.search(t) or len(compact(t)) > column_cues().max_operator_cell_length:
         return False
     return _parse_operator(t) is not None
 
 
 def _is_opvalue_cell(text: str) -> bool:
     t = (text or "").strip()
-    if not t or not _DIGIT.search(t) or len(compact(t)) > 24:
+    if not t or not _DIGIT.search(t) or len(compact(t)) > column_cues().max_opvalue_cell_length:
         return False
     pv = values.parse_value_cell(t)
     return pv.operator is not None and pv.value_num is not None
@@ -167,8 +202,16 @@ def assign_columns(row: SourceRow, header_cols: dict[str, int]) -> AssignedRow:
             out.level2_raw, out.level2_continued = s.text.strip(), True
             out.source_cols["level2"] = s.col
     level3_parts: list[Slot] = []
-    for s in left:
+    for n, s in enumerate(left):
         lvl, m = _name_level(s.text)
+        last = n == len(left) - 1
+        if m is not None and m.score < taxonomy.CONFIDENT_SCORE and last:
+            lvl = None  # a bare stem ('经济效益') in the level-3 place is a level-3 name
+        if lvl is None and not last and not level3_parts:
+            # a name place (another cell follows before the anchor): accept a near-miss name
+            loose = loose_taxonomy_match(s.text)
+            if loose is not None:
+                lvl = loose.level
         if lvl == 1 and (not out.level1_raw or out.level1_continued) and not out.level2_raw and not level3_parts:
             out.level1_raw, out.level1_continued = s.text.strip(), False
             _put(out, "level1", s)
@@ -293,7 +336,16 @@ def shifted_fields(row: AssignedRow, header_cols: dict[str, int]) -> list[str]:
 
 def _canonical(raw: str, level: int) -> tuple[Optional[str], Optional[taxonomy.TaxonomyMatch]]:
     m = taxonomy.match_level1(raw) if level == 1 else taxonomy.match_level2(raw)
+    if m is None:
+        m = loose_taxonomy_match(raw, level)
     return (m.canonical if m else None), m
+
+
+def _name_note(field: str, label: str, raw: str, m: taxonomy.TaxonomyMatch) -> RowAnomaly:
+    # a loose match is a guess a person should confirm; glyph/alias/fuzzy repairs are routine
+    severity = "warning" if m.reason == "loose" else "info"
+    return RowAnomaly(field, "taxonomy_fuzzy_match", severity, raw, m.canonical,
+                      f"{label} '{raw}' read as '{m.canonical}' ({m.reason}, score {m.score:.0f})")
 
 
 def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[IndicatorDraft]:
@@ -315,8 +367,7 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
                 a.level2_raw, a.level1_raw = a.level1_raw, ""
             else:
                 if not a.level1_continued and m1 is not None and m1.reason not in ("exact",):
-                    notes.append(RowAnomaly("level1", "taxonomy_fuzzy_match", "info", a.level1_raw, m1.canonical,
-                                            f"一级指标 '{a.level1_raw}' read as '{m1.canonical}' ({m1.reason})"))
+                    notes.append(_name_note("level1", "一级指标", a.level1_raw, m1))
                 if c1 is None and not a.level1_continued:
                     notes.append(RowAnomaly("level1", "taxonomy_unknown", "warning", a.level1_raw, "",
                                             f"一级指标 '{a.level1_raw}' matches no name of the taxonomy"))
@@ -326,8 +377,7 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
         if a.level2_raw:
             c2, m2 = _canonical(a.level2_raw, 2)
             if not a.level2_continued and m2 is not None and m2.reason not in ("exact",):
-                notes.append(RowAnomaly("level2", "taxonomy_fuzzy_match", "info", a.level2_raw, m2.canonical,
-                                        f"二级指标 '{a.level2_raw}' read as '{m2.canonical}' ({m2.reason})"))
+                notes.append(_name_note("level2", "二级指标", a.level2_raw, m2))
             if c2 is None and not a.level2_continued:
                 notes.append(RowAnomaly("level2", "taxonomy_unknown", "warning", a.level2_raw, "",
                                         f"二级指标 '{a.level2_raw}' matches no name of the taxonomy"))

@@ -192,3 +192,20 @@ def test_other_encodings_extract_identically(tmp_path, encoding):
     strip = lambda rs: [r.model_dump(exclude={"form_id", "source_file"}) for r in rs]  # noqa: E731
     assert strip(a.indicators) == strip(b.indicators)
     assert strip(a.forms) == strip(b.forms)
+
+
+def test_badly_garbled_level2_in_a_name_place_is_matched_loosely_and_flagged(tmp_path):
+    # 质量指标 with a stem glyph no confusion table knows: it stands left of the level-3 name, so it
+    # is a name; the nearest taxonomy name is taken and a person is asked to confirm
+    rows = ["\t产出指标\t质暈指标\t路面合格率\t≥\t95\t%\t抽检合格比例\t达到或超过标准值得分\t"]
+    o = run(tmp_path, project_tsv(rows))
+    r = o.indicators[0]
+    assert (r.level2, r.level3) == ("质量指标", "路面合格率")
+    flagged = [a for a in o.anomalies if a.seq == 1 and a.code == "taxonomy_fuzzy_match"]
+    assert flagged and flagged[0].severity == "warning"
+
+
+def test_bare_stem_in_the_level3_place_stays_a_level3_name(tmp_path):
+    rows = ["\t效益指标\t社会效益指标\t经济效益\t定性\t明显\t带动就业\t按评判等级赋分\t"]
+    o = run(tmp_path, project_tsv(rows))
+    assert (o.indicators[0].level2, o.indicators[0].level3) == ("社会效益指标", "经济效益")
