@@ -533,6 +533,10 @@ def split_pipe_row(line: str) -> list[str]:
     return [decode_markup(part.replace("\\|", "|")) for part in UNESCAPED_PIPE_RE.split(s)]
 
 
+def is_tab_row(line: str) -> bool:
+    return "\t" in line and not is_pipe_row(line)
+
+
 def is_pipe_row(line: str) -> bool:
     """A line of a pipe table written with the leading pipe ("| a | b |")."""
     return line.lstrip().startswith("|")
@@ -561,15 +565,26 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
         if not line.strip():
             i += 1
             continue
-        if "\t" in line and not is_pipe_row(line):
+        if is_tab_row(line):
             rows: list[list[str]] = []
             j = i
-            # A run of tab rows; blank lines inside the run do not break the table.
-            while j < n and (("\t" in lines[j] and not is_pipe_row(lines[j])) or not lines[j].strip()):
-                if lines[j].strip():
+            while j < n:
+                if is_tab_row(lines[j]):
                     rows.append([decode_markup(field) for field in lines[j].split("\t")])
-                    i = j + 1
-                j += 1
+                    i = j = j + 1
+                elif not lines[j].strip():
+                    j += 1  # blank lines inside a run of tab rows do not break the table
+                else:
+                    # Lines without a tab squeezed between tab rows (no blank line around them) are
+                    # rows whose merged cell lost its tabs, e.g. "年度总体目标 推进…": one field each.
+                    k = j
+                    while k < n and lines[k].strip() and not is_tab_row(lines[k]) and not is_pipe_row(lines[k]):
+                        k += 1
+                    if j == i and k < n and is_tab_row(lines[k]):
+                        rows.extend([decode_markup(lines[m])] for m in range(j, k))
+                        i = j = k
+                    else:
+                        break
             blocks.append(table_from_rows(rows))
             continue
         has_separator = i + 1 < n and is_pipe_separator(lines[i + 1]) and "|" in line

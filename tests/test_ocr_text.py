@@ -240,6 +240,20 @@ def test_tab_rows_across_blank_lines_and_crlf_are_one_table(tmp_path):
     assert [[c.text for c in r] for r in table.rows()] == [["项目名称", "国土", ""], ["", "其中: 财政拨款", "160"]]
 
 
+def test_goal_row_that_lost_its_tabs_stays_in_the_table(tmp_path):
+    """Regression: OCR wrote the merged 年度总体目标 row as a bare line between tab rows; as a
+    TextLine it split the form's table in two and the goal was lost."""
+    text = ("项目名称\t国土专项工作经费\t\t\n其他资金\t\t\n年度总体目标 推进规划编制工作。\n"
+            "绩效指标\t一级指标\t二级指标\n\n说明：\n")
+    doc = extract(write(tmp_path, "form.md", text), OPTIONS)
+    (table,) = tables(doc)
+    assert [[c.text for c in r] for r in table.rows()] == [
+        ["项目名称", "国土专项工作经费", "", ""], ["其他资金", "", ""], ["年度总体目标 推进规划编制工作。"],
+        ["绩效指标", "一级指标", "二级指标"],
+    ]
+    assert lines(doc) == ["说明："]  # a line after a blank line is text again
+
+
 # --- markup inside cells -------------------------------------------------------------------------
 
 
