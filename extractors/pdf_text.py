@@ -504,6 +504,7 @@ def join_page_break(cells, boundary: int, n_rows: int, header_texts: list[list[s
     """
     removed = 0
     # cells left open by the break: the part on the next page joins the part above it
+    joined_open = False
     for g, c in [p for p in cells if p[0].row == boundary and p[1].open_top]:
         above = _covering(cells, boundary - 1, g.col)
         if above is None:
@@ -513,6 +514,10 @@ def join_page_break(cells, boundary: int, n_rows: int, header_texts: list[list[s
             _append_text(ca, c.text, "cell continued over a page break joined")
             cells = [p for p in cells if p[1] is not c]
             cells = [(replace(ga, rowspan=ga.rowspan + g.rowspan), ca) if p[1] is ca else p for p in cells]
+            joined_open = True
+    if joined_open and all(not c.text and g.rowspan == 1 for g, c in _row_cells(cells, boundary)):
+        # the whole row went on from the page before: nothing of its own is left
+        return drop_row(cells, boundary), 1
     # a repeated header row: same texts as a row above the break
     first = boundary
     texts = _row_texts(cells, first)
