@@ -110,11 +110,11 @@ def _records(rows: Iterable[dict[str, Any]], model: type[BaseModel], name: str,
              problems: list[str]) -> list[Any]:
     out = []
     for i, row in enumerate(rows, start=1):
-        data = {k: _cell_value(model, k, v) for k, v in row.items() if k in model.model_fields}
-        data = {k: v for k, v in data.items() if v is not None or _allows_none(model, k)}
         try:
+            data = {k: _cell_value(model, k, v) for k, v in row.items() if k in model.model_fields}
+            data = {k: v for k, v in data.items() if v is not None or _allows_none(model, k)}
             out.append(model(**data))
-        except (ValidationError, ValueError) as exc:
+        except (ValidationError, ValueError, TypeError) as exc:
             first = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
             problems.append(f"{name} row {i} could not be read: {first}")
     return out
@@ -397,8 +397,12 @@ def _floats(text: Optional[str], n: int) -> Optional[list[float]]:
     return parts if len(parts) == n and all(math.isfinite(p) for p in parts) else None
 
 
-def row_boxes(row: IndicatorRecord) -> list[tuple[float, float, float, float, float]]:
-    """The row's cell boxes (x0, y0, x1, y1, confidence); the row bbox when no cell boxes were kept."""
+def row_boxes(row: IndicatorRecord) -> list[tuple[float, float, float, float, float, int]]:
+    """The row's cell boxes (x0, y0, x1, y1, confidence, page); the row bbox when no cell boxes were kept.
+
+    A cell box may carry its page as a sixth number (a row split over a page break); without it the
+    box is on the row's page.
+    """
     boxes = []
     if row.cell_boxes:
         try:
@@ -410,13 +414,15 @@ def row_boxes(row: IndicatorRecord) -> list[tuple[float, float, float, float, fl
                 try:
                     x0, y0, x1, y1 = (float(v) for v in b[:4])
                     conf = float(b[4]) if len(b) > 4 and b[4] is not None else row.confidence
+                    page = int(b[5]) if len(b) > 5 and b[5] is not None else row.page
                 except (TypeError, ValueError):
                     continue
-                boxes.append((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1), conf))
+                if all(math.isfinite(v) for v in (x0, y0, x1, y1)):
+                    boxes.append((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1), conf, page))
     if not boxes:
         bbox = _floats(row.bbox, 4)
         if bbox:
-            boxes.append((bbox[0], bbox[1], bbox[2], bbox[3], row.confidence))
+            boxes.append((bbox[0], bbox[1], bbox[2], bbox[3], row.confidence, row.page))
     return boxes
 
 
@@ -424,6 +430,20 @@ def confidence_tone(confidence: float) -> str:
     if confidence < ExtractOptions().low_confidence:
         return "low"
     return "mid" if confidence < float(report_settings()["confidence_good"]) else "ok"
+
+
+def page_units(rows: list[IndicatorRecord], page: int, natural_w: float, natural_h: float) -> tuple[float, float]:
+    """Width and height of the page in the units of the boxes (the overlay's viewBox).
+
+    The rows record it (page_size); a page that holds only the continuation of a row takes the size
+    another row gives when its shape matches the rendered page, else the rendered page's own size
+    (points for a PDF, pixels for an image, which is what the extractors use).
+    """
+    sizes = [(r.page == page, s) for r in rows for s in [_floats(r.page_size, 2)] if s and s[0] > 0 and s[1] > 0]
+    for on_page, (w, h) in sorted(sizes, key=lambda x: not x[0]):
+        if on_page or abs(w / h - natural_w / natural_h) < 0.01:
+            return w, h
+    return natural_w, natural_h
 
 
 def form_page_images(form: FormRecord, rows: list[IndicatorRecord], row_severity: dict[int, str],
@@ -435,7 +455,9 @@ def form_page_images(form: FormRecord, rows: list[IndicatorRecord], row_severity
         return [], ""
     if not source.exists():
         return [], f"The source file is no longer at {source}."
-    pages = sorted({p for p in range(form.page_start, form.page_end + 1)} | {r.page for r in rows})
+    boxes_of = {r.seq: row_boxes(r) for r in rows}
+    pages = sorted(set(range(form.page_start, form.page_end + 1)) | {r.page for r in rows}
+                   | {b[5] for boxes in boxes_of.values() for b in boxes})
     target = int(report_settings()["page_image_width"])
     images = []
     for page in pages:
@@ -446,14 +468,13 @@ def form_page_images(form: FormRecord, rows: list[IndicatorRecord], row_severity
         if rendered is None:
             continue
         name, natural_w, natural_h = rendered
-        on_page = [r for r in rows if r.page == page]
-        size = next((s for s in (_floats(r.page_size, 2) for r in on_page) if s and s[0] > 0 and s[1] > 0),
-                    [natural_w, natural_h])
+        size = page_units(rows, page, natural_w, natural_h)
         boxes = [
             PageBox(seq=r.seq, x=x0, y=y0, w=max(x1 - x0, 0.5), h=max(y1 - y0, 0.5), confidence=conf,
                     tone=confidence_tone(conf), severity=row_severity.get(r.seq, ""))
-            for r in on_page
-            for x0, y0, x1, y1, conf in row_boxes(r)
+            for r in rows
+            for x0, y0, x1, y1, conf, box_page in boxes_of[r.seq]
+            if box_page == page
         ]
         images.append(PageImage(page=page, src="../pages/" + name, width=size[0], height=size[1], boxes=boxes))
     return images, ""
@@ -470,6 +491,15 @@ def _display(value: Any) -> str:
     return str(value)
 
 
+def applied_corrections(anomalies: list[Anomaly]) -> dict[tuple[int, str], str]:
+    """(seq, field) -> the value extracted before a manual correction replaced it (seq 0: header)."""
+    out: dict[tuple[int, str], str] = {}
+    for a in anomalies:
+        if a.code == "manual_correction" and a.field:
+            out.setdefault((a.seq or 0, a.field), a.raw_value)  # the first correction saw the extracted value
+    return out
+
+
 def form_view(form: FormRecord, rows: list[IndicatorRecord], anomalies: list[Anomaly]) -> dict[str, Any]:
     settings = report_settings()
     editable_form = set(settings["editable_form_fields"])
@@ -478,9 +508,10 @@ def form_view(form: FormRecord, rows: list[IndicatorRecord], anomalies: list[Ano
     form_level = []
     for a in anomalies:
         (by_seq[a.seq] if a.seq else form_level).append(a)
+    extracted = applied_corrections(anomalies)
     header = [
         {"field": name, "label": label, "value": _display(getattr(form, name)),
-         "editable": name in editable_form,
+         "editable": name in editable_form, "extracted": extracted.get((0, name)),
          "flags": sorted({a.severity for a in form_level if a.field == name}, key=severity_rank, reverse=True)}
         for name, label in settings["form_fields"].items()
     ]
@@ -500,7 +531,8 @@ def form_view(form: FormRecord, rows: list[IndicatorRecord], anomalies: list[Ano
             "confidence": r.confidence,
             "page": r.page,
             "cells": [{"field": c["field"], "value": _display(getattr(r, c["field"])), "editable": c["editable"],
-                       "flag": worst(flagged.get(c["field"], []))} for c in columns],
+                       "flag": worst(flagged.get(c["field"], [])), "extracted": extracted.get((r.seq, c["field"]))}
+                      for c in columns],
             "anomalies": row_anomalies,
         })
     # anomalies about a seq that has no indicator row (e.g. a dropped row) stay visible at form level
@@ -598,18 +630,35 @@ def write_report(out_dir: Path) -> Path:
         severity_counts=severity_counts, severities=SEVERITIES,
         code_table=sorted(code_counts.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])),
         file_level=file_level, charts=overview_charts(batch), run_facts=run_facts(batch.run),
+        applied=[a for a in batch.anomalies if a.code == "manual_correction" and a.form_id and a.field],
+        run_line=run_line(batch.run),
     ))
     return index
 
 
 def run_facts(run: dict[str, Any]) -> list[tuple[str, str]]:
-    """Scalar top-level facts of run.json (times, versions, options) for the overview footer."""
+    """Scalar facts of run.json (times, versions, options, totals), one level of nesting flattened."""
+    def scalar(v: Any) -> bool:
+        return isinstance(v, (str, int, float, bool))
+
     facts = []
     for key, value in run.items():
-        if key in ("inputs", "files"):
+        if key in ("inputs", "files", "outputs"):
             continue
-        if isinstance(value, (str, int, float, bool)):
-            facts.append((key, str(value)))
-        elif isinstance(value, dict) and value and all(isinstance(v, (str, int, float, bool)) for v in value.values()):
-            facts.append((key, ", ".join(f"{k}: {_display(v)}" for k, v in value.items())))
+        if scalar(value):
+            facts.append((key, _display(value)))
+        elif isinstance(value, dict):
+            shown = [f"{k}: {_display(v)}" for k, v in value.items() if scalar(v)]
+            if shown:
+                facts.append((key, ", ".join(shown)))
     return facts
+
+
+def run_line(run: dict[str, Any]) -> list[tuple[str, str]]:
+    """The few run facts shown under the overview title: when, how long, which version."""
+    totals = run.get("totals") if isinstance(run.get("totals"), dict) else {}
+    candidates = [("started", run.get("started")), ("finished", run.get("finished")),
+                  ("seconds", totals.get("seconds") if totals else run.get("seconds")),
+                  ("jixiao", run.get("jixiao") or run.get("version"))]
+    return [(k, _display(round(v, 1) if isinstance(v, float) else v)) for k, v in candidates
+            if isinstance(v, (str, int, float)) and v != ""]

@@ -108,7 +108,7 @@
       });
     });
     document.querySelectorAll("[data-edit-count]").forEach(function (el) {
-      el.textContent = total + (total === 1 ? " edit" : " edits");
+      el.textContent = total + (total === 1 ? " correction" : " corrections");
       el.classList.toggle("has-edits", total > 0);
     });
   }
@@ -120,15 +120,66 @@
     return row ? parseInt(row.getAttribute("data-seq"), 10) || 0 : 0;
   }
 
+  /* A correction that this run already applied (data-extracted: the value read before it) stays in
+   * the browser's list, so that an export always holds every correction, old and new. */
+  function appliedEntry(cell) {
+    return { seq: cellSeq(cell), field: cell.getAttribute("data-field"),
+             value: cell.getAttribute("data-original") || "",
+             original: cell.getAttribute("data-extracted") || "", applied: true };
+  }
+
+  function seedAppliedOnFormPage(formId) {
+    var edits = readEdits(formId), changed = false;
+    document.querySelectorAll(".editable[data-extracted]").forEach(function (cell) {
+      var key = editKey(cellSeq(cell), cell.getAttribute("data-field"));
+      if (!Object.prototype.hasOwnProperty.call(edits, key)) {
+        edits[key] = appliedEntry(cell);
+        changed = true;
+      }
+    });
+    if (changed) writeEdits(formId, edits);
+  }
+
+  function seedAppliedFromOverview() {
+    var byForm = {};
+    document.querySelectorAll("[data-applied-corrections] li").forEach(function (li) {
+      var formId = li.getAttribute("data-form-id");
+      var seq = parseInt(li.getAttribute("data-seq"), 10) || 0;
+      var field = li.getAttribute("data-field");
+      var edits = byForm[formId] || (byForm[formId] = { edits: readEdits(formId), seeded: {} });
+      var key = editKey(seq, field);
+      if (edits.seeded[key]) {
+        edits.edits[key].value = li.getAttribute("data-value") || "";  // a later line of the same cell
+      } else if (!Object.prototype.hasOwnProperty.call(edits.edits, key)) {
+        edits.edits[key] = { seq: seq, field: field, value: li.getAttribute("data-value") || "",
+                             original: li.getAttribute("data-original") || "", applied: true };
+        edits.seeded[key] = true;
+      }
+    });
+    Object.keys(byForm).forEach(function (formId) {
+      if (Object.keys(byForm[formId].seeded).length) writeEdits(formId, byForm[formId].edits);
+    });
+  }
+
+  function showState(cell, edit) {
+    var original = cell.getAttribute("data-original") || "";
+    var pending = !!edit && edit.value !== original;
+    cell.classList.toggle("edited", pending);
+    cell.classList.toggle("corrected", !pending && cell.hasAttribute("data-extracted"));
+    if (cell.hasAttribute("data-extracted")) {
+      cell.title = "corrected by hand; read as: " + cell.getAttribute("data-extracted");
+    }
+  }
+
   function setupEditing(formId) {
+    seedAppliedOnFormPage(formId);
     var edits = readEdits(formId);
     document.querySelectorAll(".editable[data-field]").forEach(function (cell) {
       var field = cell.getAttribute("data-field");
       var key = editKey(cellSeq(cell), field);
-      if (Object.prototype.hasOwnProperty.call(edits, key)) {
-        cell.textContent = edits[key].value;
-        cell.classList.add("edited");
-      }
+      var edit = Object.prototype.hasOwnProperty.call(edits, key) ? edits[key] : null;
+      if (edit && edit.value !== cell.getAttribute("data-original")) cell.textContent = edit.value;
+      showState(cell, edit);
       cell.setAttribute("contenteditable", "true");
       cell.setAttribute("spellcheck", "false");
       cell.addEventListener("keydown", function (ev) {
@@ -157,13 +208,14 @@
     var original = cell.getAttribute("data-original") || "";
     var edits = readEdits(formId);
     if (value === original) {
-      delete edits[key];
-      cell.classList.remove("edited");
+      if (cell.hasAttribute("data-extracted")) edits[key] = appliedEntry(cell);
+      else delete edits[key];
     } else {
-      edits[key] = { seq: cellSeq(cell), field: field, value: value, original: original };
-      cell.classList.add("edited");
+      var before = edits[key] && edits[key].applied ? edits[key].original : original;
+      edits[key] = { seq: cellSeq(cell), field: field, value: value, original: before };
     }
     if (cell.textContent !== value) cell.textContent = value;
+    showState(cell, edits[key]);
     writeEdits(formId, edits);
     refreshCounts();
   }
@@ -172,12 +224,15 @@
     var button = document.querySelector("[data-discard-edits]");
     if (!button) return;
     button.addEventListener("click", function () {
-      if (!Object.keys(readEdits(formId)).length) return;
-      if (!window.confirm("Discard all edits of this form?")) return;
+      var edits = readEdits(formId);
+      var pending = Object.keys(edits).filter(function (k) { return !edits[k].applied; });
+      if (!pending.length) return;
+      if (!window.confirm("Discard the " + pending.length + " unexported edit(s) of this form?")) return;
       writeEdits(formId, {});
+      seedAppliedOnFormPage(formId);
       document.querySelectorAll(".editable[data-field]").forEach(function (cell) {
         cell.textContent = cell.getAttribute("data-original") || "";
-        cell.classList.remove("edited");
+        showState(cell, null);
       });
       refreshCounts();
     });
@@ -279,6 +334,7 @@
   /* ------------------------------------------------------------------ start */
 
   document.addEventListener("DOMContentLoaded", function () {
+    seedAppliedFromOverview();
     var formId = document.body.getAttribute("data-form-id");
     if (formId) {
       setupEditing(formId);
