@@ -60,14 +60,15 @@ HTML_ATTRIBUTE = r"""\s+[A-Za-z_:][-\w:.]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>
 ANY_TAG_RE = re.compile(rf"</?(?:{HTML_TAG_NAMES})(?:{HTML_ATTRIBUTE})*\s*/?>", re.IGNORECASE)
 DECLARATION_RE = re.compile(r"<[!?][^<>]*>")
 INPUT_TAG_RE = re.compile(r"<input\b([^<>]*)>", re.IGNORECASE)
-TYPE_CHECKBOX_RE = re.compile(r"\btype\s*=\s*[\"']?checkbox\b", re.IGNORECASE)
+TYPE_CHECKBOX_RE = re.compile(r"\btype\s*=\s*[\"']?(?:checkbox|radio)\b", re.IGNORECASE)
 CHECKED_ATTR_RE = re.compile(r"(?:^|\s)checked(?:\s|=|/|$)", re.IGNORECASE)
 WHITESPACE_RE = re.compile(r"\s+")
 
 PIPE_SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 UNESCAPED_PIPE_RE = re.compile(r"(?<!\\)\|")
 HEADING_RE = re.compile(r"^#{1,6}(?=\s|[^\x00-\x7f])\s*(.*?)(?:\s+#+)?\s*$")
-BOLD_RE = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+# Emphasis needs text inside: "______" (a blank to fill in) is not bold.
+BOLD_RE = re.compile(r"\*\*([^*\s](?:.*?[^*\s])??)\*\*|__([^_\s](?:.*?[^_\s])??)__")
 IMAGE_LINE_RE = re.compile(r"^\s*(?:!\[[^\]]*\]\([^)]*\)\s*)+$")
 RULE_LINE_RE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|={3,})\s*$")
 TASK_BOX_RE = re.compile(r"^\s*(?:[-*+]\s+)?\[([xX ])\](?=\s)")

@@ -274,7 +274,7 @@ def test_operator_and_math_markup(raw, canonical):
     ('<input checked="" type="checkbox"/> ≤', "☑ ≤"),
     ('<input type="checkbox" checked> 定性', "☑ 定性"),
     ('<input type="checkbox"/>', "☐"),
-    ("<INPUT TYPE=checkbox CHECKED>定量", "☑定量"),
+    ("<INPUT TYPE=checkbox CHECKED>定量", "☑定量"), ('<input type="radio" checked="checked"> 定性', "☑ 定性"),
     ("☒ 是", "☑ 是"), ("✓定量", "☑定量"), ("✔", "☑"), ("■定性 □定量", "☑定性 ☐定量"), ("☐ 定性", "☐ 定性"),
     ("√定性", "☑定性"), ("定量√", "定量☑"), ("√2", "√2"), ("[x] 定量", "☑ 定量"), ("[ ] 定性", "☐ 定性"),
 ])
@@ -286,6 +286,7 @@ def test_checkbox_markup(raw, canonical):
     ("芷江侗族自治县<br>文化局", "芷江侗族自治县文化局"), ("文化局<br/>0745-5489585", "文化局 0745-5489585"),
     ("**成本指标**", "成本指标"), ("a&amp;b&nbsp;c", "a&b c"), ("x < 5 and 3 > 2", "x < 5 and 3 > 2"),
     ("  多余   空格 ", "多余 空格"), ("![](images/a.jpg)", "![](images/a.jpg)"),
+    ("填表人：______", "填表人：______"), ("**x**y**z**", "xyz"), ("1\\. 直接赋分", "1. 直接赋分"),
 ])
 def test_text_markup(raw, canonical):
     assert decode_markup(raw) == canonical
