@@ -208,6 +208,7 @@ def classify_rows(grid: SheetGrid) -> list[tuple[int, str]]:
     With rules drawn, ruled rows (and rows a ruled merge reaches) are the table and every other
     text row is a line; a ruled single-text row at the top or bottom edge of a table region (a
     title boxed in with the form) is a line too. Without rules, single-text rows are lines.
+    A table region of one row is a line.
     """
     rows = grid.rows()
     ruled_sheet = any(grid.is_ruled(r) and grid.starts_in_row(r) for r in rows)
@@ -225,6 +226,11 @@ def classify_rows(grid: SheetGrid) -> list[tuple[int, str]]:
         _fill_unruled_body_rows(grid, rows, kinds)
         for region in _runs(rows, kinds, "table"):
             _peel_edge_lines(grid, region, kinds)
+    for region in _runs(rows, kinds, "table"):
+        # A lone row (e.g. a footer of several label cells) has no table structure: read it as a line.
+        if len(region) == 1 and not grid.reached_from_other_row(region[0]) \
+                and not _spans_below(grid, region[0]):
+            kinds[region[0]] = "line" if grid.starts_in_row(region[0]) else "blank"
     return [(r, kinds[r]) for r in rows]
 
 

@@ -351,3 +351,16 @@ def test_large_styled_sheet_stays_fast(tmp_path):
     doc = extract(path)
     assert time.perf_counter() - started < 20
     assert kinds(doc.pages[0]) == ["line", "line", "table", "line"]
+
+
+def test_lone_footer_row_of_several_cells_is_a_line_not_a_one_row_table(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目支出绩效目标表"])
+    ws.append(["一级指标", "二级指标", "三级指标", "指标值"])
+    ws.append(["产出指标", "数量指标", "维护里程", "160"])
+    ws.append([])
+    ws.append(["填表人：李四", "联系电话：123", "填报日期：", "2024年1月2日"])
+    blocks = extract(save(wb, tmp_path)).pages[0].blocks
+    assert kinds_of(blocks) == ["line", "table", "line"]
+    assert blocks[2].text == "填表人：李四    联系电话：123    填报日期：2024年1月2日"
