@@ -3,7 +3,8 @@
 The file becomes one Page (number 1, unit "none", no boxes) whose blocks follow the text:
 
 - consecutive lines holding a TAB form one Table, every tab-separated field a cell at its raw
-  position (empty fields included: shifted cells are the normalizer's business);
+  position (empty fields included: shifted cells are the normalizer's business); blank lines do
+  not end the run, and a bare line squeezed between two tab rows is a one-field row;
 - markdown pipe tables (separator row dropped, an all-empty header row dropped);
 - HTML ``<table>`` elements, anywhere in the text, with rowspan/colspan placed on the grid the way
   browsers do it;
