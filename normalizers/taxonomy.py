@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
 
 import yaml
 from rapidfuzz import fuzz
@@ -164,24 +164,21 @@ def _match(text: str, level: int) -> TaxonomyMatch | None:
 
 
 def _fuzzy(candidate: str, level: int, repair_score: float, cfg: _Config) -> TaxonomyMatch | None:
-    best: tuple[float, _Entry] | None = None
-    rival = 0.0  # best score of a different canonical name or of a non-taxonomy word
-    for name, entry in cfg.names[level].items():
-        if entry.bare or abs(len(name) - len(candidate)) > 1:
-            continue
-        ratio = fuzz.ratio(candidate, name)
-        if best is None or ratio > best[0]:
-            if best is not None and best[1].canonical != entry.canonical:
-                rival = max(rival, best[0])
-            best = (ratio, entry)
-        elif entry.canonical != best[1].canonical:
-            rival = max(rival, ratio)
-    for name in cfg.not_taxonomy:
-        rival = max(rival, fuzz.ratio(candidate, name))
-    if best is None or best[0] < cfg.fuzzy_threshold or rival >= best[0]:
+    """The name of ``level`` most similar to ``candidate``, when it clears the threshold and no
+    other name (of either level, or a non-taxonomy word such as 绩效指标) is as similar."""
+    scored = [(fuzz.ratio(candidate, name), lvl, name, entry)
+              for lvl, table in cfg.names.items() for name, entry in table.items()
+              if not entry.bare and abs(len(name) - len(candidate)) <= 1]
+    own = [t for t in scored if t[1] == level]
+    if not own:
         return None
-    ratio, entry = best
-    return TaxonomyMatch(entry.canonical, level, min(ratio, entry.score, repair_score), "fuzzy")
+    ratio, _, best_name, best = max(own, key=lambda t: t[0])
+    rivals = [r for r, lvl, name, entry in scored
+              if name != best_name and (lvl != level or entry.canonical != best.canonical)]
+    rivals += [fuzz.ratio(candidate, name) for name in cfg.not_taxonomy]
+    if ratio < cfg.fuzzy_threshold or max(rivals, default=0.0) >= ratio:
+        return None
+    return TaxonomyMatch(best.canonical, level, min(ratio, best.score, repair_score), "fuzzy")
 
 
 def match_level1(text: str) -> TaxonomyMatch | None:

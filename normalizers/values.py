@@ -13,10 +13,10 @@ import html
 import math
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
 
 import yaml
 
@@ -101,12 +101,9 @@ def _operator_tokens(text: str) -> list[tuple[int, int, str]]:
 
 
 def _single_operator(text: str) -> str | None:
+    """The one operator ``text`` spells, None when it spells none or several different ones."""
     ops = list(dict.fromkeys(op for _, _, op in _operator_tokens(text)))
-    if not ops:
-        return None
-    if len(ops) > 1:
-        raise ParseError(f"several operators written without a tick: {text!r}")
-    return ops[0]
+    return ops[0] if len(ops) == 1 else None
 
 
 def parse_operator(text: str) -> str | None:
@@ -114,8 +111,9 @@ def parse_operator(text: str) -> str | None:
 
     Checkbox cells ("☑≥ ☐≤ ☐定性"): the ticked option wins; labels may follow or precede their
     boxes. With no box ticked, a single written operator is returned ("☐ 定性" -> 定性, so the
-    caller can report checkbox_conflict); several unticked options give None. Several different
-    ticked operators, or several different operators written without boxes, raise ParseError.
+    caller can report checkbox_conflict); several unticked options give None. Contradictions
+    (two different options ticked, two different operators written without boxes) also give None:
+    the cell does not say which one holds. Never raises.
     """
     s = _clean(text)
     if not s:
@@ -131,14 +129,10 @@ def parse_operator(text: str) -> str | None:
         else:
             label = s[boxes[k - 1] + 1 if k else 0: pos]
         options.append((s[pos] == CHECKED, label))
-    ticked = list(dict.fromkeys(op for checked, label in options if checked
-                                for _, _, op in _operator_tokens(label)))
-    if len(ticked) > 1:
-        raise ParseError(f"several operators ticked: {text!r}")
-    if ticked:
-        return ticked[0]
-    written = list(dict.fromkeys(op for _, _, op in _operator_tokens(s)))
-    return written[0] if len(written) == 1 else None
+    ticked = "".join(label for checked, label in options if checked)
+    if any(checked for checked, _ in options) and _operator_tokens(ticked):
+        return _single_operator(ticked)
+    return _single_operator(s)
 
 
 # --------------------------------------------------------------------------------------- numbers
@@ -200,7 +194,7 @@ def parse_value_cell(text: str) -> ParsedValue:
     """One cell holding operator, value and unit together ("≥95%", "≤ 556万元", "不低于90%",
     "1,200 万元", "有所保障"). A cell without a leading number keeps its text as the value (the
     caller decides whether it is 定性); a number followed by something that is not a unit is also
-    kept as text (value_num None), so nothing the form says is dropped."""
+    kept as text (value_num None), so nothing the form says is dropped. Never raises."""
     s = _clean(text).replace(CHECKED, "").replace(UNCHECKED, "").strip()
     if not s:
         return ParsedValue(None, None, None, None)
@@ -220,9 +214,10 @@ def parse_value_cell(text: str) -> ParsedValue:
     if trailing and operator is None:
         operator = _single_operator(trailing.group(1))
         rest = rest[: trailing.start()].strip()
-    if rest and not is_unit(rest):
+    number = float(written)
+    if (rest and not is_unit(rest)) or not math.isfinite(number):
         return ParsedValue(operator, s, None, None)
-    return ParsedValue(operator, written, _to_float(written, text), rest or None)
+    return ParsedValue(operator, written, number, rest or None)
 
 
 def parse_amount(text: str | None) -> float | None:
@@ -231,7 +226,7 @@ def parse_amount(text: str | None) -> float | None:
     s = _clean(text or "").replace(" ", "")
     if s in cfg.amount_blank:
         return None
-    written, value, unit = split_number_unit(s)
+    _, value, unit = split_number_unit(s)
     if unit is None:
         return value
     factor = cfg.amount_units.get(unit)
