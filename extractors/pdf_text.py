@@ -775,7 +775,14 @@ def extract(path: Path, options: ExtractOptions) -> Document:
     timings = {"layout": round(layout_seconds, 4)}
     if image_pages:
         t0 = time.perf_counter()
-        scanned = scan_pages(path, image_pages, options)
+        try:
+            scanned = scan_pages(path, image_pages, options)
+            reason = "which is not available for PDF pages"
+        except JixiaoError as exc:  # e.g. no OCR engine installed
+            if len(image_pages) == len(pages):
+                exc.file = exc.file or str(path)
+                raise
+            scanned, reason = None, f"which failed: {exc.message}"
         if scanned is None:
             for n in image_pages:
                 notes.append(
@@ -783,8 +790,7 @@ def extract(path: Path, options: ExtractOptions) -> Document:
                         code="no_text_layer",
                         severity="error",
                         page=n,
-                        message=f"page {n} has no text layer (an image only) and needs OCR, "
-                        "which is not available for PDF pages",
+                        message=f"page {n} has no text layer (an image only) and needs OCR, {reason}",
                     )
                 )
         else:

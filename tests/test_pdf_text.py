@@ -426,3 +426,25 @@ def test_page_of_unmapped_glyphs_counts_as_without_text_layer():
     mapped = types.SimpleNamespace(chars=[{"text": "项"}] * 9 + [{"text": "(cid:5)"}])
     assert pdf_text.text_layer_state(mapped, cfg) == "usable"
     assert pdf_text.text_layer_state(types.SimpleNamespace(chars=[{"text": " "}]), cfg) == "none"
+
+
+def test_ocr_failure_on_one_page_of_a_mixed_pdf_keeps_the_text_pages(tmp_path, monkeypatch):
+    from extractors.errors import MissingDependencyError
+
+    def extract_pdf_pages(p, numbers, options):
+        raise MissingDependencyError("no OCR engine is installed")
+
+    fake = types.ModuleType("extractors.scan")
+    fake.extract_pdf_pages = extract_pdf_pages
+    monkeypatch.setitem(sys.modules, "extractors.scan", fake)
+    monkeypatch.setattr("extractors.scan", fake, raising=False)
+    blank = tmp_path / "blank.pdf"
+    blank.write_bytes(minimal_pdf(1))
+    with pytest.raises(MissingDependencyError) as err:
+        extract(blank)
+    assert err.value.file == str(blank)
+    monkeypatch.setattr(pdf_text, "text_layer_state", lambda page, cfg: "none" if page.page_number == 2 else "usable")
+    doc = extract(FIXTURES / "multi_page_form.pdf")
+    assert [(n.code, n.page) for n in doc.notes] == [("no_text_layer", 2)]
+    assert "no OCR engine" in doc.notes[0].message
+    assert doc.extractor == "pdf_text" and lines_of(doc)[0] == "项目支出绩效目标表"
