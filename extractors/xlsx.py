@@ -358,6 +358,52 @@ def sheet_blocks(grid: SheetGrid, page: int) -> list:
 
 
 # ---------------------------------------------------------------------------------------------
+# Formulas without a stored result
+
+
+def has_formulas(path: Path) -> bool:
+    """Whether any worksheet part holds a formula (cheap check before a second, formula-level read)."""
+    with zipfile.ZipFile(path) as zf:
+        return any(b"<f" in zf.read(name) for name in zf.namelist()
+                   if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+
+
+def uncalculated_formula_notes(path: Path, shown: dict[str, SheetGrid], numbers: dict[str, int]) -> list:
+    """A warning for each formula cell whose result the file does not store.
+
+    Excel and WPS save every formula's last result, which is what the extractor reads; files
+    written by scripts often store none, and the cell then reads as empty.
+    """
+    import openpyxl
+
+    if not shown or not has_formulas(path):
+        return []
+    notes: list[DocumentNote] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        for title, grid in shown.items():
+            for row in formulas[title].iter_rows():
+                for cell in row:
+                    value = getattr(cell, "value", None)
+                    pos = (getattr(cell, "row", 0), getattr(cell, "column", 0))
+                    if not (isinstance(value, str) and value.startswith("=")):
+                        continue
+                    if pos in grid.texts or pos in grid.covered:
+                        continue
+                    notes.append(DocumentNote(
+                        code="formula_not_calculated", severity="warning", page=numbers.get(title),
+                        raw_value=f"{cell.coordinate}: {value}",
+                        message=f"cell {cell.coordinate} of sheet {title!r} holds the formula {value} but the "
+                                "file stores no result for it, so it reads as empty (open and save the "
+                                "file in Excel/WPS to store results)"))
+    finally:
+        formulas.close()
+    return notes
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def extract(path: Path, options: ExtractOptions) -> Document:
@@ -366,6 +412,7 @@ def extract(path: Path, options: ExtractOptions) -> Document:
     wb = open_workbook(path)
     pages: list[Page] = []
     notes: list[DocumentNote] = []
+    shown: dict[str, SheetGrid] = {}
     try:
         for number, ws in enumerate(wb.worksheets, start=1):
             if ws.sheet_state != "visible":
@@ -373,7 +420,10 @@ def extract(path: Path, options: ExtractOptions) -> Document:
                     code="hidden_sheet_skipped", severity="info", page=number, raw_value=ws.title,
                     message=f"sheet {ws.title!r} is {ws.sheet_state} and was not read"))
                 continue
-            pages.append(Page(number=number, unit="none", blocks=sheet_blocks(read_sheet(ws), number)))
+            grid = read_sheet(ws)
+            pages.append(Page(number=number, unit="none", blocks=sheet_blocks(grid, number)))
+            shown[ws.title] = grid
+        notes += uncalculated_formula_notes(path, shown, {ws.title: n for n, ws in enumerate(wb.worksheets, 1)})
     except UnreadableFileError:
         raise
     except Exception as e:  # a damaged sheet part surfaces only when its cells are read

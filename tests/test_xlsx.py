@@ -364,3 +364,20 @@ def test_lone_footer_row_of_several_cells_is_a_line_not_a_one_row_table(tmp_path
     blocks = extract(save(wb, tmp_path)).pages[0].blocks
     assert kinds_of(blocks) == ["line", "table", "line"]
     assert blocks[2].text == "填表人：李四    联系电话：123    填报日期：2024年1月2日"
+
+
+def test_formula_without_a_stored_result_is_reported(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    write_form(ws)
+    ws["C10"] = "=SUM(E5:E6)"  # openpyxl stores formulas without results, like many scripts
+    doc = extract(save(wb, tmp_path))
+    assert [(n.code, n.severity, n.raw_value) for n in doc.notes] == [
+        ("formula_not_calculated", "warning", "C10: =SUM(E5:E6)")]
+    assert "C10" in doc.notes[0].message
+
+
+def test_workbook_without_formulas_has_no_formula_notes(tmp_path):
+    wb = openpyxl.Workbook()
+    write_form(wb.active)
+    assert extract(save(wb, tmp_path)).notes == []
