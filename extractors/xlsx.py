@@ -44,6 +44,7 @@ class SheetGrid:
     covered: dict[Pos, Pos] = field(default_factory=dict)
     ruled: set[Pos] = field(default_factory=set)
     edged: set[Pos] = field(default_factory=set)
+    dropped: int = 0  # texts in hidden rows/columns, not shown and not read
     # Row indexes, filled by index(): a sheet can hold thousands of styled cells.
     _starts: dict[int, list[Pos]] = field(default_factory=dict, repr=False)
     _reached: dict[int, set[int]] = field(default_factory=dict, repr=False)
@@ -190,7 +191,55 @@ def read_sheet(ws) -> SheetGrid:
         members = [(r, c) for r in range(top[0], top[0] + rs) for c in range(top[1], top[1] + cs)]
         if any(p in grid.ruled for p in members):
             grid.ruled.update((r, top[1]) for r in range(top[0], top[0] + rs))
+    hidden_rows = {r for r, dim in ws.row_dimensions.items() if dim.hidden}
+    hidden_cols = {c for dim in ws.column_dimensions.values() if dim.hidden and dim.min
+                   for c in range(dim.min, (dim.max or dim.min) + 1)}
+    if hidden_rows or hidden_cols:
+        grid = without_hidden(grid, hidden_rows, hidden_cols)
     return grid.index()
+
+
+def without_hidden(grid: SheetGrid, hidden_rows: set[int], hidden_cols: set[int]) -> SheetGrid:
+    """The grid as the sheet shows it: hidden rows and columns removed, later ones moved up/left.
+
+    A merged range keeps its text at its first visible position and spans only its visible rows
+    and columns; texts in hidden cells are dropped (grid.dropped counts them).
+    """
+    from bisect import bisect_left
+
+    hr, hc = sorted(hidden_rows), sorted(hidden_cols)
+
+    def moved(pos: Pos) -> Pos:
+        return pos[0] - bisect_left(hr, pos[0]), pos[1] - bisect_left(hc, pos[1])
+
+    def visible(pos: Pos) -> bool:
+        return pos[0] not in hidden_rows and pos[1] not in hidden_cols
+
+    out = SheetGrid()
+    for top, (rs, cs) in grid.spans.items():
+        rows = [r for r in range(top[0], top[0] + rs) if r not in hidden_rows]
+        cols = [c for c in range(top[1], top[1] + cs) if c not in hidden_cols]
+        if not rows or not cols:
+            continue
+        origin = moved((rows[0], cols[0]))
+        if len(rows) > 1 or len(cols) > 1:
+            out.spans[origin] = (len(rows), len(cols))
+            for r in range(origin[0], origin[0] + len(rows)):
+                for c in range(origin[1], origin[1] + len(cols)):
+                    if (r, c) != origin:
+                        out.covered[(r, c)] = origin
+        if top in grid.texts:
+            out.texts[origin] = grid.texts[top]
+    for pos, text in grid.texts.items():
+        if pos in grid.spans:
+            continue
+        if visible(pos):
+            out.texts[moved(pos)] = text
+        else:
+            out.dropped += 1
+    out.ruled = {moved(p) for p in grid.ruled if visible(p)}
+    out.edged = {moved(p) for p in grid.edged if visible(p)}
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -421,6 +470,11 @@ def extract(path: Path, options: ExtractOptions) -> Document:
                     message=f"sheet {ws.title!r} is {ws.sheet_state} and was not read"))
                 continue
             grid = read_sheet(ws)
+            if grid.dropped:
+                notes.append(DocumentNote(
+                    code="hidden_cells_skipped", severity="info", page=number, raw_value=ws.title,
+                    message=f"{grid.dropped} filled cell(s) in hidden rows or columns of sheet {ws.title!r} "
+                            "were not read"))
             pages.append(Page(number=number, unit="none", blocks=sheet_blocks(grid, number)))
             shown[ws.title] = grid
         notes += uncalculated_formula_notes(path, shown, {ws.title: n for n, ws in enumerate(wb.worksheets, 1)})

@@ -381,3 +381,25 @@ def test_workbook_without_formulas_has_no_formula_notes(tmp_path):
     wb = openpyxl.Workbook()
     write_form(wb.active)
     assert extract(save(wb, tmp_path)).notes == []
+
+
+def test_hidden_rows_and_columns_are_left_out_as_the_sheet_shows_it(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    write_form(ws)  # table rows 3-7, columns A-F
+    ws.insert_cols(5)  # a helper column E between 三级指标 and 指标值 ...
+    ws["E4"] = "辅助列"
+    ws["E5"] = "x"
+    ws.column_dimensions["E"].hidden = True  # ... that the submitter hid
+    ws.row_dimensions[6].hidden = True  # and a hidden indicator row (维护次数)
+    page = extract(save(wb, tmp_path)).pages[0]
+    table = page.blocks[2]
+    assert (table.n_rows, table.n_cols) == (4, 6)
+    rows = [[c.text for c in row] for row in table.rows()]
+    assert rows[1] == ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "计量单位"]
+    assert rows[2][-2:] == ["160", "公里"]
+    assert rows[3][-3:] == ["验收合格率", "95%", ""]
+    by_pos = {(c.row, c.col): c for c in table.cells}
+    assert by_pos[(1, 0)].rowspan == 3  # 绩效指标 spans its visible rows only
+    doc = extract(save(wb, tmp_path))
+    assert [(n.code, n.severity) for n in doc.notes] == [("hidden_cells_skipped", "info")]
