@@ -496,6 +496,13 @@ def _append_text(target: TableCell, extra: str, message: str) -> None:
     target.text = joined
 
 
+def repeats_header(texts: list[str], header: list[str]) -> bool:
+    """Whether a row with ``texts`` repeats the header row ``header`` (a label may be left out)."""
+    if len(texts) < 3 or len(header) < 3:
+        return texts == header
+    return set(texts) <= set(header) and len(texts) >= 0.6 * len(header)
+
+
 def join_page_break(cells, boundary: int, n_rows: int, header_texts: list[list[str]]):
     """Repair the rows around a page break at grid row ``boundary`` (first row of the next page).
 
@@ -521,7 +528,7 @@ def join_page_break(cells, boundary: int, n_rows: int, header_texts: list[list[s
     # a repeated header row: same texts as a row above the break
     first = boundary
     texts = _row_texts(cells, first)
-    if texts and texts in header_texts:
+    if texts and any(repeats_header(texts, h) for h in header_texts):
         cells = drop_row(cells, first)
         removed += 1
     if first >= n_rows - removed or first == 0:
@@ -612,28 +619,26 @@ def to_ir_table(merged: MergedTable) -> Table:
 
 
 def merge_page_runs(page_blocks: list[tuple[list[TextLine], list[PageTable]]], cfg: dict[str, Any]):
-    """Blocks of every page in reading order, tables running over page breaks merged into one."""
-    page_number_line = re.compile(cfg["page_number_line"])
-    runs: list[list[PageTable]] = []  # tables, each a run of page parts
-    ordered: list[list[tuple[float, Any]]] = []
+    """Tables of the document in reading order, each a run of page parts: a table that is the last
+    block of its page and whose columns the first block of the next page continues is one run.
+    Page numbers, and continuation marks (续表) above the continuing part, are not blocks here."""
+    page_number = re.compile(cfg["page_number_line"])
+    continued = re.compile(cfg["continuation_mark_line"])
+    runs: list[list[PageTable]] = []
+    previous: list[Any] = []  # blocks of the page before, without page numbers
     for lines, tables in page_blocks:
-        items: list[tuple[float, Any]] = [(ln.bbox[1], ln) for ln in lines] + [(t.bbox[1], t) for t in tables]
-        items.sort(key=lambda it: it[0])
-        ordered.append(items)
-    for k, items in enumerate(ordered):
-        content = [it for it in items if not (isinstance(it[1], TextLine) and page_number_line.match(it[1].text))]
-        for i, (_, obj) in enumerate(content):
-            if isinstance(obj, PageTable):
-                if i == 0 and k > 0 and runs:
-                    prev_items = [
-                        it for it in ordered[k - 1]
-                        if not (isinstance(it[1], TextLine) and page_number_line.match(it[1].text))
-                    ]
-                    last = runs[-1][-1]
-                    if prev_items and prev_items[-1][1] is last and continues(last, obj, cfg):
-                        runs[-1].append(obj)
-                        continue
-                runs.append([obj])
+        items = sorted([(ln.bbox[1], ln) for ln in lines] + [(t.bbox[1], t) for t in tables], key=lambda it: it[0])
+        blocks = [b for _, b in items if not (isinstance(b, TextLine) and page_number.match(b.text))]
+        for i, block in enumerate(blocks):
+            if not isinstance(block, PageTable):
+                continue
+            above = blocks[:i]
+            first = all(isinstance(b, TextLine) and continued.search(b.text) for b in above)
+            if first and runs and previous and previous[-1] is runs[-1][-1] and continues(runs[-1][-1], block, cfg):
+                runs[-1].append(block)
+            else:
+                runs.append([block])
+        previous = blocks
     return runs
 
 

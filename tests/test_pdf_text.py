@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 import types
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -448,3 +449,33 @@ def test_ocr_failure_on_one_page_of_a_mixed_pdf_keeps_the_text_pages(tmp_path, m
     assert [(n.code, n.page) for n in doc.notes] == [("no_text_layer", 2)]
     assert "no OCR engine" in doc.notes[0].message
     assert doc.extractor == "pdf_text" and lines_of(doc)[0] == "项目支出绩效目标表"
+
+
+def test_repeated_header_may_leave_out_a_label():
+    header = ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "指标解释", "评(扣)分标准"]
+    assert pdf_text.repeats_header(header[1:], header)
+    assert not pdf_text.repeats_header(["产出指标", "数量指标", "人数", "≥5人"], header)
+
+
+def _page_table(page, top, bottom, xs=(40, 90, 200, 400)):
+    cells = [pdf_text.TableCell(box=(a, top, b, bottom), page=page) for a, b in pairwise(xs)]
+    return pdf_text.PageTable(page=page, bbox=(xs[0], top, xs[-1], bottom), cells=cells)
+
+
+def _line(text, page, top):
+    return TextLine(text=text, bbox=(40, top, 200, top + 10), page=page)
+
+
+def test_table_continues_under_a_continuation_mark_but_not_under_a_new_title():
+    cfg = pdf_text.settings()
+    a, b = _page_table(1, 100, 500), _page_table(2, 60, 300)
+    runs = pdf_text.merge_page_runs(
+        [([_line("项目支出绩效目标表", 1, 40), _line("第 1 页", 1, 560)], [a]), ([_line("续表", 2, 40)], [b])], cfg)
+    assert [[t.page for t in run] for run in runs] == [[1, 2]]
+    c = _page_table(2, 60, 300)
+    runs = pdf_text.merge_page_runs(
+        [([_line("项目支出绩效目标表", 1, 40)], [a]), ([_line("项目支出绩效目标表", 2, 40)], [c])], cfg)
+    assert [[t.page for t in run] for run in runs] == [[1], [2]]
+    other_columns = _page_table(2, 60, 300, xs=(40, 150, 300, 400))
+    runs = pdf_text.merge_page_runs([([], [a]), ([], [other_columns])], cfg)
+    assert len(runs) == 2
