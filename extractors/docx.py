@@ -9,8 +9,8 @@ content-control checkboxes (``w14:checkbox``); each becomes ☑ or ☐ where it 
 """
 from __future__ import annotations
 
+import io
 import time
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from extractors.office_text import (
     symbol_text,
 )
 from extractors.options import ExtractOptions
+from extractors.xlsx import LegacyFormatInside, read_bytes
 
 EXTRACTOR_NAME = "docx"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -56,26 +57,19 @@ def _on(el, attr: str = "val", ns: str = W) -> bool:
 
 
 def open_document(path: Path):
+    """The python-docx Document, or UnreadableFileError naming the file (LegacyFormatInside for a
+    legacy binary .doc saved under .docx, which ``extract`` hands to LibreOffice)."""
     import docx
 
-    try:
-        head = path.read_bytes()[:8]
-    except OSError as e:
-        raise UnreadableFileError(f"cannot read the file ({e.strerror or e})", file=str(path)) from e
-    if not head:
-        raise UnreadableFileError("the file is empty", file=str(path))
-    if head == OLE2_MAGIC:
-        if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
+    data = read_bytes(path)
+    if data[:8] == OLE2_MAGIC:
+        if "EncryptedPackage".encode("utf-16-le") in data:
             raise EncryptedFileError("the document is password-protected", file=str(path),
                                      hint="remove the password in Word/WPS and save again as .docx")
-        raise UnreadableFileError("the file is a legacy binary document (.doc) named .docx", file=str(path),
-                                  hint="rename it to .doc or save it as .docx")
+        raise LegacyFormatInside("the file is a legacy binary document (.doc) named .docx", file=str(path))
     try:
-        return docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        raise UnreadableFileError(f"not a readable .docx document ({type(e).__name__}: {e})",
-                                  file=str(path), hint="open it in Word/WPS and save it as .docx") from e
-    except Exception as e:  # python-docx raises PackageNotFoundError and XML parser errors
+        return docx.Document(io.BytesIO(data))
+    except Exception as e:  # zip errors, PackageNotFoundError, XML parser errors of damaged parts
         raise UnreadableFileError(f"not a readable .docx document ({type(e).__name__}: {e})",
                                   file=str(path), hint="open it in Word/WPS and save it as .docx") from e
 
@@ -302,7 +296,12 @@ def header_blocks(document) -> list:
 def extract(path: Path, options: ExtractOptions) -> Document:
     started = time.perf_counter()
     path = Path(path)
-    document = open_document(path)
+    try:
+        document = open_document(path)
+    except LegacyFormatInside:
+        from extractors import legacy_office
+
+        return legacy_office.convert_and_extract(path, "docx", options)
     try:
         blocks = header_blocks(document) + body_blocks(document.element.body)
     except Exception as e:  # malformed table XML (a gridSpan that is not a number, ...)

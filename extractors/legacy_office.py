@@ -15,7 +15,7 @@ from pathlib import Path
 
 from extractors import docx as docx_extractor
 from extractors import xlsx as xlsx_extractor
-from extractors.errors import MissingDependencyError, UnreadableFileError
+from extractors.errors import JixiaoError, MissingDependencyError, UnreadableFileError
 from extractors.ir import Document
 from extractors.options import ExtractOptions
 
@@ -26,6 +26,7 @@ CONVERSIONS = {
 }
 OFFICE_PROGRAMS = ("soffice", "libreoffice")
 CONVERT_TIMEOUT_S = 180
+ZIP_MAGIC = b"PK\x03\x04"
 INSTALL_HINT = ("install LibreOffice (Debian/Ubuntu: apt-get install -y libreoffice-calc libreoffice-writer) "
                 "or save the file as .xlsx/.docx")
 
@@ -63,19 +64,39 @@ def convert(path: Path, target: str, program: str, out_dir: Path) -> Path:
 
 
 def extract(path: Path, options: ExtractOptions) -> Document:
-    started = time.perf_counter()
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in CONVERSIONS:
         raise UnreadableFileError(f"not a legacy Office file ({suffix})", file=str(path))
     target, module = CONVERSIONS[suffix]
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if head == ZIP_MAGIC:
+        # Saved as .xlsx/.docx and renamed: read it directly, no conversion needed.
+        return module.extract(path, options)
+    return convert_and_extract(path, target, options)
+
+
+def convert_and_extract(path: Path, target: str, options: ExtractOptions) -> Document:
+    """Convert a legacy binary file to ``target`` (xlsx/docx) with LibreOffice and read the result."""
+    started = time.perf_counter()
+    module = {"xlsx": xlsx_extractor, "docx": docx_extractor}[target]
     program = find_office_program()
     if program is None:
         raise MissingDependencyError(
-            f"reading {suffix} files needs LibreOffice (soffice), which is not installed",
-            file=str(path), hint=INSTALL_HINT)
+            f"reading legacy binary Office files ({path.suffix.lower() or 'no suffix'}) needs LibreOffice "
+            "(soffice), which is not installed", file=str(path), hint=INSTALL_HINT)
     with tempfile.TemporaryDirectory(prefix="jixiao-office-") as tmp:
-        converted = convert(path, target, program, Path(tmp))
+        # Convert a copy with the legacy suffix: LibreOffice names its output after the input's stem,
+        # and a legacy file misnamed .xlsx must not be mistaken for its own output.
+        source = Path(tmp) / f"input.{'xls' if target == 'xlsx' else 'doc'}"
+        shutil.copyfile(path, source)
+        out_dir = Path(tmp) / "out"
+        out_dir.mkdir()
+        try:
+            converted = convert(source, target, program, out_dir)
+        except JixiaoError as e:  # name the submitted file, not the temporary copy
+            raise type(e)(e.message, file=str(path), hint=e.hint) from e
         convert_s = time.perf_counter() - started
         try:
             document = module.extract(converted, options)

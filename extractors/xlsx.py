@@ -10,6 +10,7 @@ and symbol-font ticks become ☑ / ☐. Hidden sheets are skipped and noted.
 """
 from __future__ import annotations
 
+import io
 import time
 import warnings
 import zipfile
@@ -93,33 +94,43 @@ class SheetGrid:
 
 
 def open_workbook(path: Path):
-    """The workbook with cached formula results, or UnreadableFileError naming the file."""
+    """The workbook with cached formula results, or UnreadableFileError naming the file.
+
+    A legacy binary workbook saved under .xlsx is handed to LibreOffice (extractors.legacy_office)
+    by ``extract``; here it raises LegacyFormatInside.
+    """
     import openpyxl
 
-    try:
-        head = path.read_bytes()[:8]
-    except OSError as e:
-        raise UnreadableFileError(f"cannot read the file ({e.strerror or e})", file=str(path)) from e
-    if not head:
-        raise UnreadableFileError("the file is empty", file=str(path))
-    if head == OLE2_MAGIC:
-        data = path.read_bytes()
+    data = read_bytes(path)
+    if data[:8] == OLE2_MAGIC:
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise EncryptedFileError("the workbook is password-protected", file=str(path),
                                      hint="remove the password in Excel/WPS and save again as .xlsx")
-        raise UnreadableFileError("the file is a legacy binary workbook (.xls) named .xlsx", file=str(path),
-                                  hint="rename it to .xls or save it as .xlsx")
+        raise LegacyFormatInside("the file is a legacy binary workbook (.xls) named .xlsx", file=str(path))
     try:
         with warnings.catch_warnings():
             # openpyxl warns about extensions it drops (data validation, conditional formats).
             warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(path, data_only=True, rich_text=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as e:
+            # From bytes, not the path: openpyxl refuses names not ending in .xlsx (an .xls that is
+            # really an .xlsx comes here through extractors.legacy_office).
+            return openpyxl.load_workbook(io.BytesIO(data), data_only=True, rich_text=True)
+    except Exception as e:  # zip errors, missing parts, XML parser errors of damaged parts
         raise UnreadableFileError(f"not a readable .xlsx workbook ({type(e).__name__}: {e})",
                                   file=str(path), hint="open it in Excel/WPS and save it as .xlsx") from e
-    except Exception as e:  # openpyxl raises assorted parser errors for damaged parts
-        raise UnreadableFileError(f"not a readable .xlsx workbook ({type(e).__name__}: {e})",
-                                  file=str(path), hint="open it in Excel/WPS and save it as .xlsx") from e
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise UnreadableFileError(f"cannot read the file ({e.strerror or e})", file=str(path)) from e
+    if not data:
+        raise UnreadableFileError("the file is empty", file=str(path))
+    return data
+
+
+class LegacyFormatInside(UnreadableFileError):
+    """An .xlsx/.docx name on a legacy binary (OLE2) file."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -430,7 +441,7 @@ def uncalculated_formula_notes(path: Path, shown: dict[str, SheetGrid], numbers:
     notes: list[DocumentNote] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        formulas = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=False)
     try:
         for title, grid in shown.items():
             for row in formulas[title].iter_rows():
@@ -458,7 +469,12 @@ def uncalculated_formula_notes(path: Path, shown: dict[str, SheetGrid], numbers:
 def extract(path: Path, options: ExtractOptions) -> Document:
     started = time.perf_counter()
     path = Path(path)
-    wb = open_workbook(path)
+    try:
+        wb = open_workbook(path)
+    except LegacyFormatInside:
+        from extractors import legacy_office
+
+        return legacy_office.convert_and_extract(path, "xlsx", options)
     pages: list[Page] = []
     notes: list[DocumentNote] = []
     shown: dict[str, SheetGrid] = {}

@@ -251,7 +251,6 @@ def test_checkbox_glyphs_and_wingdings_ticks_become_canonical_with_state(tmp_pat
     (b"PK\x03\x04 this zip is cut off", UnreadableFileError, "not a readable .xlsx"),
     (b"just some text, not a workbook", UnreadableFileError, "not a readable .xlsx"),
     (b"", UnreadableFileError, "empty"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, UnreadableFileError, "legacy binary workbook"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"), EncryptedFileError,
      "password"),
 ])
@@ -263,6 +262,26 @@ def test_corrupt_workbook_raises_unreadable_file_naming_it(tmp_path, content, er
     assert info.value.file == str(path)
     assert words in info.value.message
     assert "坏文件.xlsx" in str(info.value)
+
+
+def test_legacy_workbook_named_xlsx_goes_to_libreoffice(tmp_path, monkeypatch):
+    monkeypatch.setattr(legacy_office.shutil, "which", lambda name: None)
+    path = tmp_path / "renamed.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    with pytest.raises(MissingDependencyError) as info:
+        extract(path)
+    assert "legacy binary" in info.value.message and "soffice" in info.value.message
+    assert info.value.file == str(path)
+
+
+def test_xlsx_named_xls_is_read_directly_without_libreoffice(tmp_path, monkeypatch):
+    monkeypatch.setattr(legacy_office.shutil, "which", lambda name: None)
+    wb = openpyxl.Workbook()
+    write_form(wb.active)
+    path = save(wb, tmp_path, "renamed.xls")
+    doc = legacy_office.extract(path, ExtractOptions())
+    assert doc.extractor == "xlsx"
+    assert kinds(doc.pages[0]) == ["line", "line", "table", "line"]
 
 
 def test_xls_without_libreoffice_names_the_missing_tool(tmp_path, monkeypatch):
