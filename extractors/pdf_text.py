@@ -503,42 +503,44 @@ def repeats_header(texts: list[str], header: list[str]) -> bool:
     return set(texts) <= set(header) and len(texts) >= 0.6 * len(header)
 
 
-def join_page_break(cells, boundary: int, n_rows: int, header_texts: list[list[str]]):
+def join_page_break(cells, boundary: int, header_texts: list[list[str]]):
     """Repair the rows around a page break at grid row ``boundary`` (first row of the next page).
 
-    Cells the break left open on both sides are one cell; a repeated header row is dropped; a row
-    the break split in two is joined. Returns the cells and the number of grid rows removed.
+    A repeated header row is dropped. A cell the break left open (no ruling at the bottom of the
+    page) joins its part on the next page: that part is open at the top too, or sits right under
+    the dropped header. A row that went on over the break in this way, or that the content shows
+    to be split (see split_row), is one row. Returns the cells and the number of grid rows removed.
     """
     removed = 0
-    # cells left open by the break: the part on the next page joins the part above it
+    header_dropped = False
+    texts = _row_texts(cells, boundary)
+    if texts and any(repeats_header(texts, h) for h in header_texts):
+        cells = drop_row(cells, boundary)
+        removed, header_dropped = 1, True
+    if boundary == 0 or not _row_cells(cells, boundary):
+        return cells, removed
     joined_open = False
-    for g, c in [p for p in cells if p[0].row == boundary and p[1].open_top]:
+    for g, c in [p for p in _row_cells(cells, boundary) if p[1].open_top or header_dropped]:
         above = _covering(cells, boundary - 1, g.col)
         if above is None:
             continue
         ga, ca = above
         if ca.open_bottom and ga.col == g.col and ga.colspan == g.colspan and ga.row + ga.rowspan == boundary:
-            _append_text(ca, c.text, "cell continued over a page break joined")
+            if c.text != ca.text:  # a label repeated on the new page is not more text
+                _append_text(ca, c.text, "cell continued over a page break joined")
             cells = [p for p in cells if p[1] is not c]
             cells = [(replace(ga, rowspan=ga.rowspan + g.rowspan), ca) if p[1] is ca else p for p in cells]
             joined_open = True
-    if joined_open and all(not c.text and g.rowspan == 1 for g, c in _row_cells(cells, boundary)):
+    rest = _row_cells(cells, boundary)
+    if joined_open and all(not c.text and g.rowspan == 1 for g, c in rest):
         # the whole row went on from the page before: nothing of its own is left
-        return drop_row(cells, boundary), 1
-    # a repeated header row: same texts as a row above the break
-    first = boundary
-    texts = _row_texts(cells, first)
-    if texts and any(repeats_header(texts, h) for h in header_texts):
-        cells = drop_row(cells, first)
-        removed += 1
-    if first >= n_rows - removed or first == 0:
-        return cells, removed
-    if split_row(cells, first - 1, first):
-        for g, c in _row_cells(cells, first):
-            above = _covering(cells, first - 1, g.col)
+        return drop_row(cells, boundary), removed + 1
+    if rest and split_row(cells, boundary - 1, boundary):
+        for g, c in rest:
+            above = _covering(cells, boundary - 1, g.col)
             if above is not None and above[1] is not c:
                 _append_text(above[1], c.text, "row split by a page break joined")
-        cells = drop_row(cells, first)
+        cells = drop_row(cells, boundary)
         removed += 1
     return cells, removed
 
@@ -658,12 +660,11 @@ def build_tables(runs: list[list[PageTable]], cfg: dict[str, Any]) -> dict[int, 
             for p_index, start in enumerate(starts):
                 boundary = start - removed
                 before = {id(c) for part in parts[: p_index + 1] for c in part.cells}
-                n_rows = max(g.row + g.rowspan for g, _ in cells)
                 header_texts = [
                     _row_texts(cells, r) for r in range(boundary)
                     if any(id(c) in before for g, c in _row_cells(cells, r))
                 ]
-                cells, n = join_page_break(cells, boundary, n_rows, [h for h in header_texts if h])
+                cells, n = join_page_break(cells, boundary, [h for h in header_texts if h])
                 removed += n
         merged.cells = cells
         out[id(parts[0])] = to_ir_table(merged)

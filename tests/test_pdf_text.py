@@ -119,7 +119,7 @@ def test_single_page_golden_records():
 # --- several pages ----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module", params=["multi_page_form.pdf", "multi_page_open_form.pdf"])
+@pytest.fixture(scope="module", params=["multi_page_form.pdf", "multi_page_open_form.pdf", "multi_page_thead_form.pdf"])
 def multi(request):
     return request.param, extract(FIXTURES / request.param)
 
