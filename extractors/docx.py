@@ -25,10 +25,9 @@ from extractors.office_text import (
     symbol_text,
 )
 from extractors.options import ExtractOptions
-from extractors.xlsx import LegacyFormatInside, read_bytes
+from extractors.xlsx import OLE2_MAGIC, LegacyFormatInside, read_bytes
 
 EXTRACTOR_NAME = "docx"
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -79,11 +78,14 @@ def open_document(path: Path):
 
 
 def _run_font(run) -> str | None:
-    """The run's directly set font (symbol fonts are always set directly on the run)."""
+    """The font of the run's 8-bit characters as set on the run (symbol fonts always are).
+
+    Word draws characters up to U+007F in the ascii font and U+0080-U+00FF in the hAnsi font;
+    the East Asian font never draws the 8-bit codes a symbol font maps."""
     fonts = run.find(f"{q('rPr')}/{q('rFonts')}")
     if fonts is None:
         return None
-    for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
+    for attr in ("ascii", "hAnsi"):
         v = fonts.get(q(attr))
         if v:
             return v
@@ -95,7 +97,8 @@ def _checkbox_sdt_state(sdt) -> bool | None:
     box = sdt.find(f"{q('sdtPr')}/{q('checkbox', W14)}")
     if box is None:
         return None
-    return _on(box.find(q("checked", W14)), "val", W14) if box.find(q("checked", W14)) is not None else False
+    checked = box.find(q("checked", W14))
+    return checked is not None and _on(checked, "val", W14)
 
 
 def _form_checkbox_state(fld_char) -> bool | None:
