@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Optional
 
 import yaml
+from rapidfuzz import fuzz
 
 DATA_DIR = Path(__file__).parent / "data"
 CHECK_GLYPHS = "☑☐"
@@ -44,6 +45,12 @@ class FormLabels:
     review_row_markers: tuple[str, ...]
     notes_markers: tuple[str, ...]
     header_noise: tuple[str, ...]
+    canonical_titles: dict[str, tuple[str, ...]]
+    title_fuzzy_threshold: float
+    title_fuzzy_max_length: int
+    title_cues: dict[str, tuple[str, ...]]
+    title_end_chars: str
+    label_fuzzy_threshold: float
 
 
 @lru_cache(maxsize=1)
@@ -64,11 +71,19 @@ def form_labels() -> FormLabels:
         review_row_markers=tuple(raw["review_row_markers"]),
         notes_markers=tuple(compact(x) for x in raw["notes_markers"]),
         header_noise=tuple(compact(x) for x in raw.get("header_noise", [])),
+        canonical_titles={k: tuple(compact(x) for x in v) for k, v in raw["canonical_titles"].items()},
+        title_fuzzy_threshold=float(raw["title_fuzzy_threshold"]),
+        title_fuzzy_max_length=int(raw["title_fuzzy_max_length"]),
+        title_cues={k: tuple(v) for k, v in raw["title_cues"].items()},
+        title_end_chars=str(raw["title_end_chars"]),
+        label_fuzzy_threshold=float(raw["label_fuzzy_threshold"]),
     )
 
 
+@lru_cache(maxsize=4096)
 def title_kind(text: str) -> Optional[str]:
-    """'department' / 'project' when the text is a form title, else None."""
+    """'department' / 'project' when the text is a form title, else None. OCR'd titles with a
+    few wrong characters are recognised by similarity to the canonical titles."""
     labels = form_labels()
     c = compact(text)
     if not c or len(c) > labels.title_max_length:
@@ -77,29 +92,65 @@ def title_kind(text: str) -> Optional[str]:
         for pat in labels.title_patterns.get(kind, ()):
             if pat.search(c):
                 return kind
-    return None
+    core = re.sub(r"^[0-9０-９]{4}年度?", "", c)
+    if not core or len(core) > labels.title_fuzzy_max_length or core[-1] not in labels.title_end_chars:
+        return None
+    best = None
+    for kind, names in labels.canonical_titles.items():
+        if not any(w in core for w in labels.title_cues[kind]):
+            continue
+        for name in names:
+            score = fuzz.ratio(core, name)
+            if score >= labels.title_fuzzy_threshold and (best is None or score > best[0]):
+                best = (score, kind)
+    return best[1] if best else None
 
 
+@lru_cache(maxsize=4096)
 def indicator_header_field(text: str) -> Optional[str]:
     c = compact(text)
     if not c:
         return None
-    for field, names in form_labels().indicator_header.items():
+    labels = form_labels()
+    for field, names in labels.indicator_header.items():
         if c in names:
             return field
-    return None
+    if len(c) < 4 or len(c) > 12:
+        return None
+    best = None
+    for field, names in labels.indicator_header.items():
+        for name in names:
+            score = fuzz.ratio(c, name)
+            if score >= labels.label_fuzzy_threshold and (best is None or score > best[0]):
+                best = (score, field)
+    return best[1] if best else None
 
 
-def leading_label(text: str, table: dict[str, tuple[str, ...]]) -> Optional[tuple[str, str]]:
-    """(field, rest of text) when the text starts with one of the table's labels."""
+@lru_cache(maxsize=16384)
+def leading_label(text: str, table_name: str) -> Optional[tuple[str, str]]:
+    """(field, rest of text) when the text starts with a label of the named table
+    ('header_fields' or 'footer_fields'). The longest label wins; an OCR'd label of 4+ characters
+    with a wrong character is accepted by similarity."""
     original = (text or "").strip()
     c = compact(original)
     if not c:
         return None
-    for name, field in _longest_first(tuple(table.items())):
+    labels = form_labels()
+    pairs = _longest_first(tuple(getattr(labels, table_name).items()))
+    best = None  # (label length, score, field, matched prefix)
+    for name, field in pairs:
+        if best is not None and len(name) < best[0]:
+            break
         if c.startswith(name):
-            return field, _rest_after_label(original, name)
-    return None
+            best = (len(name), 100.0, field, name)
+            break
+        if len(name) >= 4 and len(c) >= len(name):
+            score = fuzz.ratio(c[: len(name)], name)
+            if score >= labels.label_fuzzy_threshold and (best is None or score > best[1]):
+                best = (len(name), score, field, c[: len(name)])
+    if best is None:
+        return None
+    return best[2], _rest_after_label(original, best[3])
 
 
 @lru_cache(maxsize=8)

@@ -198,7 +198,7 @@ def read_form(span: FormSpan) -> FormHeader:
                 if m or re.fullmatch(r"[（(]\s*[0-9０-９]{4}\s*[)）]\s*年度?", text.replace(" ", "")):
                     h.put("year", text, it.page)
                     continue
-                lab = leading_label(text, labels.header_fields)
+                lab = leading_label(text, "header_fields")
                 if lab:
                     fld, rest = lab
                     if rest:
@@ -243,7 +243,7 @@ def _is_review_row(texts: list[str], labels) -> bool:
 
 
 def _starts_with_footer_label(text: str) -> bool:
-    return leading_label(text, form_labels().footer_fields) is not None
+    return leading_label(text, "footer_fields") is not None
 
 
 def _read_header_row(row: SourceRow, h: FormHeader, labels) -> None:
@@ -251,7 +251,7 @@ def _read_header_row(row: SourceRow, h: FormHeader, labels) -> None:
     i = 0
     while i < len(slots):
         s = slots[i]
-        lab = leading_label(s.text, labels.header_fields)
+        lab = leading_label(s.text, "header_fields")
         if lab is None:
             # a year row inside the table
             if "year" not in h.values and re.search(r"[（(]?\s*[0-9０-９]{4}\s*[)）]?\s*年度", s.text):
@@ -269,11 +269,11 @@ def _read_header_row(row: SourceRow, h: FormHeader, labels) -> None:
             continue
         # value in the next non-label cell
         j = i + 1
-        while j < len(slots) and leading_label(slots[j].text, labels.header_fields) is None:
+        while j < len(slots) and leading_label(slots[j].text, "header_fields") is None:
             if fld == "overall_goal":
                 # the goal may be split over several cells: join them
                 vals = []
-                while j < len(slots) and leading_label(slots[j].text, labels.header_fields) is None:
+                while j < len(slots) and leading_label(slots[j].text, "header_fields") is None:
                     vals.append(slots[j].text.strip())
                     j += 1
                 h.put(fld, "".join(vals), row.page, slots[i + 1].cell)

@@ -209,3 +209,27 @@ def test_bare_stem_in_the_level3_place_stays_a_level3_name(tmp_path):
     rows = ["\t效益指标\t社会效益指标\t经济效益\t定性\t明显\t带动就业\t按评判等级赋分\t"]
     o = run(tmp_path, project_tsv(rows))
     assert (o.indicators[0].level2, o.indicators[0].level3) == ("社会效益指标", "经济效益")
+
+
+@pytest.mark.parametrize("title,kind", [
+    ("部门整似支出绩效目：标表", "department"),     # OCR'd title with wrong glyphs
+    ("部们（单位）整亿绩效目：示表", "department"),
+    ("项目支出绩效目标衣", "project"),
+    ("2024年度部门整体支出绩效目标表", "department"),
+    ("绩效目标表说明", None),                        # words of the notes are not a title
+    ("项目名称", None),
+])
+def test_ocr_damaged_titles_are_still_titles(title, kind):
+    from normalizers.labels import title_kind
+    assert title_kind(title) == kind
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("项目名祢 农村公路", ("project_name", "农村公路")),   # one glyph wrong in a 4-character label
+    ("年度资金总頟: 160", ("fund_total", "160")),          # the longest label wins over 年度
+    ("年度总体目标 推进规划", ("overall_goal", "推进规划")),
+    ("其中：财政拨款", ("fund_fiscal", "")),
+])
+def test_ocr_damaged_header_labels_are_read(text, expected):
+    from normalizers.labels import leading_label
+    assert leading_label(text, "header_fields") == expected
