@@ -20,7 +20,7 @@ import io
 import math
 import re
 from pathlib import Path
-from typing import Any, Literal, Optional, Union, get_args, get_origin
+from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -48,7 +48,7 @@ class Correction(BaseModel):
     seq: int = 0  # 0: a header field of the form
     field: str
     value: str = ""
-    original: Optional[str] = None  # what the person saw when they made the correction
+    original: str | None = None  # what the person saw when they made the correction
     line: int = 0  # line of the corrections file, for messages
 
 
@@ -153,7 +153,7 @@ def _allows_none(model: type[BaseModel], field: str) -> bool:
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$")
 
 
-def _parse_number(text: str, strict: bool) -> Optional[float]:
+def _parse_number(text: str, strict: bool) -> float | None:
     """A plain decimal number as people type it (thousands separators allowed)."""
     cleaned = text.strip().replace("，", ",").replace("．", ".")
     if not _NUMBER.match(cleaned):
@@ -163,7 +163,7 @@ def _parse_number(text: str, strict: bool) -> Optional[float]:
     return float(cleaned.replace(",", ""))
 
 
-def derived_value_num(operator: Optional[str], value: Optional[str]) -> Optional[float]:
+def derived_value_num(operator: str | None, value: str | None) -> float | None:
     """value_num as the contract defines it: the number of a quantitative indicator's value."""
     if operator == QUALITATIVE or value is None:
         return None
@@ -176,6 +176,20 @@ def _shown(value: Any) -> str:
     if isinstance(value, float) and value == int(value):
         return str(int(value))
     return str(value)
+
+
+class _Unmatched:
+    """Builds the warning for a correction that names no existing form, row or field."""
+
+    def __init__(self, correction: Correction, source_file: str, form_index: int | None, where: str):
+        self.c, self.source_file, self.form_index, self.where = correction, source_file, form_index, where
+
+    def __call__(self, message: str) -> Anomaly:
+        return Anomaly(
+            source_file=self.source_file, form_id=self.c.form_id, form_index=self.form_index,
+            seq=self.c.seq or None, field=self.c.field, code="correction_unmatched", severity="warning",
+            fixed_value=self.c.value, message=f"{self.where}: {message}; the correction was not applied.",
+        )
 
 
 def apply_corrections(
@@ -197,13 +211,7 @@ def apply_corrections(
         source_file = form.source_file if form else ""
         form_index = form.form_index if form else None
         seq = c.seq or None
-
-        def unmatched(message: str) -> Anomaly:
-            return Anomaly(
-                source_file=source_file, form_id=c.form_id, form_index=form_index, seq=seq,
-                field=c.field, code="correction_unmatched", severity="warning",
-                fixed_value=c.value, message=f"{where}: {message}; the correction was not applied.",
-            )
+        unmatched = _Unmatched(c, source_file, form_index, where)
 
         if form is None:
             anomalies.append(unmatched(f"no form has the id {c.form_id!r}"))
@@ -239,8 +247,8 @@ def apply_corrections(
         old_value = getattr(target, c.field)
         update: dict[str, Any] = {c.field: new_value}
         if model is IndicatorRecord and c.field in ("value", "operator"):
-            operator = new_value if c.field == "operator" else getattr(target, "operator")
-            value = new_value if c.field == "value" else getattr(target, "value")
+            operator = new_value if c.field == "operator" else target.operator
+            value = new_value if c.field == "value" else target.value
             update["value_num"] = derived_value_num(operator, value)
         updated = target.model_copy(update=update)
         if row_pos is None:

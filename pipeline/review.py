@@ -18,10 +18,12 @@ import json
 import math
 import re
 import shutil
+import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Optional, Union, get_args, get_origin
+from typing import Any, Union, get_args, get_origin
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -134,7 +136,7 @@ def read_table(out_dir: Path, name: str, model: type[BaseModel], problems: list[
     if parquet.exists():
         try:
             frame = pd.read_parquet(parquet)
-        except Exception as exc:  # a damaged Parquet file: fall back to the CSV
+        except (OSError, ValueError) as exc:  # a damaged Parquet file (ArrowInvalid is a ValueError): use the CSV
             problems.append(f"{parquet.name} could not be read ({type(exc).__name__}); used the CSV")
     if frame is None and csv_path.exists():
         frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -268,10 +270,17 @@ def file_summaries(batch: Batch) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- charts (inline SVG)
 
 
+def label_extent(text: str, size: float = 12.0) -> float:
+    """Rough width in pixels of a chart label: wide (CJK) characters take a full em, others about 0.6."""
+    return sum(size if unicodedata.east_asian_width(ch) in "WF" else size * 0.6 for ch in text)
+
+
 def bar_chart(items: list[tuple[str, dict[str, int]]], width: int = 460, bar: int = 18,
-              label_width: int = 140) -> dict[str, Any]:
+              label_width: int | None = None) -> dict[str, Any]:
     """Horizontal stacked bars: items are (label, {segment class: count}); geometry for the template."""
     gap, top = 6, 4
+    if label_width is None:
+        label_width = int(min(width * 0.45, max([60.0] + [label_extent(label) + 12 for label, _ in items])))
     biggest = max((sum(parts.values()) for _, parts in items), default=0) or 1
     span = width - label_width - 50
     rows = []
@@ -339,7 +348,7 @@ def overview_charts(batch: Batch) -> dict[str, Any]:
 # --------------------------------------------------------------------------- page images
 
 
-def render_page_image(source: Path, page: int, dest_dir: Path, target_width: int) -> Optional[tuple[str, float, float]]:
+def render_page_image(source: Path, page: int, dest_dir: Path, target_width: int) -> tuple[str, float, float] | None:
     """Render one page of a PDF or image file into dest_dir; returns (file name, natural width, height).
 
     The natural size is in the units the extractors use for bboxes: PDF points, image pixels.
@@ -387,7 +396,7 @@ def render_page_image(source: Path, page: int, dest_dir: Path, target_width: int
     return None
 
 
-def _floats(text: Optional[str], n: int) -> Optional[list[float]]:
+def _floats(text: str | None, n: int) -> list[float] | None:
     if not text:
         return None
     try:
@@ -447,7 +456,7 @@ def page_units(rows: list[IndicatorRecord], page: int, natural_w: float, natural
 
 
 def form_page_images(form: FormRecord, rows: list[IndicatorRecord], row_severity: dict[int, str],
-                     source: Optional[Path], pages_dir: Path) -> tuple[list[PageImage], str]:
+                     source: Path | None, pages_dir: Path) -> tuple[list[PageImage], str]:
     """Page images of the form with its rows' boxes; the second value explains a missing image."""
     if source is None:
         return [], "The run does not record where the source file is, so no page image can be shown."
@@ -463,7 +472,7 @@ def form_page_images(form: FormRecord, rows: list[IndicatorRecord], row_severity
     for page in pages:
         try:
             rendered = render_page_image(source, page, pages_dir, target)
-        except Exception as exc:  # an unreadable source must not stop the report
+        except Exception as exc:  # noqa: BLE001 - whatever a damaged source raises, the report goes on
             return images, f"Page {page} of the source could not be rendered ({type(exc).__name__})."
         if rendered is None:
             continue

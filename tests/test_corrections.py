@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from normalizers.records import FormRecord, IndicatorRecord
 from pipeline.corrections import (
     Correction,
     CorrectionsFileError,
@@ -14,19 +15,19 @@ from pipeline.corrections import (
     derived_value_num,
     load_corrections,
 )
-from normalizers.records import FormRecord, IndicatorRecord
 
 
 def _form(**kw) -> FormRecord:
-    base = dict(form_id="f1", source_file="a.pdf", form_index=0, form_kind="project", year=2024,
-                project_name="国土专项工作经费", fund_total=160.0, page_start=2, page_end=3)
+    base = {"form_id": "f1", "source_file": "a.pdf", "form_index": 0, "form_kind": "project", "year": 2024,
+            "project_name": "国土专项工作经费", "fund_total": 160.0, "page_start": 2, "page_end": 3}
     base.update(kw)
     return FormRecord(**base)
 
 
 def _row(seq: int, **kw) -> IndicatorRecord:
-    base = dict(form_id="f1", source_file="a.pdf", form_index=0, seq=seq, level1="产出指标", level2="数量指标",
-                level3=f"指标{seq}", operator="≥", value="10", value_num=10.0, unit="个", page=2)
+    base = {"form_id": "f1", "source_file": "a.pdf", "form_index": 0, "seq": seq, "level1": "产出指标",
+            "level2": "数量指标", "level3": f"指标{seq}", "operator": "≥", "value": "10", "value_num": 10.0,
+            "unit": "个", "page": 2}
     base.update(kw)
     return IndicatorRecord(**base)
 

@@ -223,7 +223,7 @@ def test_charts_count_anomalies_by_code_indicators_by_level2_and_confidence(repo
     l2 = {g.xpath("string(text[@class='label'])"): int(g.xpath("string(text[@class='value'])"))
           for g in level2.xpath(".//g[@class='bar-row']")}
     assert l2["数量指标"] == 9 and sum(l2.values()) == 30
-    assert list(l2)[0] == "经济成本指标"  # ordered by level 1: cost indicators first
+    assert next(iter(l2)) == "经济成本指标"  # ordered by level 1: cost indicators first
     bins = hist.xpath(".//rect[contains(@class,'bin')]")
     assert len(bins) == 20
     assert "low" in bins[14].get("class")  # 0.70-0.75 holds the 0.71 row
