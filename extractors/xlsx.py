@@ -351,14 +351,17 @@ def _spans_below(grid: SheetGrid, r: int) -> bool:
     return any(top[0] == r and rs > 1 for top, (rs, _) in grid.spans.items())
 
 
-def line_text(grid: SheetGrid, r: int) -> str:
-    """A row's texts joined left to right; a label ending in a colon runs into its value."""
-    out = ""
+def line_texts(grid: SheetGrid, r: int) -> list[str]:
+    """A line row's texts, one per cell left to right; a label cell ending in a colon runs into
+    the value cell after it ("填报日期：" + a date cell). Separate cells stay separate lines, so
+    that "单位：万元" beside the agency name is not read as part of it."""
+    out: list[str] = []
     for pos in grid.starts_in_row(r):
         text = grid.texts[pos]
-        if out and not out.endswith((":", "：")):
-            out += "    "
-        out += text
+        if out and out[-1].endswith((":", "：")):
+            out[-1] += text
+        else:
+            out.append(text)
     return out
 
 
@@ -412,7 +415,7 @@ def sheet_blocks(grid: SheetGrid, page: int) -> list:
             continue
         flush()
         if kind == "line":
-            blocks.append(TextLine(text=line_text(grid, r), page=page))
+            blocks.extend(TextLine(text=text, page=page) for text in line_texts(grid, r))
     flush()
     return blocks
 

@@ -135,7 +135,7 @@ def test_merged_ranges_become_one_cell_with_span_and_covered_positions_are_not_e
     write_form(wb.active)
     doc = extract(save(wb, tmp_path))
     page = doc.pages[0]
-    assert kinds(page) == ["line", "line", "table", "line"]
+    assert kinds(page) == ["line", "line", "table", "line", "line"]
     table: Table = page.blocks[2]
     assert (table.n_rows, table.n_cols) == (5, 6)
     by_pos = {(c.row, c.col): c for c in table.cells}
@@ -165,8 +165,8 @@ def test_title_year_and_footer_rows_outside_the_borders_are_text_lines(tmp_path)
     wb = openpyxl.Workbook()
     write_form(wb.active)
     lines = [b.text for b in extract(save(wb, tmp_path)).pages[0].blocks if isinstance(b, TextLine)]
-    # The date label and its value cell run together so the date parser sees "填报日期：2024年3月5日".
-    assert lines == ["项目支出绩效目标表", "(2024)年度", "填表人：张三    填报日期：2024年3月5日"]
+    # One line per cell; the date label runs into its value cell so the parser sees "填报日期：2024年3月5日".
+    assert lines == ["项目支出绩效目标表", "(2024)年度", "填表人：张三", "填报日期：2024年3月5日"]
 
 
 def test_two_forms_on_one_sheet_give_two_tables_separated_by_their_titles(tmp_path):
@@ -174,8 +174,8 @@ def test_two_forms_on_one_sheet_give_two_tables_separated_by_their_titles(tmp_pa
     nxt = write_form(wb.active, 1, "项目支出绩效目标表")
     write_form(wb.active, nxt + 2, "部门整体支出绩效目标表")
     blocks = extract(save(wb, tmp_path)).pages[0].blocks
-    assert kinds_of(blocks) == ["line", "line", "table", "line", "line", "line", "table", "line"]
-    assert blocks[4].text == "部门整体支出绩效目标表"
+    assert kinds_of(blocks) == ["line", "line", "table", "line", "line", "line", "line", "table", "line", "line"]
+    assert blocks[5].text == "部门整体支出绩效目标表"
 
 
 def kinds_of(blocks) -> list[str]:
@@ -188,7 +188,7 @@ def test_title_boxed_in_with_the_form_is_peeled_off_as_a_line(tmp_path):
     write_form(ws)
     box(ws, "A1:F7")  # the submitter drew borders over the title and year rows as well
     blocks = extract(save(wb, tmp_path)).pages[0].blocks
-    assert kinds_of(blocks) == ["line", "line", "table", "line"]
+    assert kinds_of(blocks) == ["line", "line", "table", "line", "line"]
     assert blocks[2].n_rows == 5
 
 
@@ -281,7 +281,7 @@ def test_xlsx_named_xls_is_read_directly_without_libreoffice(tmp_path, monkeypat
     path = save(wb, tmp_path, "renamed.xls")
     doc = legacy_office.extract(path, ExtractOptions())
     assert doc.extractor == "xlsx"
-    assert kinds(doc.pages[0]) == ["line", "line", "table", "line"]
+    assert kinds(doc.pages[0]) == ["line", "line", "table", "line", "line"]
 
 
 def test_xls_without_libreoffice_names_the_missing_tool(tmp_path, monkeypatch):
@@ -311,7 +311,7 @@ def test_xls_is_converted_by_libreoffice_and_read_as_xlsx(tmp_path, monkeypatch)
     assert doc.source_path == str(path)
     assert doc.extractor == "xlsx"
     assert "convert" in doc.timings
-    assert kinds(doc.pages[0]) == ["line", "line", "table", "line"]
+    assert kinds(doc.pages[0]) == ["line", "line", "table", "line", "line"]
 
 
 # --- golden records ----------------------------------------------------------------------------
@@ -330,13 +330,15 @@ def test_dev_002_xlsx_gives_its_golden_records():
 def test_dev_002_xlsx_blocks():
     doc = extract(FIXTURES / "dev_002.xlsx")
     page = doc.pages[0]
-    assert kinds(page) == ["line", "line", "table", "line"]
+    assert kinds(page) == ["line", "line", "table", "line", "line", "line", "line"]
     table = page.blocks[2]
     cells = {(c.row, c.col): c for c in table.cells}
     assert (cells[(2, 2)].text, cells[(2, 2)].colspan) == ("298", 8)  # 年度资金总额, a typed number
     assert cells[(4, 2)].text == "33.76"
-    assert page.blocks[3].text.startswith("填表人：陈斌明")
-    assert "填报日期：2021年12月18日" in page.blocks[3].text  # a date cell under yyyy"年"m"月"d"日"
+    assert [b.text for b in page.blocks[3:]] == [
+        "填表人：陈斌明", "联系电话：13861729782",
+        "填报日期：2021年12月18日",  # a label cell and a date cell under yyyy"年"m"月"d"日"
+        "单位负责人签字：姚静勇"]
 
 
 def test_table_ruled_only_under_its_header_and_at_its_end_keeps_its_body_rows(tmp_path):
@@ -353,9 +355,9 @@ def test_table_ruled_only_under_its_header_and_at_its_end_keeps_its_body_rows(tm
     for cell in ws[5]:
         cell.border = Border(bottom=THIN)
     blocks = extract(save(wb, tmp_path)).pages[0].blocks
-    assert kinds_of(blocks) == ["line", "table", "line"]
+    assert kinds_of(blocks) == ["line", "table", "line", "line"]
     assert blocks[1].n_rows == 4
-    assert blocks[2].text == "填表人：李四    填报日期：2024年1月2日"
+    assert [b.text for b in blocks[2:]] == ["填表人：李四", "填报日期：2024年1月2日"]
 
 
 def test_large_styled_sheet_stays_fast(tmp_path):
@@ -369,7 +371,7 @@ def test_large_styled_sheet_stays_fast(tmp_path):
     started = time.perf_counter()
     doc = extract(path)
     assert time.perf_counter() - started < 20
-    assert kinds(doc.pages[0]) == ["line", "line", "table", "line"]
+    assert kinds(doc.pages[0]) == ["line", "line", "table", "line", "line"]
 
 
 def test_lone_footer_row_of_several_cells_is_a_line_not_a_one_row_table(tmp_path):
@@ -381,8 +383,8 @@ def test_lone_footer_row_of_several_cells_is_a_line_not_a_one_row_table(tmp_path
     ws.append([])
     ws.append(["填表人：李四", "联系电话：123", "填报日期：", "2024年1月2日"])
     blocks = extract(save(wb, tmp_path)).pages[0].blocks
-    assert kinds_of(blocks) == ["line", "table", "line"]
-    assert blocks[2].text == "填表人：李四    联系电话：123    填报日期：2024年1月2日"
+    assert kinds_of(blocks) == ["line", "table", "line", "line", "line"]
+    assert [b.text for b in blocks[2:]] == ["填表人：李四", "联系电话：123", "填报日期：2024年1月2日"]
 
 
 def test_formula_without_a_stored_result_is_reported(tmp_path):
@@ -422,3 +424,13 @@ def test_hidden_rows_and_columns_are_left_out_as_the_sheet_shows_it(tmp_path):
     assert by_pos[(1, 0)].rowspan == 3  # 绩效指标 spans its visible rows only
     doc = extract(save(wb, tmp_path))
     assert [(n.code, n.severity) for n in doc.notes] == [("hidden_cells_skipped", "info")]
+
+
+def test_unit_note_beside_the_agency_name_is_a_line_of_its_own(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    write_form(ws, 2)
+    ws["A1"] = "某某县水利局"
+    ws["F1"] = "单位：万元"
+    lines = [b.text for b in extract(save(wb, tmp_path)).pages[0].blocks if isinstance(b, TextLine)]
+    assert lines[:2] == ["某某县水利局", "单位：万元"]
