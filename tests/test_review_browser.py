@@ -116,6 +116,26 @@ def test_markup_in_cells_shows_as_text_and_runs_nothing(page, fixture_report):
     assert only_local(page.requests)
 
 
+def test_exported_csv_round_trips_commas_quotes_and_line_breaks(page, fixture_report, tmp_path):
+    from pipeline.corrections import load_corrections
+
+    page.goto((fixture_report.parent / "forms" / f"{PDF_ID}.html").as_uri())
+    cell = page.locator("tr[data-seq='3'] [data-field='explanation']")
+    cell.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type('含逗号,和"引号"')
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.type("第二行")
+    page.keyboard.press("Enter")
+    edit(page, ".header-fields [data-field='fund_total']", "1,600.5")
+    (c_header, c_row) = load_corrections(export(page, tmp_path / "c.csv"))
+    assert (c_header.form_id, c_header.seq, c_header.field, c_header.value) == (PDF_ID, 0, "fund_total", "1,600.5")
+    assert (c_row.form_id, c_row.seq, c_row.field, c_row.value) == (PDF_ID, 3, "explanation", '含逗号,和"引号"\n第二行')
+    page.reload()
+    assert page.locator("tr[data-seq='3'] [data-field='explanation']").inner_text() == '含逗号,和"引号"\n第二行'
+    assert page.errors == []
+
+
 def test_overview_filters_and_sorts_forms(page, fixture_report):
     page.goto(fixture_report.as_uri())
     visible = lambda: [r.get_attribute("data-form-id")

@@ -1,6 +1,6 @@
 /* jixiao review report: sorting and filtering the forms, linking rows to page boxes, and keeping a
  * person's corrections in localStorage until they are exported as corrections.csv.
- * Document text is only ever read and written through textContent / dataset, never as HTML. */
+ * Document text is only ever read and written as text (textContent, innerText, dataset), never as HTML. */
 (function () {
   "use strict";
 
@@ -204,7 +204,8 @@
   }
 
   function commit(formId, cell, key, field) {
-    var value = cell.textContent.replace(/\u00a0/g, " ").trim();
+    // innerText keeps the line breaks a person typed (Shift+Enter); the cell shows them (pre-wrap)
+    var value = cell.innerText.replace(/\u00a0/g, " ").replace(/\r\n?/g, "\n").trim();
     var original = cell.getAttribute("data-original") || "";
     var edits = readEdits(formId);
     if (value === original) {
