@@ -139,7 +139,11 @@ def read_table(out_dir: Path, name: str, model: type[BaseModel], problems: list[
         except (OSError, ValueError) as exc:  # a damaged Parquet file (ArrowInvalid is a ValueError): use the CSV
             problems.append(f"{parquet.name} could not be read ({type(exc).__name__}); used the CSV")
     if frame is None and csv_path.exists():
-        frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        try:
+            frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except (OSError, ValueError) as exc:  # empty file, bad encoding, ragged rows
+            problems.append(f"{csv_path.name} could not be read ({type(exc).__name__})")
+            return []
     if frame is None:
         problems.append(f"{name}: neither {parquet.name} nor {csv_path.name} in the output directory")
         return []

@@ -205,6 +205,25 @@ def test_unreadable_rows_are_reported_not_fatal(out_dir):
     assert "indicators row 1" in doc.xpath("string(//section[contains(@class,'notice')])")
 
 
+def test_batch_where_every_file_failed_still_gets_an_overview(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "forms.csv").write_bytes(b"")  # a zero-byte table
+    (out / "indicators.csv").write_text("form_id,seq\n", encoding="utf-8-sig")
+    (out / "anomalies.csv").write_text(
+        "source_file,code,severity,message\nscan.tif,unreadable_file,error,the TIFF is truncated\n",
+        encoding="utf-8-sig")
+    (out / "run.json").write_text(json.dumps({"inputs": {"scan.tif": {"status": "failed"}}}), encoding="utf-8")
+    doc = _doc(write_report(out))
+    assert doc.xpath("string(//div[@class='card bad']//div[@class='num'])") == "1"
+    failed = doc.xpath("//h2[text()='Failed files']/following-sibling::table//tbody/tr")
+    assert [r.xpath("string(td[1])") for r in failed] == ["scan.tif"]
+    assert "the TIFF is truncated" in failed[0].xpath("string(td[4])")
+    assert "No forms were found" in doc.xpath("string(//table[@data-forms-table])")
+    assert "forms.csv could not be read" in doc.xpath("string(//section[contains(@class,'notice')])")
+    assert list((out / "report" / "forms").iterdir()) == []
+
+
 def test_rerun_removes_pages_of_forms_that_are_gone(out_dir):
     write_report(out_dir)
     forms = pd.read_csv(out_dir / "forms.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
