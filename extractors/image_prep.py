@@ -1,0 +1,375 @@
+"""Image preprocessing for scanned forms: load pages, find orientation and skew, binarize, find rulings.
+
+Everything here is a pure function over numpy arrays (grayscale uint8, ink dark on light paper) so
+it can be tested on small synthetic images. Geometry that moves pixels (rotation) returns the 2x3
+affine matrix as well, so coordinates found on the straightened image can be mapped back to the
+image as loaded (the review page draws boxes on that one).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from .errors import UnreadableFileError
+
+
+@dataclass(frozen=True)
+class PrepSettings:
+    """Thresholds for preprocessing, read from extractors/data/scan.yaml (see scan.load_settings)."""
+
+    max_skew_deg: float = 5.0
+    skew_work_width: int = 1200  # skew is estimated on a copy this wide (speed; 0.05 deg ~ 1 px)
+    skew_coarse_step: float = 0.25
+    skew_fine_step: float = 0.05
+    min_skew_deg: float = 0.05  # below this the page is left as it is (rotation blurs a little)
+    rule_min_frac: float = 0.025  # a ruling is at least this share of the page's shorter side long
+    rule_max_thickness_frac: float = 0.004  # thicker ink than this (share of shorter side) is not a rule
+    rule_gap_frac: float = 0.004  # gaps up to this share of the shorter side inside a ruling are bridged
+    denoise_median: int = 3  # median filter aperture for noisy scans (odd; 0 = off)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A ruling line: horizontal (y = (y0+y1)/2 between x0 and x1) or vertical."""
+
+    orientation: str  # "h" | "v"
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+# ---------------------------------------------------------------- loading
+
+
+def to_gray(image: np.ndarray) -> np.ndarray:
+    """uint8 grayscale from whatever an image decoder produced (1-bit, 16-bit, RGB(A), palette)."""
+    if image.dtype == np.bool_:
+        image = image.astype(np.uint8) * 255
+    elif image.dtype != np.uint8:
+        maxv = float(image.max()) or 1.0
+        image = (image.astype(np.float32) * (255.0 / maxv)).astype(np.uint8)
+    if image.ndim == 3:
+        if image.shape[2] == 4:
+            # Transparent pixels count as white paper.
+            alpha = image[:, :, 3:4].astype(np.float32) / 255.0
+            rgb = image[:, :, :3].astype(np.float32) * alpha + 255.0 * (1.0 - alpha)
+            image = rgb.astype(np.uint8)
+        image = cv2.cvtColor(image[:, :, :3], cv2.COLOR_RGB2GRAY)
+    return np.ascontiguousarray(image)
+
+
+def load_image_pages(path: Path) -> list[np.ndarray]:
+    """Every frame of an image file as grayscale; a multi-page TIFF gives one array per page."""
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as im:
+            pages = []
+            for frame in ImageSequence.Iterator(im):
+                fr = frame.convert("RGBA") if frame.mode in ("P", "PA", "LA") else frame
+                if fr.mode not in ("L", "RGB", "RGBA", "1", "I;16", "I"):
+                    fr = fr.convert("RGB")
+                pages.append(to_gray(np.asarray(fr)))
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise UnreadableFileError(f"cannot decode image: {exc}", file=str(path)) from exc
+    if not pages or any(p.size == 0 for p in pages):
+        raise UnreadableFileError("image has no pixels", file=str(path))
+    return pages
+
+
+def rasterize_pdf_pages(path: Path, page_numbers: list[int], dpi: int) -> list[np.ndarray]:
+    """Grayscale renderings of the given 1-based PDF pages at ``dpi``."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        raise UnreadableFileError(f"cannot open PDF: {exc}", file=str(path)) from exc
+    try:
+        out = []
+        for n in page_numbers:
+            if not 1 <= n <= len(pdf):
+                raise UnreadableFileError(f"PDF has no page {n}", file=str(path))
+            page = pdf[n - 1]
+            bitmap = page.render(scale=dpi / 72.0, grayscale=True)
+            out.append(to_gray(bitmap.to_numpy().copy()))
+            page.close()
+        return out
+    finally:
+        pdf.close()
+
+
+# ---------------------------------------------------------------- binarization
+
+
+def denoise(gray: np.ndarray, settings: PrepSettings = PrepSettings()) -> np.ndarray:
+    """Speckle removal that keeps strokes (median filter)."""
+    k = settings.denoise_median
+    return cv2.medianBlur(gray, k) if k and k >= 3 else gray
+
+
+def binarize(gray: np.ndarray) -> np.ndarray:
+    """Ink mask (255 = ink) by Otsu's threshold; robust to a grey or noisy background."""
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return ink
+
+
+# ---------------------------------------------------------------- orientation and skew
+
+
+def rotate_image(gray: np.ndarray, angle_deg: float) -> tuple[np.ndarray, np.ndarray]:
+    """Rotate counter-clockwise by ``angle_deg`` about the centre, same canvas size, white fill.
+
+    Returns the rotated image and the 2x3 matrix mapping original -> rotated coordinates.
+    """
+    h, w = gray.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), angle_deg, 1.0)
+    rotated = cv2.warpAffine(
+        gray, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=255
+    )
+    return rotated, m
+
+
+def _profile_score(ink_small: np.ndarray, angle: float) -> float:
+    h, w = ink_small.shape
+    m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), angle, 1.0)
+    r = cv2.warpAffine(ink_small, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
+    rows = r.sum(axis=1, dtype=np.float64)
+    # Text lines and rulings are sharpest (highest energy in the row profile) when level.
+    return float(np.square(np.diff(rows)).sum())
+
+
+def estimate_skew(ink: np.ndarray, settings: PrepSettings = PrepSettings()) -> float:
+    """Angle in degrees (counter-clockwise positive) that levels the page, within ±max_skew_deg."""
+    h, w = ink.shape
+    scale = min(1.0, settings.skew_work_width / float(w))
+    small = cv2.resize(ink, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
+    small = (small > 64).astype(np.float32)
+    lim, step = settings.max_skew_deg, settings.skew_coarse_step
+    coarse = np.arange(-lim, lim + 1e-9, step)
+    scores = [_profile_score(small, a) for a in coarse]
+    best = float(coarse[int(np.argmax(scores))])
+    fine = np.arange(best - step, best + step + 1e-9, settings.skew_fine_step)
+    fine = fine[np.abs(fine) <= lim + 1e-9]
+    scores = [_profile_score(small, a) for a in fine]
+    return float(fine[int(np.argmax(scores))])
+
+
+def _elongation_votes(ink: np.ndarray) -> tuple[int, int]:
+    """Count text-line-like blobs lying horizontally vs vertically (rulings removed first)."""
+    h, w = ink.shape
+    scale = min(1.0, 1200.0 / max(h, w))
+    small = cv2.resize(ink, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
+    small = (small > 64).astype(np.uint8) * 255
+    # Take out long rulings: they are elongated in both directions on a table.
+    long_k = max(15, int(min(small.shape) * 0.08))
+    lines = cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (long_k, 1)))
+    lines |= cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, long_k)))
+    text = cv2.subtract(small, cv2.dilate(lines, np.ones((3, 3), np.uint8)))
+    horiz = vert = 0
+    for kx, ky, is_h in ((9, 1, True), (1, 9, False)):
+        merged = cv2.morphologyEx(text, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, ky)))
+        n, _, stats, _ = cv2.connectedComponentsWithStats(merged, connectivity=8)
+        bw, bh = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+        big = (bw * bh) > 20
+        if is_h:
+            horiz = int(np.sum(big & (bw > 4 * bh)))
+        else:
+            vert = int(np.sum(big & (bh > 4 * bw)))
+    return horiz, vert
+
+
+def is_sideways(ink: np.ndarray) -> bool:
+    """True when the page's text runs top-to-bottom (scanned 90° or 270° off)."""
+    horiz, vert = _elongation_votes(ink)
+    return vert > 2 * max(horiz, 1)
+
+
+def rotate_quarter(gray: np.ndarray, quarters: int) -> np.ndarray:
+    """Rotate by a multiple of 90° counter-clockwise (exact, no resampling)."""
+    return np.ascontiguousarray(np.rot90(gray, quarters % 4))
+
+
+def quarter_turn_matrix(shape: tuple[int, int], quarters: int) -> np.ndarray:
+    """2x3 matrix mapping coordinates of ``gray`` (shape h, w) to those of rotate_quarter(gray, q)."""
+    h, w = shape
+    q = quarters % 4
+    if q == 0:
+        return np.array([[1, 0, 0], [0, 1, 0]], dtype=np.float64)
+    if q == 1:  # np.rot90 once: (x, y) -> (y, w - 1 - x)
+        return np.array([[0, 1, 0], [-1, 0, w - 1]], dtype=np.float64)
+    if q == 2:
+        return np.array([[-1, 0, w - 1], [0, -1, h - 1]], dtype=np.float64)
+    return np.array([[0, -1, h - 1], [1, 0, 0]], dtype=np.float64)
+
+
+def compose(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
+    """Affine 2x3 matrix of applying ``inner`` then ``outer``."""
+    a = np.vstack([outer, [0, 0, 1]])
+    b = np.vstack([inner, [0, 0, 1]])
+    return (a @ b)[:2]
+
+
+def invert(m: np.ndarray) -> np.ndarray:
+    return cv2.invertAffineTransform(m)
+
+
+def map_bbox(m: np.ndarray, bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """Axis-aligned bounds of a box's four corners after the affine map ``m``."""
+    x0, y0, x1, y1 = bbox
+    pts = np.array([[x0, y0, 1], [x1, y0, 1], [x1, y1, 1], [x0, y1, 1]], dtype=np.float64)
+    out = pts @ m.T
+    return (float(out[:, 0].min()), float(out[:, 1].min()), float(out[:, 0].max()), float(out[:, 1].max()))
+
+
+# ---------------------------------------------------------------- rulings
+
+
+def ruling_masks(ink: np.ndarray, settings: PrepSettings = PrepSettings()) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of horizontal and vertical rulings by morphological opening with long thin kernels.
+
+    Opening comes first, on the ink as it is, so that strokes of neighbouring characters cannot be
+    bridged into a false ruling; only then are small breaks along a found ruling closed.
+    """
+    short_side = min(ink.shape)
+    length = max(10, int(short_side * settings.rule_min_frac))
+    gap = max(1, int(short_side * settings.rule_gap_frac))
+    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+    horiz = cv2.morphologyEx(horiz, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1)))
+    vert = cv2.morphologyEx(vert, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap)))
+    return horiz, vert
+
+
+def _segments_from_mask(
+    mask: np.ndarray, orientation: str, max_thickness: float, min_len: float
+) -> tuple[list[Segment], np.ndarray]:
+    """Ruling segments among the mask's blobs, and a mask of just those blobs."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    out = []
+    keep = np.zeros(n, dtype=bool)
+    for i in range(1, n):
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        if orientation == "h":
+            if w < min_len or h > max_thickness:
+                continue
+            out.append(Segment("h", float(x), y + h / 2.0, float(x + w), y + h / 2.0))
+        else:
+            if h < min_len or w > max_thickness:
+                continue
+            out.append(Segment("v", x + w / 2.0, float(y), x + w / 2.0, float(y + h)))
+        keep[i] = True
+    return out, np.where(keep[labels], 255, 0).astype(np.uint8)
+
+
+def find_rulings(ink: np.ndarray, settings: PrepSettings = PrepSettings()) -> tuple[list[Segment], np.ndarray]:
+    """Ruling segments of a (levelled) ink mask, and the mask of all ruling pixels."""
+    horiz, vert = ruling_masks(ink, settings)
+    short_side = min(ink.shape)
+    min_len = max(10, short_side * settings.rule_min_frac)
+    thick = max(3.0, short_side * settings.rule_max_thickness_frac)
+    hs, hmask = _segments_from_mask(horiz, "h", thick, min_len)
+    vs, vmask = _segments_from_mask(vert, "v", thick, min_len)
+    return hs + vs, cv2.bitwise_or(hmask, vmask)
+
+
+# ---------------------------------------------------------------- checkboxes
+
+
+@dataclass(frozen=True)
+class Checkbox:
+    bbox: tuple[float, float, float, float]  # x0, y0, x1, y1 in the image searched
+    fill: float  # share of ink inside the square's interior (0 empty .. 1 solid)
+
+
+def find_checkboxes(ink: np.ndarray, min_side: int, max_side: int) -> list[Checkbox]:
+    """Small, roughly square outlines in an ink mask (a cell's crop), left to right.
+
+    A box is an outer contour whose bounding rectangle is square-ish and in the size range, whose
+    border ring is inked all round and which encloses one large hole (a glyph such as 目 or 回 has
+    several small holes, or strokes crossing its interior). The tick of ☑ is a separate blob
+    inside the hole; ``fill`` measures it.
+    """
+    found: list[Checkbox] = []
+    contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return found
+    links = hierarchy[0]
+    for i, cnt in enumerate(contours):
+        if links[i][3] != -1:  # only outer contours
+            continue
+        x, y, w, h = cv2.boundingRect(cnt)
+        if not (min_side <= w <= max_side and min_side <= h <= max_side):
+            continue
+        if not 0.75 <= w / float(h) <= 1.33:
+            continue
+        hole, child = 0.0, links[i][2]
+        while child != -1:
+            hole = max(hole, cv2.contourArea(contours[child]))
+            child = links[child][0]
+        if hole < 0.45 * w * h:
+            continue
+        # The border: a ring a few pixels wide just inside the bounding rectangle must be inked.
+        t = max(1, int(round(min(w, h) * 0.12)))
+        box = ink[y : y + h, x : x + w] > 0
+        ring = np.ones_like(box)
+        ring[t:-t, t:-t] = False
+        if box[ring].mean() < 0.6:
+            continue
+        inner = box[t + 1 : h - t - 1, t + 1 : w - t - 1]
+        if inner.size == 0:
+            continue
+        found.append(Checkbox(bbox=(float(x), float(y), float(x + w), float(y + h)), fill=float(inner.mean())))
+    found.sort(key=lambda c: c.bbox[0])
+    return found
+
+
+# ---------------------------------------------------------------- operator glyphs
+
+
+def classify_operator_glyph(ink: np.ndarray, min_area: int = 4) -> tuple[str, float] | None:
+    """Read one comparison sign (≥ ≤ > < =, also the slanted ⩾ ⩽ forms) from its strokes.
+
+    OCR models trained on prose often miss these small isolated signs. The sign is: flat bars
+    (=), an angle opening left or right (< >), or an angle with one or two bars under it (≤ ≥).
+    Returns (operator, confidence) or None when the blobs are not such a sign.
+    """
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    blobs = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= min_area]
+    if not 1 <= len(blobs) <= 3:
+        return None
+    blobs.sort(key=lambda i: (stats[i, cv2.CC_STAT_TOP], stats[i, cv2.CC_STAT_LEFT]))
+    sizes = [max(stats[i, 2], stats[i, 3]) for i in blobs]
+    if max(sizes) > 3 * min(sizes) + 2:
+        return None  # a dot or speck next to a bigger glyph: not one sign
+    widths, heights = stats[blobs, cv2.CC_STAT_WIDTH], stats[blobs, cv2.CC_STAT_HEIGHT]
+    if all(w >= 3 * h for w, h in zip(widths, heights)):
+        if len(blobs) == 2 and abs(int(widths[0]) - int(widths[1])) <= 0.3 * max(widths):
+            return ("=", 0.9)
+        return None
+    # The top blob is the angle; anything else must be a bar (a slanted one for ⩾ ⩽) below its middle.
+    angles, flat = [blobs[0]], blobs[1:]
+    top_y, top_h = stats[blobs[0], cv2.CC_STAT_TOP], stats[blobs[0], cv2.CC_STAT_HEIGHT]
+    for j in flat:
+        if stats[j, cv2.CC_STAT_WIDTH] < 1.5 * stats[j, cv2.CC_STAT_HEIGHT] or stats[j, 1] < top_y + 0.4 * top_h:
+            return None
+    i = angles[0]
+    x, y, w, h = (int(v) for v in stats[i, :4])
+    if h < 0.35 * w or h > 2.5 * w:
+        return None
+    mask = labels[y : y + h, x : x + w] == i
+    k = max(1, w // 6)
+    def spread(cols: np.ndarray) -> float:
+        rows = np.nonzero(cols.any(axis=1))[0]
+        return float(rows.max() - rows.min() + 1) if rows.size else 0.0
+    left, right = spread(mask[:, :k]), spread(mask[:, -k:])
+    if max(left, right) < 0.5 * h or abs(left - right) < 0.3 * h:
+        return None
+    opens_right = left < right  # vertex on the left: "<"
+    if flat:
+        return ("≤" if opens_right else "≥", 0.85)
+    return ("<" if opens_right else ">", 0.85)

@@ -1,0 +1,332 @@
+"""Two OCR engines behind one interface: RapidOCR (PP-OCR ONNX models shipped in its wheel) and Tesseract.
+
+An engine reads a whole page into positioned text items (``read_page``) and reads already cut-out
+single-line images (``read_lines``, used for small cells the page pass missed). Items carry their
+box in the pixel coordinates of the image they were given and a 0..1 confidence. Every engine
+keeps the time it spends inside the OCR library in ``seconds``, so the extractor can report OCR
+time apart from its own.
+
+Engines are built once per process (``get_engine``) because loading models is slow; they hold no
+state that changes between pages apart from the timer.
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import cv2
+import numpy as np
+
+from .errors import MissingDependencyError
+
+TESSERACT_HINT = (
+    "install Tesseract with Chinese: `sudo apt-get install tesseract-ocr tesseract-ocr-chi-sim` "
+    "(or run `make setup`), or use --ocr rapidocr"
+)
+
+
+@dataclass(frozen=True)
+class OcrItem:
+    """A run of text the engine read: a line (RapidOCR) or a word (Tesseract)."""
+
+    text: str
+    confidence: float  # 0..1
+    bbox: tuple[float, float, float, float]  # x0, y0, x1, y1 in the image's pixels
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @staticmethod
+    def from_json(d: dict) -> OcrItem:
+        return OcrItem(text=d["text"], confidence=float(d["confidence"]), bbox=tuple(d["bbox"]))
+
+
+BoxCutter = Callable[[tuple[float, float, float, float]], list[tuple[float, float, float, float]]]
+
+
+class OcrEngine(Protocol):
+    name: str
+    seconds: float  # cumulative time spent inside the OCR library
+
+    def read_page(self, image: np.ndarray, cut: BoxCutter | None = None) -> list[OcrItem]:
+        """Detect and recognize all text on a grayscale page image.
+
+        ``cut`` splits a detected text box where it crosses table cell borders, before it is
+        recognized (engines that read word by word may ignore it).
+        """
+        ...
+
+    def read_lines(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        """Recognize single text lines (grayscale crops), one (text, confidence) per crop."""
+        ...
+
+
+_CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+_SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+
+
+def squeeze_cjk_spaces(text: str) -> str:
+    """Drop the spaces OCR puts between CJK characters (and next to them); keep those in Latin text."""
+    return _SPACE_NEAR_CJK.sub("", text).strip()
+
+
+# ---------------------------------------------------------------- RapidOCR
+
+
+class RapidOcrEngine:
+    """PP-OCRv4 detection on a reduced copy of the page, recognition on full-resolution crops.
+
+    RapidOCR's own pipeline recognizes crops cut from the reduced image; cutting them from the
+    full-resolution page keeps small glyphs (operators, digits) sharp at the same cost.
+    """
+
+    name = "rapidocr"
+
+    def __init__(self, det_max_side: int = 2000, threads: int = 1, pad: int = 4):
+        try:
+            from rapidocr_onnxruntime.ch_ppocr_det import TextDetector
+            from rapidocr_onnxruntime.ch_ppocr_rec import TextRecognizer
+            from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH
+            from rapidocr_onnxruntime.utils import read_yaml
+            from rapidocr_onnxruntime.utils.parse_parameters import update_model_path
+        except ImportError as exc:  # pragma: no cover - the wheel is a project dependency
+            raise MissingDependencyError(
+                "RapidOCR is not installed", hint="pip install rapidocr-onnxruntime, or use --ocr tesseract"
+            ) from exc
+        config = update_model_path(read_yaml(str(DEFAULT_CFG_PATH)))
+        for section in ("Det", "Rec"):
+            config[section]["intra_op_num_threads"] = threads
+            config[section]["inter_op_num_threads"] = 1
+        self._det = TextDetector(config["Det"])
+        self._rec = TextRecognizer(config["Rec"])
+        self.det_max_side = det_max_side
+        self.pad = pad
+        self.seconds = 0.0
+
+    def detect(self, gray: np.ndarray) -> list[tuple[float, float, float, float]]:
+        """Axis-aligned boxes of text lines, in ``gray``'s pixels."""
+        h, w = gray.shape[:2]
+        scale = min(1.0, self.det_max_side / float(max(h, w)))
+        small = cv2.resize(gray, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else gray
+        t = time.perf_counter()
+        boxes, _ = self._det(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR))
+        self.seconds += time.perf_counter() - t
+        out = []
+        if boxes is None:
+            return out
+        for quad in boxes:
+            xs, ys = quad[:, 0] / scale, quad[:, 1] / scale
+            out.append((float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())))
+        return out
+
+    def _fit_height(self, crop: np.ndarray) -> np.ndarray:
+        # The recognizer scales every line to its input height; shrinking with area averaging here
+        # avoids the aliasing of its bilinear resize on large (300 dpi) crops.
+        target = int(self._rec.rec_image_shape[1])
+        h, w = crop.shape[:2]
+        if h <= target:
+            return crop
+        scale = target / float(h)
+        return cv2.resize(crop, (max(1, int(round(w * scale))), target), interpolation=cv2.INTER_AREA)
+
+    def read_lines(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        if not crops:
+            return []
+        bgr = [cv2.cvtColor(self._fit_height(c), cv2.COLOR_GRAY2BGR) if c.ndim == 2 else c for c in crops]
+        t = time.perf_counter()
+        res, _ = self._rec(bgr)
+        self.seconds += time.perf_counter() - t
+        return [(str(r[0]), float(r[1])) for r in res]
+
+    def read_page(self, image: np.ndarray, cut: BoxCutter | None = None) -> list[OcrItem]:
+        boxes = self.detect(image)
+        if cut is not None:
+            boxes = [piece for box in boxes for piece in cut(box)]
+        h, w = image.shape[:2]
+        crops, kept = [], []
+        for x0, y0, x1, y1 in boxes:
+            a, b = max(0, int(x0) - self.pad), max(0, int(y0) - self.pad)
+            c, d = min(w, int(np.ceil(x1)) + self.pad), min(h, int(np.ceil(y1)) + self.pad)
+            if c - a < 4 or d - b < 4:
+                continue
+            crops.append(image[b:d, a:c])
+            kept.append((x0, y0, x1, y1))
+        out = []
+        for bbox, (text, conf) in zip(kept, self.read_lines(crops)):
+            text = text.strip()
+            if text:
+                out.append(OcrItem(text=text, confidence=conf, bbox=bbox))
+        return out
+
+
+# ---------------------------------------------------------------- Tesseract
+
+
+def probe_tesseract(lang: str = "chi_sim+eng") -> str:
+    """Tesseract's version, after checking the binary and the languages exist; else a clear error."""
+    try:
+        import pytesseract
+    except ImportError as exc:
+        raise MissingDependencyError("pytesseract is not installed", hint="pip install pytesseract") from exc
+    try:
+        version = str(pytesseract.get_tesseract_version())
+        have = set(pytesseract.get_languages(config=""))
+    except (pytesseract.TesseractNotFoundError, OSError) as exc:
+        raise MissingDependencyError("the tesseract program is not installed", hint=TESSERACT_HINT) from exc
+    missing = [code for code in lang.split("+") if code not in have]
+    if missing:
+        raise MissingDependencyError(
+            f"Tesseract {version} lacks language data {', '.join(missing)}", hint=TESSERACT_HINT
+        )
+    return version
+
+
+class TesseractEngine:
+    """Tesseract through pytesseract: word boxes from ``image_to_data`` on the whole page."""
+
+    name = "tesseract"
+
+    def __init__(self, lang: str = "chi_sim+eng", page_psm: int = 11, line_psm: int = 7, threads: int = 1):
+        import os
+
+        self.version = probe_tesseract(lang)
+        self.lang = lang
+        self.page_psm = page_psm
+        self.line_psm = line_psm
+        # Tesseract's OpenMP threads; the batch parallelizes over files instead.
+        os.environ.setdefault("OMP_THREAD_LIMIT", str(threads))
+        self.seconds = 0.0
+
+    def _data(self, image: np.ndarray, psm: int) -> dict:
+        import pytesseract
+
+        t = time.perf_counter()
+        try:
+            return pytesseract.image_to_data(
+                image, lang=self.lang, config=f"--psm {psm}", output_type=pytesseract.Output.DICT
+            )
+        finally:
+            self.seconds += time.perf_counter() - t
+
+    def read_page(self, image: np.ndarray, cut: BoxCutter | None = None) -> list[OcrItem]:
+        d = self._data(image, self.page_psm)
+        out = []
+        for i, raw in enumerate(d["text"]):
+            text = squeeze_cjk_spaces(str(raw))
+            conf = float(d["conf"][i])
+            if not text or conf < 0:
+                continue
+            x, y, w, h = (float(d[k][i]) for k in ("left", "top", "width", "height"))
+            out.append(OcrItem(text=text, confidence=conf / 100.0, bbox=(x, y, x + w, y + h)))
+        return out
+
+    def read_lines(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        out = []
+        for crop in crops:
+            # Tesseract reads small crops better with a white margin around the text.
+            padded = cv2.copyMakeBorder(crop, 16, 16, 16, 16, cv2.BORDER_CONSTANT, value=255)
+            d = self._data(padded, self.line_psm)
+            words = [(squeeze_cjk_spaces(str(t)), float(c)) for t, c in zip(d["text"], d["conf"]) if str(t).strip()]
+            words = [(t, c) for t, c in words if c >= 0]
+            if not words:
+                out.append(("", 0.0))
+                continue
+            text = squeeze_cjk_spaces(" ".join(t for t, _ in words))
+            out.append((text, float(np.mean([c for _, c in words])) / 100.0))
+        return out
+
+
+# ---------------------------------------------------------------- recorded output (tests, benchmarks)
+
+
+class RecordedEngine:
+    """Replays engine output saved as JSON: {"name": ..., "pages": [[item, ...], ...], "lines": {...}}.
+
+    ``read_page`` returns the recorded pages in order; ``read_lines`` looks crops up by a digest of
+    their pixels and answers ("", 0.0) for crops it has not seen.
+    """
+
+    def __init__(self, recording: dict):
+        self.name = recording["name"]
+        self._pages = [[OcrItem.from_json(i) for i in page] for page in recording["pages"]]
+        self._lines = {k: (v[0], float(v[1])) for k, v in recording.get("lines", {}).items()}
+        self._next = 0
+        self.seconds = 0.0
+
+    @staticmethod
+    def load(path: Path) -> RecordedEngine:
+        return RecordedEngine(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    def read_page(self, image: np.ndarray, cut: BoxCutter | None = None) -> list[OcrItem]:
+        page = self._pages[self._next] if self._next < len(self._pages) else []
+        self._next += 1
+        return list(page)
+
+    def read_lines(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        return [self._lines.get(crop_digest(c), ("", 0.0)) for c in crops]
+
+
+class RecordingEngine:
+    """Wraps a real engine and keeps what it answered, to save as a RecordedEngine fixture."""
+
+    def __init__(self, inner: OcrEngine):
+        self.inner = inner
+        self.name = inner.name
+        self.pages: list[list[OcrItem]] = []
+        self.lines: dict[str, tuple[str, float]] = {}
+
+    @property
+    def seconds(self) -> float:
+        return self.inner.seconds
+
+    def read_page(self, image: np.ndarray, cut: BoxCutter | None = None) -> list[OcrItem]:
+        items = self.inner.read_page(image, cut)
+        self.pages.append(items)
+        return items
+
+    def read_lines(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        res = self.inner.read_lines(crops)
+        for c, r in zip(crops, res):
+            self.lines[crop_digest(c)] = r
+        return res
+
+    def recording(self) -> dict:
+        return {
+            "name": self.name,
+            "pages": [[i.to_json() for i in p] for p in self.pages],
+            "lines": {k: list(v) for k, v in self.lines.items()},
+        }
+
+
+def crop_digest(crop: np.ndarray) -> str:
+    import hashlib
+
+    return hashlib.sha1(np.ascontiguousarray(crop).tobytes() + str(crop.shape).encode()).hexdigest()[:16]
+
+
+# ---------------------------------------------------------------- choice
+
+
+@lru_cache(maxsize=4)
+def get_engine(name: str, threads: int = 1, det_max_side: int = 2000) -> OcrEngine:
+    """The engine called ``name`` ("rapidocr" | "tesseract"), built once per process."""
+    if name == "rapidocr":
+        return RapidOcrEngine(det_max_side=det_max_side, threads=threads)
+    if name == "tesseract":
+        return TesseractEngine(threads=threads)
+    raise ValueError(f"unknown OCR engine {name!r}")
+
+
+def resolve_engine_name(requested: str, auto_choice: str) -> str:
+    """``auto`` becomes the engine measured best on the dev corpus (from extractors/data/scan.yaml)."""
+    return auto_choice if requested == "auto" else requested
+
+
+def timed_engine_seconds(engine: OcrEngine | None) -> float:
+    return float(getattr(engine, "seconds", 0.0)) if engine is not None else 0.0

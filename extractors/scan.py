@@ -1,0 +1,610 @@
+"""Scanned forms — PNG/JPEG/TIFF images and image-only PDF pages — read into the IR by OCR.
+
+Per page: level the image (quarter turns, skew up to ±5°), find the table from its ruling lines
+(morphological line detection -> pdfplumber's intersection/cell functions -> extractors.grid),
+read the small checkbox squares from their pixels, whiten rulings and boxes, OCR the whole page
+once, and assign the OCR items to cells by their centre. Cells the page pass left empty although
+they hold ink are read again from their own crop. Text outside tables becomes positioned lines.
+After OCR, ocr_repair fixes what the form's structure makes evident (operators in the type column,
+digits in value cells, units, dates) and every change is logged on the cell.
+
+Bounding boxes are in the pixels of the page image as loaded or rasterized (before levelling).
+Settings live in extractors/data/scan.yaml.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import yaml
+from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+
+from . import image_prep as prep
+from . import ocr_repair
+from .errors import JixiaoError, UnreadableFileError
+from .grid import GridCell, grid_from_cell_boxes
+from .ir import Cell, CheckboxState, Document, DocumentNote, Page, Repair, Table, TextLine
+from .ocr_engines import OcrEngine, OcrItem, get_engine
+from .options import ExtractOptions
+
+CHECKED, UNCHECKED = "☑", "☐"
+BBox = tuple[float, float, float, float]
+
+
+@cache
+def settings() -> dict[str, Any]:
+    return yaml.safe_load((Path(__file__).parent / "data" / "scan.yaml").read_text(encoding="utf-8"))
+
+
+def prep_settings(cfg: dict[str, Any]) -> prep.PrepSettings:
+    return prep.PrepSettings(**cfg["prep"])
+
+
+def engine_name(options: ExtractOptions, cfg: dict[str, Any] | None = None) -> str:
+    cfg = cfg or settings()
+    return cfg["auto_engine"] if options.ocr == "auto" else options.ocr
+
+
+def engine_for(options: ExtractOptions) -> OcrEngine:
+    cfg = settings()
+    name = engine_name(options, cfg)
+    if name == "rapidocr":
+        return get_engine("rapidocr", threads=cfg["ocr_threads"], det_max_side=cfg["rapidocr"]["det_max_side"])
+    return get_engine(name, threads=cfg["ocr_threads"])
+
+
+# ---------------------------------------------------------------- levelling
+
+
+@dataclass
+class LevelledPage:
+    gray: np.ndarray  # levelled, denoised grayscale
+    ink: np.ndarray  # its ink mask (255 = ink)
+    to_original: np.ndarray  # 2x3 affine: levelled -> original pixel coordinates
+    quarter_turns: int = 0
+    skew_deg: float = 0.0
+
+
+def text_line_crops(gray: np.ndarray, ink: np.ndarray, count: int) -> list[np.ndarray]:
+    """Up to ``count`` crops of long text lines (rulings excluded), for orientation tests."""
+    h, w = ink.shape
+    short = min(h, w)
+    k = max(15, int(short * 0.05))
+    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
+    lines |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
+    text = cv2.subtract(ink, cv2.dilate(lines, np.ones((5, 5), np.uint8)))
+    gap = max(3, int(short * 0.006))
+    merged = cv2.morphologyEx(text, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(merged, connectivity=8)
+    cands = []
+    for i in range(1, n):
+        x, y, bw, bh = (int(v) for v in stats[i, :4])
+        if bw > 4 * bh and short * 0.008 < bh < short * 0.05:
+            cands.append((bw, x, y, bw, bh))
+    cands.sort(reverse=True)
+    out = []
+    for _, x, y, bw, bh in cands[:count]:
+        pad = max(2, bh // 5)
+        out.append(gray[max(0, y - pad) : y + bh + pad, max(0, x - pad) : min(w, x + min(bw, 8 * bh) + pad)])
+    return out
+
+
+def upside_down(gray: np.ndarray, ink: np.ndarray, engine: OcrEngine) -> bool:
+    """True when the OCR engine reads the page's text lines clearly better turned by 180°."""
+    crops = text_line_crops(gray, ink, 3)
+    if not crops:
+        return False
+    upright = engine.read_lines(crops)
+    turned = engine.read_lines([np.ascontiguousarray(c[::-1, ::-1]) for c in crops])
+    score_up = float(np.mean([c for _, c in upright]))
+    score_turned = float(np.mean([c for _, c in turned]))
+    return score_turned > score_up + 0.15
+
+
+def level_page(gray: np.ndarray, engine: OcrEngine | None, cfg: dict[str, Any]) -> LevelledPage:
+    """Turn the page upright (quarter turns) and remove skew; keep the way back to the original."""
+    ps = prep_settings(cfg)
+    work = prep.denoise(gray, ps)
+    ink = prep.binarize(work)
+    quarters = 0
+    if prep.is_sideways(ink):
+        quarters = 1
+    if quarters:
+        work = prep.rotate_quarter(work, quarters)
+        ink = prep.rotate_quarter(ink, quarters)
+    if engine is not None and upside_down(work, ink, engine):
+        quarters += 2
+        work = prep.rotate_quarter(work, 2)
+        ink = prep.rotate_quarter(ink, 2)
+    m = prep.quarter_turn_matrix(gray.shape[:2], quarters)
+    skew = prep.estimate_skew(ink, ps)
+    if abs(skew) >= ps.min_skew_deg:
+        work, m_skew = prep.rotate_image(work, skew)
+        ink = prep.binarize(work)
+        m = prep.compose(m_skew, m)
+    return LevelledPage(gray=work, ink=ink, to_original=prep.invert(m), quarter_turns=quarters % 4, skew_deg=skew)
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _edge(orientation: str, x0: float, top: float, x1: float, bottom: float) -> dict[str, Any]:
+    return {
+        "orientation": orientation,
+        "x0": x0,
+        "x1": x1,
+        "top": top,
+        "bottom": bottom,
+        "width": x1 - x0,
+        "height": bottom - top,
+        "object_type": "line",
+    }
+
+
+def close_open_ends(edges: list[dict[str, Any]], tol: float) -> list[dict[str, Any]]:
+    """Add the missing bottom (top) rule of a table cut off by a page break.
+
+    Vertical rulings that run on well past the last horizontal rule they meet, and end together,
+    mark an open table edge; a horizontal edge across their ends closes it so the last row's
+    cells exist.
+    """
+    hs = [e for e in edges if e["orientation"] == "h"]
+    vs = [e for e in edges if e["orientation"] == "v"]
+    if not hs or len(vs) < 2:
+        return edges
+    added = []
+    for end in ("bottom", "top"):
+        tails = []
+        for v in vs:
+            crossing = [
+                h["top"]
+                for h in hs
+                if v["top"] - tol <= h["top"] <= v["bottom"] + tol and h["x0"] - tol <= v["x0"] <= h["x1"] + tol
+            ]
+            if not crossing:
+                continue
+            if end == "bottom":
+                last = max(crossing)
+                if v["bottom"] - last > 3 * tol:
+                    tails.append((v["bottom"], v["x0"]))
+            else:
+                first = min(crossing)
+                if first - v["top"] > 3 * tol:
+                    tails.append((v["top"], v["x0"]))
+        tails.sort()
+        group: list[tuple[float, float]] = []
+        for item in tails + [(float("inf"), 0.0)]:
+            if group and item[0] - group[0][0] > 2 * tol:
+                if len(group) >= 2:
+                    y = sum(g[0] for g in group) / len(group)
+                    # Span every ruling ending there, closed ones too, so the new edge meets the
+                    # part of the border that is drawn.
+                    xs = [v["x0"] for v in vs if abs(v[end] - y) <= 2 * tol]
+                    added.append(_edge("h", min(xs), y, max(xs), y))
+                group = []
+            group.append(item)
+    return edges + added
+
+
+def find_tables(ink: np.ndarray, cfg: dict[str, Any]) -> tuple[list[list[GridCell]], np.ndarray]:
+    """Grids of the ruled tables on a levelled page, and the mask of ruling pixels."""
+    ps = prep_settings(cfg)
+    segments, rule_mask = prep.find_rulings(ink, ps)
+    tol = max(2.0, min(ink.shape) * cfg["table"]["snap_frac"])
+    edges = [
+        _edge("h", s.x0, s.y0, s.x1, s.y0) if s.orientation == "h" else _edge("v", s.x0, s.y0, s.x0, s.y1)
+        for s in segments
+    ]
+    if not edges:
+        return [], rule_mask
+    edges = merge_edges(edges, tol, tol, tol, tol)
+    edges = close_open_ends(edges, tol)
+    cells = intersections_to_cells(edges_to_intersections(edges, tol, tol))
+    grids = []
+    for boxes in cells_to_tables(cells):
+        if len(boxes) >= cfg["table"]["min_cells"]:
+            grids.append(grid_from_cell_boxes([tuple(b) for b in boxes], tol))
+    grids.sort(key=lambda g: (min(c.bbox[1] for c in g), min(c.bbox[0] for c in g)))
+    return grids, rule_mask
+
+
+def table_rule_pixels(rule_mask: np.ndarray, grids: list[list[GridCell]], cfg: dict[str, Any]) -> np.ndarray:
+    """Ruling pixels on the tables' cell borders (grown a little), to be whitened before OCR.
+
+    Long strokes of large characters (a bold title) pass the line filter too; only ink lying on
+    a cell border is a ruling.
+    """
+    dil = int(cfg["table"]["rule_erase_dilate_px"])
+    grown = cv2.dilate(rule_mask, np.ones((2 * dil + 1, 2 * dil + 1), np.uint8)) if dil else rule_mask
+    borders = np.zeros_like(rule_mask)
+    reach = max(3, int(min(rule_mask.shape) * cfg["table"]["snap_frac"]) + dil)
+    for grid in grids:
+        for g in grid:
+            x0, y0, x1, y1 = (int(round(v)) for v in g.bbox)
+            cv2.rectangle(borders, (x0, y0), (x1, y1), 255, thickness=2 * reach + 1)
+    return cv2.bitwise_and(grown, borders)
+
+
+# ---------------------------------------------------------------- checkboxes
+
+
+def cell_interior(bbox: BBox, margin: float, shape: tuple[int, int]) -> tuple[int, int, int, int]:
+    h, w = shape
+    x0, y0, x1, y1 = bbox
+    return (
+        max(0, int(x0 + margin)),
+        max(0, int(y0 + margin)),
+        min(w, int(x1 - margin)),
+        min(h, int(y1 - margin)),
+    )
+
+
+def find_cell_checkboxes(text_ink: np.ndarray, bbox: BBox, cfg: dict[str, Any]) -> list[prep.Checkbox]:
+    """Checkbox squares standing first on their line inside a cell, in page coordinates."""
+    short = min(text_ink.shape)
+    margin = max(2.0, short * cfg["table"]["cell_margin_frac"])
+    a, b, c, d = cell_interior(bbox, margin, text_ink.shape)
+    if c - a < 5 or d - b < 5:
+        return []
+    crop = text_ink[b:d, a:c]
+    cb = cfg["checkbox"]
+    boxes = prep.find_checkboxes(crop, int(short * cb["min_side_frac"]), int(short * cb["max_side_frac"]))
+    out = []
+    for box in boxes:
+        x0, y0, x1, y1 = box.bbox
+        band = crop[int(y0) : int(y1), : max(0, int(x0) - 1)]
+        if band.size and np.count_nonzero(band) > 0.02 * band.size:
+            continue  # ink before it on the same line: a glyph inside text, not a box
+        out.append(prep.Checkbox(bbox=(x0 + a, y0 + b, x1 + a, y1 + b), fill=box.fill))
+    return out
+
+
+# ---------------------------------------------------------------- text assembly
+
+
+def _centre(b: BBox) -> tuple[float, float]:
+    return (b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0
+
+
+def group_lines(items: Sequence[OcrItem], overlap: float) -> list[list[OcrItem]]:
+    """Items grouped into text lines (top to bottom), each line left to right."""
+    lines: list[list[OcrItem]] = []
+    for it in sorted(items, key=lambda i: (_centre(i.bbox)[1], i.bbox[0])):
+        placed = False
+        for line in lines:
+            top = min(x.bbox[1] for x in line)
+            bottom = max(x.bbox[3] for x in line)
+            inter = min(bottom, it.bbox[3]) - max(top, it.bbox[1])
+            height = min(bottom - top, it.bbox[3] - it.bbox[1])
+            if height > 0 and inter / height >= overlap:
+                line.append(it)
+                placed = True
+                break
+        if not placed:
+            lines.append([it])
+    for line in lines:
+        line.sort(key=lambda i: i.bbox[0])
+    lines.sort(key=lambda ln: min(i.bbox[1] for i in ln))
+    return lines
+
+
+def join_texts(parts: Sequence[str]) -> str:
+    """Concatenate text runs: no space between CJK runs, one space between two Latin words."""
+    out = ""
+    for p in parts:
+        p = p.strip()
+        if not p:
+            continue
+        if out and out[-1].isascii() and out[-1].isalnum() and p[0].isascii() and p[0].isalpha():
+            out += " "
+        out += p
+    return out
+
+
+def line_text(lines: Sequence[Sequence[OcrItem]]) -> str:
+    return join_texts([join_texts([i.text for i in line]) for line in lines])
+
+
+def split_line_runs(line: Sequence[OcrItem], gap_heights: float) -> list[list[OcrItem]]:
+    """Split one text line where items stand far apart (the footer's separate fields)."""
+    runs: list[list[OcrItem]] = []
+    for it in line:
+        if runs:
+            prev = runs[-1][-1]
+            height = max(prev.bbox[3] - prev.bbox[1], it.bbox[3] - it.bbox[1], 1.0)
+            if it.bbox[0] - prev.bbox[2] <= gap_heights * height:
+                runs[-1].append(it)
+                continue
+        runs.append([it])
+    return runs
+
+
+def union_bbox(boxes: Sequence[BBox]) -> BBox:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+# ---------------------------------------------------------------- one page
+
+
+@dataclass
+class CellRead:
+    grid: GridCell
+    items: list[OcrItem] = field(default_factory=list)
+    checkboxes: list[prep.Checkbox] = field(default_factory=list)
+    reread: tuple[str, float] | None = None  # the cell's own crop read again
+    glyph: tuple[str, float] | None = None  # a comparison sign read from its strokes
+    glyph_raw: str = ""
+
+
+def ink_box(mask: np.ndarray, min_area: int) -> tuple[int, int, int, int] | None:
+    """Bounds of the blobs in ``mask`` bigger than ``min_area`` pixels (noise ignored)."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    keep = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= min_area]
+    if not keep:
+        return None
+    x0 = min(stats[i, 0] for i in keep)
+    y0 = min(stats[i, 1] for i in keep)
+    x1 = max(stats[i, 0] + stats[i, 2] for i in keep)
+    y1 = max(stats[i, 1] + stats[i, 3] for i in keep)
+    return int(x0), int(y0), int(x1), int(y1)
+
+
+def cell_cutter(grids: list[list[GridCell]]):
+    """A function splitting a detected text box at the cell borders it crosses."""
+    boxes = [g.bbox for grid in grids for g in grid]
+
+    def cut(box: BBox) -> list[BBox]:
+        x0, y0, x1, y1 = box
+        cy = (y0 + y1) / 2.0
+        # A sliver narrower than a character is the detector's margin spilling over a border.
+        min_piece = 0.7 * (y1 - y0)
+        xs = sorted({e for c in boxes if c[1] <= cy < c[3] for e in (c[0], c[2]) if x0 < e < x1})
+        if not xs:
+            return [box]
+        bounds = [x0] + xs + [x1]
+        pieces = [(a, y0, b, y1) for a, b in zip(bounds, bounds[1:])]
+        kept = [p for p in pieces if p[2] - p[0] >= min_piece]
+        return kept or [max(pieces, key=lambda p: p[2] - p[0])]
+
+    return cut
+
+
+def assign_items(items: list[OcrItem], reads: list[list[CellRead]]) -> list[OcrItem]:
+    """Put each item into the cell holding its centre; return the items outside every table."""
+    outside = []
+    for it in items:
+        cx, cy = _centre(it.bbox)
+        home = next(
+            (
+                cr
+                for table_reads in reads
+                for cr in table_reads
+                if cr.grid.bbox[0] <= cx < cr.grid.bbox[2] and cr.grid.bbox[1] <= cy < cr.grid.bbox[3]
+            ),
+            None,
+        )
+        if home is None:
+            outside.append(it)
+        else:
+            home.items.append(it)
+    return outside
+
+
+def read_page_image(
+    gray: np.ndarray, number: int, engine: OcrEngine, options: ExtractOptions, cfg: dict[str, Any]
+) -> tuple[Page, float]:
+    """One page image -> IR Page (bboxes in ``gray``'s pixels) and the seconds spent inside OCR."""
+    ocr_before = engine.seconds
+    page = level_page(gray, engine, cfg)
+    grids, rule_mask = find_tables(page.ink, cfg)
+    short = min(page.ink.shape)
+    rule_erase = table_rule_pixels(rule_mask, grids, cfg)
+    text_ink = cv2.bitwise_and(page.ink, cv2.bitwise_not(rule_erase))
+    ocr_image = page.gray.copy()
+    ocr_image[rule_erase > 0] = 255
+
+    reads = [[CellRead(grid=g) for g in grid] for grid in grids]
+    items = [
+        it for it in engine.read_page(ocr_image, cell_cutter(grids))
+        # a lone, barely legible mark is a remnant of a ruling or a speck, not text
+        if not (len(it.text) == 1 and it.confidence < cfg["text"]["min_single_char_confidence"])
+    ]
+    outside = assign_items(items, reads)
+
+    # Small cells: the checkbox squares are read from their pixels, the rest of the cell from its own
+    # crop; cells the page pass left empty although they hold ink are read from their crop too.
+    min_area = max(4, int(cfg["text"]["min_ink_area_frac"] * page.ink.size))
+    margin = max(2.0, short * cfg["table"]["cell_margin_frac"])
+    pad = int(cfg["text"]["reread_pad_px"])
+    short_text = int(cfg["checkbox"]["max_text_after"])
+    todo: list[tuple[CellRead, np.ndarray]] = []
+    for table_reads in reads:
+        for cr in table_reads:
+            text = "".join(i.text for i in cr.items)
+            if len(text) > short_text:
+                continue
+            a, b, c, d = cell_interior(cr.grid.bbox, margin, text_ink.shape)
+            if c - a < 5 or d - b < 5:
+                continue
+            cr.checkboxes = find_cell_checkboxes(text_ink, cr.grid.bbox, cfg)
+            if not cr.checkboxes and cr.items:
+                continue
+            cell_ink = text_ink[b:d, a:c].copy()
+            cell_img = ocr_image[b:d, a:c].copy()
+            for box in cr.checkboxes:
+                x0, y0, x1, y1 = (int(round(v)) for v in box.bbox)
+                cell_ink[max(0, y0 - b - 2) : y1 - b + 2, max(0, x0 - a - 2) : x1 - a + 2] = 0
+                cell_img[max(0, y0 - b - 2) : y1 - b + 2, max(0, x0 - a - 2) : x1 - a + 2] = 255
+            box = ink_box(cell_ink, min_area)
+            if box is None:
+                cr.items = []  # what the page pass saw here was the checkbox itself
+                continue
+            x0, y0, x1, y1 = box
+            cr.glyph = prep.classify_operator_glyph(cell_ink[y0:y1, x0:x1], min_area)
+            todo.append((cr, cell_img[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad]))
+    if todo:
+        for (cr, _), res in zip(todo, engine.read_lines([crop for _, crop in todo])):
+            cr.items = []
+            cr.reread = res
+
+    to_orig = page.to_original
+    blocks: list[tuple[float, Any]] = []
+    for grid, table_reads in zip(grids, reads):
+        table = build_table(table_reads, number, to_orig, cfg)
+        blocks.append((min(g.bbox[1] for g in grid), table))
+    for line in group_lines(outside, cfg["text"]["line_overlap"]):
+        for run in split_line_runs(line, cfg["text"]["word_gap_heights"]):
+            text = join_texts([i.text for i in run])
+            box = union_bbox([i.bbox for i in run])
+            fixed, repairs = ocr_repair.repair_free_line(text)
+            blocks.append(
+                (
+                    box[1],
+                    TextLine(
+                        text=fixed,
+                        bbox=prep.map_bbox(to_orig, box),
+                        page=number,
+                        confidence=round(min(i.confidence for i in run), 4),
+                        repairs=repairs,
+                    ),
+                )
+            )
+    blocks.sort(key=lambda b: b[0])
+    h, w = gray.shape[:2]
+    result = Page(
+        number=number,
+        width=float(w),
+        height=float(h),
+        unit="px",
+        blocks=[b for _, b in blocks],
+        extractor=f"scan:{engine.name}",
+    )
+    return result, engine.seconds - ocr_before
+
+
+def build_table(reads: list[CellRead], number: int, to_orig: np.ndarray, cfg: dict[str, Any]) -> Table:
+    """IR Table from the cells' OCR: text in reading order, checkbox glyphs, repairs by column role."""
+    overlap = cfg["text"]["line_overlap"]
+    checked_fill = cfg["checkbox"]["checked_fill"]
+    cells: list[Cell] = []
+    for cr in reads:
+        repairs: list[Repair] = []
+        if cr.items:
+            text = line_text(group_lines(cr.items, overlap))
+            conf = min(i.confidence for i in cr.items)
+        elif cr.reread is not None:
+            text, conf = cr.reread[0].strip(), cr.reread[1]
+            if not text:
+                conf = 0.0  # ink that no engine could read
+        else:
+            text, conf = "", 1.0
+        if cr.glyph is not None and text != cr.glyph[0]:
+            op, glyph_conf = cr.glyph
+            repairs.append(
+                Repair(kind="operator", raw=text, fixed=op, message="comparison sign read from its strokes")
+            )
+            text, conf = op, glyph_conf
+        glyphs = "".join(CHECKED if b.fill >= checked_fill else UNCHECKED for b in cr.checkboxes)
+        state = CheckboxState.NONE
+        if glyphs:
+            state = CheckboxState.CHECKED if CHECKED in glyphs else CheckboxState.UNCHECKED
+        g = cr.grid
+        cells.append(
+            Cell(
+                text=glyphs + text,
+                row=g.row,
+                col=g.col,
+                rowspan=g.rowspan,
+                colspan=g.colspan,
+                bbox=prep.map_bbox(to_orig, g.bbox),
+                page=number,
+                confidence=round(float(conf), 4),
+                checkbox=state,
+                repairs=repairs,
+            )
+        )
+    n_rows = max(c.row + c.rowspan for c in cells)
+    n_cols = max(c.col + c.colspan for c in cells)
+    table = Table(
+        cells=cells,
+        n_rows=n_rows,
+        n_cols=n_cols,
+        page=number,
+        bbox=prep.map_bbox(to_orig, union_bbox([r.grid.bbox for r in reads])),
+        confidence=round(min(c.confidence for c in cells), 4),
+    )
+    return ocr_repair.repair_table(table)
+
+
+# ---------------------------------------------------------------- documents
+
+
+def read_pages(
+    images: list[np.ndarray], numbers: list[int], options: ExtractOptions, engine: OcrEngine | None = None
+) -> tuple[list[Page], dict[str, float]]:
+    """OCR page images -> Pages, with timings {"ocr": engine seconds, "layout": our own seconds}."""
+    cfg = settings()
+    engine = engine or engine_for(options)
+    started = time.perf_counter()
+    ocr = 0.0
+    pages = []
+    for gray, n in zip(images, numbers):
+        page, seconds = read_page_image(gray, n, engine, options, cfg)
+        pages.append(page)
+        ocr += seconds
+    total = time.perf_counter() - started
+    return pages, {"ocr": round(ocr, 4), "layout": round(max(0.0, total - ocr), 4)}
+
+
+def extract_pdf_pages(
+    path: Path, page_numbers: list[int], options: ExtractOptions, engine: OcrEngine | None = None
+) -> list[Page]:
+    """Pages of a PDF that have no text layer, rasterized at options.dpi and OCR'd (for pdf_text)."""
+    pages, _ = read_pdf_pages(path, page_numbers, options, engine)
+    return pages
+
+
+def read_pdf_pages(
+    path: Path, page_numbers: list[int], options: ExtractOptions, engine: OcrEngine | None = None
+) -> tuple[list[Page], dict[str, float]]:
+    """Like extract_pdf_pages, also returning {"ocr": ..., "layout": ...} seconds (rasterizing is layout)."""
+    t = time.perf_counter()
+    images = prep.rasterize_pdf_pages(Path(path), list(page_numbers), options.dpi)
+    raster = time.perf_counter() - t
+    pages, timings = read_pages(images, list(page_numbers), options, engine)
+    timings["layout"] = round(timings["layout"] + raster, 4)
+    return pages, timings
+
+
+def extract(path: Path, options: ExtractOptions, engine: OcrEngine | None = None) -> Document:
+    """An image file (PNG, JPEG, TIFF; every TIFF frame a page) read into one Document."""
+    path = Path(path)
+    if not path.exists():
+        raise UnreadableFileError("the file does not exist", file=str(path))
+    t = time.perf_counter()
+    images = prep.load_image_pages(path)
+    load = time.perf_counter() - t
+    try:
+        engine = engine or engine_for(options)
+    except JixiaoError as exc:
+        exc.file = exc.file or str(path)
+        raise
+    pages, timings = read_pages(images, list(range(1, len(images) + 1)), options, engine)
+    timings["layout"] = round(timings["layout"] + load, 4)
+    notes = [
+        DocumentNote(code="no_form_found", severity="warning", page=p.number, message=f"page {p.number}: OCR found no text")
+        for p in pages
+        if not p.blocks
+    ]
+    return Document(
+        source_path=str(path), extractor=f"scan:{engine.name}", pages=pages, notes=notes, timings=timings
+    )
+
+
+
