@@ -44,7 +44,7 @@ class FormLabels:
     footer_fields: dict[str, tuple[str, ...]]
     review_row_markers: tuple[str, ...]
     notes_markers: tuple[str, ...]
-    header_noise: tuple[str, ...]
+    header_noise: tuple[re.Pattern, ...]
     canonical_titles: dict[str, tuple[str, ...]]
     title_fuzzy_threshold: float
     title_fuzzy_max_length: int
@@ -70,7 +70,7 @@ def form_labels() -> FormLabels:
         footer_fields=compacted(raw["footer_fields"]),
         review_row_markers=tuple(raw["review_row_markers"]),
         notes_markers=tuple(compact(x) for x in raw["notes_markers"]),
-        header_noise=tuple(compact(x) for x in raw.get("header_noise", [])),
+        header_noise=tuple(re.compile(x) for x in raw.get("header_noise", [])),
         canonical_titles={k: tuple(compact(x) for x in v) for k, v in raw["canonical_titles"].items()},
         title_fuzzy_threshold=float(raw["title_fuzzy_threshold"]),
         title_fuzzy_max_length=int(raw["title_fuzzy_max_length"]),
@@ -176,3 +176,10 @@ def _rest_after_label(original: str, label_compact: str) -> str:
 
 def is_block_label(text: str) -> bool:
     return compact(text) in form_labels().block_labels
+
+
+def without_header_noise(text: str) -> str:
+    """The line without the form's amount-unit note ('单位：万元')."""
+    for pat in form_labels().header_noise:
+        text = pat.sub(" ", text)
+    return text.strip()

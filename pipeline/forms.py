@@ -20,6 +20,7 @@ from normalizers.labels import (
     is_block_label,
     leading_label,
     title_kind,
+    without_header_noise,
 )
 
 
@@ -137,6 +138,7 @@ def find_forms(items: list[Item]) -> list[FormSpan]:
     return spans
 
 
+_INLINE_YEAR = re.compile(r"[（(]\s*[0-9０-９]{4}\s*[)）]\s*年度?")
 _YEAR_LINE = re.compile(r"^[（(]?\s*([0-9０-９]{4})\s*[)）]?\s*年度?$")
 
 
@@ -198,13 +200,20 @@ def read_form(span: FormSpan) -> FormHeader:
                 if m or re.fullmatch(r"[（(]\s*[0-9０-９]{4}\s*[)）]\s*年度?", text.replace(" ", "")):
                     h.put("year", text, it.page)
                     continue
+                inline_year = _INLINE_YEAR.search(text)
+                if inline_year:
+                    # '某某局    (2024)年度' : the year shares the line with the agency
+                    h.put("year", inline_year.group(0), it.page)
+                    text = (text[: inline_year.start()] + " " + text[inline_year.end():]).strip()
                 lab = leading_label(text, "header_fields")
                 if lab:
                     fld, rest = lab
+                    rest = without_header_noise(rest)
                     if rest:
                         h.put(fld, rest, it.page)
                     continue
-                if any(n in c for n in labels.header_noise):
+                text = without_header_noise(text)
+                if not text:
                     continue
                 if "year" in h.values or span.kind == "department":
                     if not title_kind(text) and len(compact(text)) <= 40:

@@ -233,3 +233,10 @@ def test_ocr_damaged_titles_are_still_titles(title, kind):
 def test_ocr_damaged_header_labels_are_read(text, expected):
     from normalizers.labels import leading_label
     assert leading_label(text, "header_fields") == expected
+
+
+def test_agency_line_sharing_the_amount_unit_note_and_the_year(tmp_path):
+    body = project_tsv(["\t成本指标\t经济成本指标\t养护成本\t≤\t100\t万元\t养护支出\t控制在预算内得满分\t"])
+    body = body.replace("## 项目支出绩效目标表\n\n( 2025 ) 年度", "## 部门整体支出绩效目标表\n\n某县交通运输局    单位：万元    ( 2025 )年度")
+    o = run(tmp_path, body)
+    assert (o.forms[0].form_kind, o.forms[0].agency, o.forms[0].year) == ("department", "某县交通运输局", 2025)
