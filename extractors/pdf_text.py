@@ -155,27 +155,56 @@ def without_overprints(chars: list[dict[str, Any]], tol: float) -> list[dict[str
     return out
 
 
+@dataclass
+class DrawnCheckbox:
+    """A checkbox drawn with rectangles: its outer box, and whether something marks it."""
+
+    box: dict[str, Any]
+    parts: list[dict[str, Any]]
+    ticked: bool = False
+
+
+def drawn_checkboxes(page: Any, cfg: dict[str, Any]) -> list[DrawnCheckbox]:
+    """Small squares grouped with the squares drawn inside them (border rings, fills) into boxes.
+
+    A box is ticked when its innermost fill is dark, ignoring even-odd fills (how a border ring is
+    painted), or when a line or curve is drawn inside it (a drawn tick)."""
+    squares = sorted(
+        (r for r in page.rects if is_checkbox_rect(r, cfg)),
+        key=lambda r: (r["x1"] - r["x0"]) * (r["bottom"] - r["top"]),
+        reverse=True,
+    )
+    boxes: list[DrawnCheckbox] = []
+    for r in squares:
+        holder = next((b for b in boxes if _inside(r, b.box, 0.5)), None)
+        if holder is None:
+            boxes.append(DrawnCheckbox(box=r, parts=[r]))
+        else:
+            holder.parts.append(r)
+    marks = [*page.lines, *page.curves]
+    for b in boxes:
+        interior = [r for r in b.parts if r.get("fill") and not r.get("evenodd")]
+        b.ticked = (bool(interior) and _is_filled_dark(interior[-1])) or any(_inside(o, b.box) for o in marks)
+    return boxes
+
+
 def page_glyphs(page: Any, cfg: dict[str, Any]) -> list[Glyph]:
-    """The page's chars with checkbox glyphs made canonical, plus checkboxes drawn as rectangles."""
-    boxes = [r for r in page.rects if is_checkbox_rect(r, cfg)]
-    marks_in_boxes: list[tuple[dict[str, Any], bool]] = []
-    for r in boxes:
-        ticked = _is_filled_dark(r) or any(
-            _inside(o, r) and o is not r for o in (*page.lines, *page.curves)
-        )
-        marks_in_boxes.append((r, ticked))
+    """The page's chars with checkbox glyphs made canonical, plus checkboxes drawn as rectangles
+    (a tick or box char drawn inside such a box marks the box and is not text of its own)."""
+    boxes = drawn_checkboxes(page, cfg)
+    glyphs = cfg["checkbox_glyphs"]
+    marks = set(cfg["tick_marks"]) | set(glyphs["checked"]) | set(glyphs["unchecked"])
     out: list[Glyph] = []
-    tick_marks = set(cfg["tick_marks"])
     for ch in without_overprints(page.chars, cfg["duplicate_char_tolerance"]):
-        text = ch["text"]
-        if boxes and text in tick_marks:
-            holder = next((i for i, (r, _) in enumerate(marks_in_boxes) if _inside(ch, r, 2.0)), None)
+        text = canonical_glyph(ch["text"], ch.get("fontname", ""), cfg)
+        if boxes and (text in marks or text in (CHECKED, UNCHECKED)):
+            holder = next((b for b in boxes if _inside(ch, b.box, 2.0)), None)
             if holder is not None:
-                marks_in_boxes[holder] = (marks_in_boxes[holder][0], True)
+                holder.ticked = holder.ticked or text != UNCHECKED
                 continue
         out.append(
             Glyph(
-                text=radical_to_ideograph(canonical_glyph(text, ch.get("fontname", ""), cfg)),
+                text=radical_to_ideograph(text),
                 x0=ch["x0"],
                 top=ch["top"],
                 x1=ch["x1"],
@@ -183,10 +212,11 @@ def page_glyphs(page: Any, cfg: dict[str, Any]) -> list[Glyph]:
                 size=float(ch.get("size") or (ch["bottom"] - ch["top"]) or 1.0),
             )
         )
-    for r, ticked in marks_in_boxes:
+    for b in boxes:
+        r = b.box
         out.append(
             Glyph(
-                text=CHECKED if ticked else UNCHECKED,
+                text=CHECKED if b.ticked else UNCHECKED,
                 x0=r["x0"],
                 top=r["top"],
                 x1=r["x1"],

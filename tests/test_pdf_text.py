@@ -479,3 +479,23 @@ def test_table_continues_under_a_continuation_mark_but_not_under_a_new_title():
     other_columns = _page_table(2, 60, 300, xs=(40, 150, 300, 400))
     runs = pdf_text.merge_page_runs([([], [a]), ([], [other_columns])], cfg)
     assert len(runs) == 2
+
+
+def _rect(x0, top, side, fill=True, evenodd=False, color=(0.0, 0.0, 0.0)):
+    return {"x0": x0, "top": top, "x1": x0 + side, "bottom": top + side, "fill": fill, "evenodd": evenodd,
+            "non_stroking_color": color, "object_type": "rect"}
+
+
+def test_checkboxes_drawn_as_border_rings_and_fills():
+    cfg = pdf_text.settings()
+    ring = [_rect(10, 10, 8.2, evenodd=True), _rect(10.6, 10.6, 7.0, evenodd=True)]  # CSS border, as printed
+    filled = [_rect(10, 30, 8.2, evenodd=True), _rect(10.6, 30.6, 7.0, evenodd=True), _rect(10, 30, 8.2)]
+    framed_white = [_rect(10, 50, 8.2), _rect(10.6, 50.6, 7.0, color=(1.0, 1.0, 1.0))]
+    stroked = [_rect(10, 70, 8.0, fill=False)]
+    ticked_by_line = [_rect(10, 90, 8.0, fill=False)]
+    tick = {"x0": 11, "top": 92, "x1": 17, "bottom": 97, "object_type": "line"}
+    page = types.SimpleNamespace(rects=ring + filled + framed_white + stroked + ticked_by_line,
+                                 lines=[tick], curves=[])
+    boxes = pdf_text.drawn_checkboxes(page, cfg)
+    assert [(round(b.box["top"]), b.ticked) for b in sorted(boxes, key=lambda b: b.box["top"])] == [
+        (10, False), (30, True), (50, False), (70, False), (90, True)]
