@@ -179,3 +179,21 @@ def test_derived_value_num_reads_every_plain_decimal(number):
 @given(st.text(alphabet="有所保障达标优良%～-—约 ", min_size=1))
 def test_derived_value_num_is_empty_for_words(text):
     assert derived_value_num("=", text) is None
+
+
+@given(st.lists(st.tuples(st.integers(0, 500), st.sampled_from(["value", "level3", "agency", "note"]),
+                          st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))),
+                max_size=8))
+def test_load_reads_back_any_text_a_csv_writer_wrote(tmp_path_factory, entries):
+    import csv
+    import io
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(["form_id", "seq", "field", "value"])
+    for seq, field, value in entries:
+        writer.writerow(["f1", seq or "", field, value])
+    path = tmp_path_factory.mktemp("c") / "corrections.csv"
+    path.write_bytes(("\ufeff" + buffer.getvalue()).encode("utf-8"))
+    got = [(c.seq, c.field, c.value) for c in load_corrections(path)]
+    assert got == [(seq, field, value) for seq, field, value in entries]
