@@ -354,8 +354,11 @@ def ruling_groups(edges: list[dict[str, Any]], tol: float) -> list[tuple[float, 
     return [tuple(b) for b in boxes.values() if b[2] - b[0] > tol and b[3] - b[1] > tol]
 
 
-def find_page_tables(page: Any, glyphs: list[Glyph], page_number: int, cfg: dict[str, Any]) -> list[PageTable]:
-    """Ruled tables of a page, each cell with its text and whether the page break left it open."""
+def find_page_tables(
+    page: Any, glyphs: list[Glyph], page_number: int, cfg: dict[str, Any]
+) -> tuple[list[PageTable], set[int]]:
+    """Ruled tables of a page, each cell with its text and whether the page break left it open;
+    and the indices of the glyphs that went into cells."""
     ts = dict(cfg["table_settings"])
     ruled = page.filter(lambda o: not (o.get("object_type") == "rect" and is_checkbox_rect(o, cfg)))
     edges = ruling_edges(ruled, ts)
@@ -388,12 +391,15 @@ def find_page_tables(page: Any, glyphs: list[Glyph], page_number: int, cfg: dict
             for b in boxes
         ]
         tables.append(PageTable(page=page_number, bbox=(tx0, ttop, tx1, tbottom), cells=cells))
-    fill_cell_texts(tables, glyphs, cfg)
-    return tables
+    return tables, fill_cell_texts(tables, glyphs, cfg)
 
 
-def fill_cell_texts(tables: list[PageTable], glyphs: list[Glyph], cfg: dict[str, Any]) -> None:
-    """Give every cell the text of the glyphs whose centre lies in it (each glyph looked up once)."""
+def fill_cell_texts(tables: list[PageTable], glyphs: list[Glyph], cfg: dict[str, Any]) -> set[int]:
+    """Give every cell the text of the glyphs whose centre lies in it (each glyph looked up once).
+
+    Returns the indices of the glyphs used: a glyph inside a table's outline but in no cell (a
+    hole in an irregular table) stays text outside the table."""
+    used: set[int] = set()
     for t in tables:
         positions = grid_positions([c.box for c in t.cells], cfg["grid_tolerance"])
         xs = sorted({v for g in positions if g for v in (g.bbox[0], g.bbox[2])})
@@ -407,23 +413,22 @@ def fill_cell_texts(tables: list[PageTable], glyphs: list[Glyph], cfg: dict[str,
                     owner.setdefault((r, c), i)
         inside: dict[int, list[Glyph]] = {}
         x0, top, x1, bottom = t.bbox
-        for gl in glyphs:
-            if not (x0 <= gl.cx <= x1 and top <= gl.cy <= bottom):
+        for n, gl in enumerate(glyphs):
+            if n in used or not (x0 <= gl.cx <= x1 and top <= gl.cy <= bottom):
                 continue
-            key = (bisect_right(ys, gl.cy) - 1, bisect_right(xs, gl.cx) - 1)
+            key = (min(bisect_right(ys, gl.cy), len(ys) - 1) - 1, min(bisect_right(xs, gl.cx), len(xs) - 1) - 1)
             i = owner.get(key)
             if i is not None:
                 inside.setdefault(i, []).append(gl)
+                used.add(n)
         for i, cell in enumerate(t.cells):
             cell.text = glyphs_text(inside.get(i, []), cfg)
+    return used
 
 
-def in_any_table(g: Glyph, tables: list[PageTable]) -> bool:
-    return any(t.bbox[0] <= g.cx <= t.bbox[2] and t.bbox[1] <= g.cy <= t.bbox[3] for t in tables)
-
-
-def page_text_lines(glyphs: list[Glyph], tables: list[PageTable], page_number: int, cfg) -> list[TextLine]:
-    outside = [g for g in glyphs if not in_any_table(g, tables)]
+def page_text_lines(glyphs: list[Glyph], in_cells: set[int], page_number: int, cfg) -> list[TextLine]:
+    """Text lines of the glyphs that are in no table cell, top to bottom."""
+    outside = [g for n, g in enumerate(glyphs) if n not in in_cells]
     lines = []
     for line in group_lines(outside, cfg):
         text = line_text(line, cfg)
@@ -791,8 +796,8 @@ def extract(path: Path, options: ExtractOptions) -> Document:
                     page_blocks.append(([], []))
                     continue
                 glyphs = page_glyphs(page, cfg)
-                tables = find_page_tables(page, glyphs, n, cfg)
-                page_blocks.append((page_text_lines(glyphs, tables, n, cfg), tables))
+                tables, in_cells = find_page_tables(page, glyphs, n, cfg)
+                page_blocks.append((page_text_lines(glyphs, in_cells, n, cfg), tables))
                 page.flush_cache()
     except JixiaoError:
         raise
