@@ -506,7 +506,7 @@ def test_text_in_a_hole_of_an_irregular_table_is_not_lost():
     cells = [pdf_text.TableCell(box=b) for b in [(0, 0, 50, 20), (50, 0, 100, 20), (0, 20, 50, 40)]]
     table = pdf_text.PageTable(page=1, bbox=(0, 0, 100, 40), cells=cells)
     glyphs = [pdf_text.Glyph("甲", 20, 5, 30, 15, 10), pdf_text.Glyph("乙", 70, 25, 80, 35, 10),
-              pdf_text.Glyph("丙", 95, 25, 100, 35, 10)]
+              pdf_text.Glyph("丙", 90, 25, 100, 35, 10)]
     used = pdf_text.fill_cell_texts([table], glyphs, cfg)
     assert [c.text for c in cells] == ["甲", "", ""]
     assert [ln.text for ln in pdf_text.page_text_lines(glyphs, used, 1, cfg)] == ["乙丙"]
