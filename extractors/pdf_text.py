@@ -164,34 +164,69 @@ class DrawnCheckbox:
     ticked: bool = False
 
 
+def _on_outline(obj: dict[str, Any], tol: float = 0.8) -> bool:
+    """Whether every point of a path lies on its own bounding box (a box outline, not a tick)."""
+    pts = obj.get("pts") or []
+    return bool(pts) and all(
+        min(abs(x - obj["x0"]), abs(x - obj["x1"]), abs(y - obj["top"]), abs(y - obj["bottom"])) <= tol
+        for x, y in pts
+    )
+
+
+def line_squares(lines: list[dict[str, Any]], cfg: dict[str, Any]) -> list[tuple[dict[str, Any], list]]:
+    """Checkbox-sized squares drawn as four separate lines: (the square, its lines)."""
+    box = cfg["checkbox_rect"]
+    tol = box["max_side_difference"]
+    short = [ln for ln in lines if box["min_side"] - tol <= max(ln["x1"] - ln["x0"], ln["bottom"] - ln["top"])
+             <= box["max_side"] + tol]
+    hs = [ln for ln in short if ln["bottom"] - ln["top"] < 0.5]
+    vs = [ln for ln in short if ln["x1"] - ln["x0"] < 0.5]
+    found = []
+    for i, top in enumerate(hs):
+        for bottom in hs[i + 1:]:
+            if abs(top["x0"] - bottom["x0"]) > tol or abs(top["x1"] - bottom["x1"]) > tol:
+                continue
+            upper, lower = sorted((top, bottom), key=lambda ln: ln["top"])
+            square = {"x0": upper["x0"], "x1": upper["x1"], "top": upper["top"], "bottom": lower["top"],
+                      "fill": False, "object_type": "rect"}
+            if not is_checkbox_rect(square, cfg):
+                continue
+            sides = [v for v in vs if v["top"] >= square["top"] - tol and v["bottom"] <= square["bottom"] + tol
+                     and min(abs(v["x0"] - square["x0"]), abs(v["x0"] - square["x1"])) <= tol]
+            if {abs(v["x0"] - square["x0"]) <= tol for v in sides} == {True, False}:
+                found.append((square, [upper, lower, *sides]))
+    return found
+
+
 def drawn_checkboxes(page: Any, cfg: dict[str, Any]) -> list[DrawnCheckbox]:
-    """Small squares grouped with the squares drawn inside them (border rings, fills) into boxes.
+    """Checkboxes drawn as small squares (rectangles, closed paths or four lines), each grouped
+    with the squares drawn inside it (border rings, fills).
 
     A box is ticked when its innermost fill is dark, ignoring even-odd fills (how a border ring is
-    painted), or when a line or curve is drawn inside it (a drawn tick)."""
-    squares = sorted(
-        (r for r in page.rects if is_checkbox_rect(r, cfg)),
-        key=lambda r: (r["x1"] - r["x0"]) * (r["bottom"] - r["top"]),
-        reverse=True,
-    )
+    painted), or when a line or curve that is not part of the box is drawn inside it (a tick)."""
+    outlines = [c for c in page.curves if is_checkbox_rect(c, cfg) and _on_outline(c)]
+    squares = [(r, [r]) for r in (*page.rects, *outlines) if is_checkbox_rect(r, cfg)]
+    squares += line_squares(page.lines, cfg)
+    squares.sort(key=lambda sq: (sq[0]["x1"] - sq[0]["x0"]) * (sq[0]["bottom"] - sq[0]["top"]), reverse=True)
     boxes: list[DrawnCheckbox] = []
-    for r in squares:
-        holder = next((b for b in boxes if _inside(r, b.box, 0.5)), None)
+    for square, parts in squares:
+        holder = next((b for b in boxes if _inside(square, b.box, 0.5)), None)
         if holder is None:
-            boxes.append(DrawnCheckbox(box=r, parts=[r]))
+            boxes.append(DrawnCheckbox(box=square, parts=list(parts)))
         else:
-            holder.parts.append(r)
-    marks = [*page.lines, *page.curves]
+            holder.parts.extend(parts)
     for b in boxes:
+        own = {id(p) for p in b.parts}
         interior = [r for r in b.parts if r.get("fill") and not r.get("evenodd")]
-        b.ticked = (bool(interior) and _is_filled_dark(interior[-1])) or any(_inside(o, b.box) for o in marks)
+        b.ticked = (bool(interior) and _is_filled_dark(interior[-1])) or any(
+            id(o) not in own and _inside(o, b.box) for o in (*page.lines, *page.curves)
+        )
     return boxes
 
 
-def page_glyphs(page: Any, cfg: dict[str, Any]) -> list[Glyph]:
-    """The page's chars with checkbox glyphs made canonical, plus checkboxes drawn as rectangles
+def page_glyphs(page: Any, boxes: list[DrawnCheckbox], cfg: dict[str, Any]) -> list[Glyph]:
+    """The page's chars with checkbox glyphs made canonical, plus the drawn checkboxes ``boxes``
     (a tick or box char drawn inside such a box marks the box and is not text of its own)."""
-    boxes = drawn_checkboxes(page, cfg)
     glyphs = cfg["checkbox_glyphs"]
     marks = set(cfg["tick_marks"]) | set(glyphs["checked"]) | set(glyphs["unchecked"])
     out: list[Glyph] = []
@@ -355,12 +390,13 @@ def ruling_groups(edges: list[dict[str, Any]], tol: float) -> list[tuple[float, 
 
 
 def find_page_tables(
-    page: Any, glyphs: list[Glyph], page_number: int, cfg: dict[str, Any]
+    page: Any, glyphs: list[Glyph], boxes: list[DrawnCheckbox], page_number: int, cfg: dict[str, Any]
 ) -> tuple[list[PageTable], set[int]]:
     """Ruled tables of a page, each cell with its text and whether the page break left it open;
     and the indices of the glyphs that went into cells."""
     ts = dict(cfg["table_settings"])
-    ruled = page.filter(lambda o: not (o.get("object_type") == "rect" and is_checkbox_rect(o, cfg)))
+    drawn = {id(p) for b in boxes for p in b.parts}  # checkboxes are no rulings
+    ruled = page.filter(lambda o: id(o) not in drawn) if drawn else page
     edges = ruling_edges(ruled, ts)
     h_edges = [e for e in edges if e["orientation"] == "h"]
     tol = float(ts["intersection_tolerance"])
@@ -376,11 +412,11 @@ def find_page_tables(
     groups = cells_to_tables(intersections_to_cells(intersections))
     grid_tol = cfg["grid_tolerance"]
     tables: list[PageTable] = []
-    for boxes in groups:
-        tx0 = min(b[0] for b in boxes)
-        ttop = min(b[1] for b in boxes)
-        tx1 = max(b[2] for b in boxes)
-        tbottom = max(b[3] for b in boxes)
+    for cell_boxes in groups:
+        tx0 = min(b[0] for b in cell_boxes)
+        ttop = min(b[1] for b in cell_boxes)
+        tx1 = max(b[2] for b in cell_boxes)
+        tbottom = max(b[3] for b in cell_boxes)
         cells = [
             TableCell(
                 box=b,
@@ -388,7 +424,7 @@ def find_page_tables(
                 open_top=abs(b[1] - ttop) <= grid_tol and not _covered(h_edges, b[1], b[0], b[2], tol),
                 open_bottom=abs(b[3] - tbottom) <= grid_tol and not _covered(h_edges, b[3], b[0], b[2], tol),
             )
-            for b in boxes
+            for b in cell_boxes
         ]
         tables.append(PageTable(page=page_number, bbox=(tx0, ttop, tx1, tbottom), cells=cells))
     return tables, fill_cell_texts(tables, glyphs, cfg)
@@ -795,8 +831,9 @@ def extract(path: Path, options: ExtractOptions) -> Document:
                     image_pages.append(n)
                     page_blocks.append(([], []))
                     continue
-                glyphs = page_glyphs(page, cfg)
-                tables, in_cells = find_page_tables(page, glyphs, n, cfg)
+                boxes = drawn_checkboxes(page, cfg)
+                glyphs = page_glyphs(page, boxes, cfg)
+                tables, in_cells = find_page_tables(page, glyphs, boxes, n, cfg)
                 page_blocks.append((page_text_lines(glyphs, in_cells, n, cfg), tables))
                 page.flush_cache()
     except JixiaoError:

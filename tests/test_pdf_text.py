@@ -510,3 +510,23 @@ def test_text_in_a_hole_of_an_irregular_table_is_not_lost():
     used = pdf_text.fill_cell_texts([table], glyphs, cfg)
     assert [c.text for c in cells] == ["甲", "", ""]
     assert [ln.text for ln in pdf_text.page_text_lines(glyphs, used, 1, cfg)] == ["乙丙"]
+
+
+def _seg(x0, top, x1, bottom, kind="line"):
+    return {"x0": x0, "top": top, "x1": x1, "bottom": bottom, "object_type": kind,
+            "pts": [(x0, top), (x1, bottom)]}
+
+
+def test_checkboxes_drawn_as_four_lines_or_a_closed_path():
+    cfg = pdf_text.settings()
+    four_lines = [_seg(10, 10, 18, 10), _seg(10, 18, 18, 18), _seg(10, 10, 10, 18), _seg(18, 10, 18, 18)]
+    ticked_lines = [_seg(10, 30, 18, 30), _seg(10, 38, 18, 38), _seg(10, 30, 10, 38), _seg(18, 30, 18, 38)]
+    tick = {"x0": 11, "top": 32, "x1": 17, "bottom": 37, "object_type": "curve",
+            "pts": [(11, 34), (13, 37), (17, 32)]}
+    outline = {"x0": 10, "top": 50, "x1": 18, "bottom": 58, "object_type": "curve", "fill": False,
+               "pts": [(10, 50), (18, 50), (18, 58), (10, 58), (10, 50)]}
+    cell_border = _seg(0, 0, 300, 0)  # long rulings are no checkboxes
+    page = types.SimpleNamespace(rects=[], lines=[*four_lines, *ticked_lines, cell_border],
+                                 curves=[tick, outline])
+    boxes = sorted(pdf_text.drawn_checkboxes(page, cfg), key=lambda b: b.box["top"])
+    assert [(round(b.box["top"]), b.ticked) for b in boxes] == [(10, False), (30, True), (50, False)]
