@@ -9,6 +9,8 @@ run.json, each replaced atomically.
 """
 from __future__ import annotations
 
+import contextlib
+import importlib
 import json
 import os
 import platform
@@ -31,13 +33,13 @@ from typing import Any
 from tqdm import tqdm
 
 from extractors.options import ExtractOptions
-from extractors.registry import SUPPORTED_SUFFIXES
+from extractors.registry import EXTRACTOR_MODULES, SUPPORTED_SUFFIXES
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
 
 from .cache import OutcomeCache, cache_key, file_sha256, jixiao_version, pipeline_fingerprint
 from .executors import Executor, make_executor
 from .outcome import FileOutcome
-from .writers import SpillWriter, read_spill, write_outputs
+from .writers import TABLES, SpillWriter, read_spill, write_outputs
 
 CHUNK_MAX_FILES = 16
 CHUNK_MAX_BYTES = 200_000  # a scan (hundreds of KB) travels alone, text files in groups
@@ -113,6 +115,17 @@ def process_chunk(tasks: list[tuple[str, str]], options: ExtractOptions) -> list
         outcome.timings.setdefault("total", time.perf_counter() - started)
         outcomes.append(outcome)
     return outcomes
+
+
+def preload_modules(inputs: list[InputFile]) -> None:
+    """Import the per-file code and the extractors this batch needs (models load later, per worker)."""
+    from . import document  # noqa: F401
+
+    for suffix in sorted({item.path.suffix.lower() for item in inputs}):
+        module = EXTRACTOR_MODULES.get(suffix)
+        if module:
+            with contextlib.suppress(Exception):  # the worker reports it for the files concerned
+                importlib.import_module(module)
 
 
 def failed_outcome(path: str, source_file: str, message: str, detail: str = "") -> FileOutcome:
@@ -273,6 +286,8 @@ class _Runner:
 
     # -- executor -------------------------------------------------------------------------------
     def start(self) -> None:
+        if self.batch.executor == "local" and self.batch.workers > 1:
+            preload_modules(self.inputs)  # forked workers inherit them instead of importing each
         self.executor = make_executor(self.batch.executor, self.batch.workers, self.batch.scheduler)
 
     def close(self, cancel: bool) -> None:
@@ -368,8 +383,10 @@ class _Runner:
         self.flush()
 
 
-def _apply_corrections(spill_dir: Path, corrections_path: Path, inputs_order: dict[str, int]) -> tuple[dict, int]:
-    """Apply a person's corrections to the whole batch; returns table rows and the count applied."""
+def _apply_corrections(spill_dir: Path, corrections_path: Path,
+                       inputs_order: dict[str, int]) -> tuple[dict[str, Path], int]:
+    """Apply a person's corrections to the whole batch; returns the corrected spills and the
+    number of anomalies the corrections added."""
     from . import corrections as corrections_module
 
     corrections = corrections_module.load_corrections(corrections_path)
@@ -379,12 +396,11 @@ def _apply_corrections(spill_dir: Path, corrections_path: Path, inputs_order: di
     anomalies = [Anomaly.model_validate(row) for row in read_spill(spill_dir / "anomalies.jsonl")]
     anomalies.extend(new_anomalies)
     anomalies.sort(key=lambda a: inputs_order.get(a.source_file, len(inputs_order)))  # stable: file order
-    rows = {
-        "forms": (f.model_dump() for f in forms),
-        "indicators": (i.model_dump() for i in indicators),
-        "anomalies": (a.model_dump() for a in anomalies),
-    }
-    return rows, len(new_anomalies)
+    with SpillWriter(spill_dir / "corrected") as corrected:
+        corrected.append("forms", forms)
+        corrected.append("indicators", indicators)
+        corrected.append("anomalies", anomalies)
+    return {name: corrected.path(name) for name in TABLES}, len(new_anomalies)
 
 
 def _write_run_json(path: Path, head: dict[str, Any], entries_path: Path) -> None:
@@ -436,10 +452,10 @@ def run_batch(inputs: list[InputFile], out_dir: Path, options: ExtractOptions, b
         corrected = None
         if batch.corrections is not None:
             order = {item.source_file: n for n, item in enumerate(inputs)}
-            rows, corrected = _apply_corrections(spill_dir, batch.corrections, order)
+            spills, corrected = _apply_corrections(spill_dir, batch.corrections, order)
         else:
-            rows = {name: read_spill(spill.path(name)) for name in ("forms", "indicators", "anomalies")}
-        outputs = write_outputs(rows, out_dir)
+            spills = {name: spill.path(name) for name in TABLES}
+        outputs = write_outputs(spills, out_dir)
 
         totals = runner.totals.as_dict(len(inputs))
         if corrected is not None:

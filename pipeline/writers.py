@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 from pydantic import BaseModel
 
@@ -29,7 +30,6 @@ TABLES: dict[str, type[BaseModel]] = {
     "indicators": IndicatorRecord,
     "anomalies": Anomaly,
 }
-BATCH_ROWS = 4096
 
 
 def columns_of(model: type[BaseModel]) -> list[str]:
@@ -101,17 +101,6 @@ def read_spill(path: Path) -> Iterator[dict]:
                 yield json.loads(line)
 
 
-def _batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
-    batch: list[dict] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _temp_in(directory: Path, name: str) -> Path:
     handle, temp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
     os.close(handle)
@@ -119,26 +108,27 @@ def _temp_in(directory: Path, name: str) -> Path:
     return Path(temp)
 
 
-def write_table_files(rows: Iterable[dict], model: type[BaseModel], csv_path: Path, parquet_path: Path) -> None:
-    """Stream rows into a CSV (BOM, contract column order) and a typed Parquet file."""
+def write_table_files(spill_path: Path, model: type[BaseModel], csv_path: Path, parquet_path: Path) -> None:
+    """Stream one spill file into a CSV (BOM, contract column order) and a typed Parquet file."""
     columns = columns_of(model)
-    schema = arrow_schema(model)
-    with open(csv_path, "w", encoding="utf-8-sig", newline="") as csv_handle, \
-            pq.ParquetWriter(parquet_path, schema) as parquet_writer:
+    with open(csv_path, "w", encoding="utf-8-sig", newline="") as csv_handle:
         writer = csv.writer(csv_handle, lineterminator="\n")
         writer.writerow(columns)
-        wrote_any = False
-        for batch in _batches(rows, BATCH_ROWS):
-            writer.writerows([csv_cell(row.get(column)) for column in columns] for row in batch)
-            arrays = {column: [row.get(column) for row in batch] for column in columns}
-            parquet_writer.write_table(pa.Table.from_pydict(arrays, schema=schema))
-            wrote_any = True
-        if not wrote_any:
+        for row in read_spill(spill_path):
+            writer.writerow([csv_cell(row.get(column)) for column in columns])
+    schema = arrow_schema(model)
+    with pq.ParquetWriter(parquet_path, schema) as parquet_writer:
+        if spill_path.stat().st_size == 0:
             parquet_writer.write_table(schema.empty_table())
+            return
+        # Arrow's own JSON reader: typed record batches without a Python loop per row
+        options = pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore")
+        for batch in pa_json.open_json(spill_path, parse_options=options):
+            parquet_writer.write_batch(batch.select(columns))
 
 
-def write_outputs(table_rows: dict[str, Iterable[dict]], out_dir: Path) -> list[Path]:
-    """Write every table to temporary files in ``out_dir``, then replace the old tables.
+def write_outputs(spills: dict[str, Path], out_dir: Path) -> list[Path]:
+    """Write every table from its spill to temporary files in ``out_dir``, then replace the old tables.
 
     All temporaries are complete before the first os.replace, so a failure while writing leaves
     every previous table untouched.
@@ -151,7 +141,7 @@ def write_outputs(table_rows: dict[str, Iterable[dict]], out_dir: Path) -> list[
             staged.append((csv_temp, out_dir / f"{name}.csv"))
             parquet_temp = _temp_in(out_dir, f"{name}.parquet")
             staged.append((parquet_temp, out_dir / f"{name}.parquet"))
-            write_table_files(table_rows.get(name, ()), model, csv_temp, parquet_temp)
+            write_table_files(spills[name], model, csv_temp, parquet_temp)
     except BaseException:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
@@ -159,6 +149,16 @@ def write_outputs(table_rows: dict[str, Iterable[dict]], out_dir: Path) -> list[
     for temp, final in staged:
         os.replace(temp, final)
     return [final for _, final in staged]
+
+
+def write_records(records: dict[str, Iterable[BaseModel]], out_dir: Path) -> list[Path]:
+    """Write tables from records in memory (by way of spill files in a temporary directory)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".jixiao-records-") as spill_dir:
+        with SpillWriter(Path(spill_dir)) as spill:
+            for name, rows in records.items():
+                spill.append(name, rows)
+        return write_outputs({name: spill.path(name) for name in TABLES}, out_dir)
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

@@ -14,7 +14,7 @@ import pytest
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
 from pipeline import evaluate
 from pipeline.cli import main
-from pipeline.writers import write_outputs
+from pipeline.writers import write_records
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SCORE_PY = SHARED / "tools" / "score.py"
@@ -93,9 +93,7 @@ def perturbed_predictions(corpus: Path, out: Path, seed: int) -> None:
                     anomalies.append(Anomaly(source_file=source, form_id=form_id, form_index=gf["form_index"],
                                              seq=flag_seq or None, code=code,
                                              severity=rng.choice(["info", "warning", "error"])))
-    write_outputs({"forms": [f.model_dump() for f in forms],
-                   "indicators": [i.model_dump() for i in indicators],
-                   "anomalies": [a.model_dump() for a in anomalies]}, out)
+    write_records({"forms": forms, "indicators": indicators, "anomalies": anomalies}, out)
 
 
 @pytest.mark.parametrize("corpus, seed", [(CORPORA[0], 1), (CORPORA[1], 1), (CORPORA[1], 2)],

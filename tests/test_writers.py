@@ -32,7 +32,7 @@ def test_csv_has_bom_and_contract_column_order(tmp_path, batch_dir, fake_pipelin
 def test_numbers_are_written_as_numbers_and_none_as_empty(tmp_path):
     form = FormRecord(form_id="f1", source_file="a.md", form_index=0, form_kind="project", year=2024,
                       fund_total=120.5, fund_fiscal=100.0, agency=None)
-    writers.write_outputs({"forms": [form.model_dump()]}, tmp_path)
+    writers.write_records({"forms": [form]}, tmp_path)
     with open(tmp_path / "forms.csv", encoding="utf-8-sig", newline="") as handle:
         row = next(csv.DictReader(handle))
     assert row["year"] == "2024"
@@ -57,13 +57,13 @@ def test_crash_while_writing_leaves_previous_tables_intact(tmp_path, batch_dir, 
     real = writers.write_table_files
     calls = []
 
-    def crash_on_indicators(rows, model, csv_path, parquet_path):
+    def crash_on_indicators(spill_path, model, csv_path, parquet_path):
         calls.append(model.__name__)
         if model.__name__ == "IndicatorRecord":
             with open(csv_path, "w", encoding="utf-8") as handle:
                 handle.write("half a tab")  # a half-written temporary file
             raise OSError("disk full")
-        return real(rows, model, csv_path, parquet_path)
+        return real(spill_path, model, csv_path, parquet_path)
 
     monkeypatch.setattr(writers, "write_table_files", crash_on_indicators)
     assert main(["extract", str(batch_dir), "--out", str(out), "--quiet", "--no-cache"]) == 1
