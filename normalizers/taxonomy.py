@@ -56,6 +56,7 @@ class _Config:
     glyph_score: float
     suffix_truncated_score: float
     fuzzy_threshold: float
+    fuzzy_length_slack: float
     confident_score: float
 
 
@@ -92,6 +93,7 @@ def _config() -> _Config:
         glyph_score=float(raw["glyph_score"]),
         suffix_truncated_score=float(raw["suffix_truncated_score"]),
         fuzzy_threshold=float(raw["fuzzy_threshold"]),
+        fuzzy_length_slack=float(raw["fuzzy_length_slack"]),
         confident_score=float(raw["confident_score"]),
     )
 
@@ -168,7 +170,8 @@ def _fuzzy(candidate: str, level: int, repair_score: float, cfg: _Config) -> Tax
     other name (of either level, or a non-taxonomy word such as 绩效指标) is as similar."""
     scored = [(fuzz.ratio(candidate, name), lvl, name, entry)
               for lvl, table in cfg.names.items() for name, entry in table.items()
-              if not entry.bare and abs(len(name) - len(candidate)) <= 1]
+              if not entry.bare
+              and abs(len(name) - len(candidate)) <= max(1, int(len(name) * cfg.fuzzy_length_slack))]
     own = [t for t in scored if t[1] == level]
     if not own:
         return None

@@ -224,3 +224,15 @@ def test_matchers_never_raise(text):
             assert 0 <= m.score <= 100
             assert m.reason in ("exact", "alias", "fuzzy", "glyph")
             assert (m.level == 1) == (m.canonical in LEVEL1_NAMES)
+
+
+def test_stray_characters_from_the_neighbouring_cell_dev_012():
+    """dev_012.tif (rapidocr): the level-1 cell read "满意度服指标", the level-2 cell
+    "朋服服务对象满意度指标" — characters of the neighbouring cell pulled into the name."""
+    m = classify_taxonomy_name("满意度服指标")
+    assert (m.canonical, m.level, m.reason) == ("满意度指标", 1, "fuzzy") and m.score >= CONFIDENT_SCORE
+    m = classify_taxonomy_name("朋服服务对象满意度指标")
+    assert (m.canonical, m.level, m.reason) == ("服务对象满意度指标", 2, "fuzzy") and m.score >= CONFIDENT_SCORE
+    # a longer level-3 name that merely contains a 4-character level-2 is at most a weak match
+    m = classify_taxonomy_name("产品质量指标")
+    assert m is None or m.score < CONFIDENT_SCORE
