@@ -165,12 +165,17 @@ class DrawnCheckbox:
 
 
 def _on_outline(obj: dict[str, Any], tol: float = 0.8) -> bool:
-    """Whether every point of a path lies on its own bounding box (a box outline, not a tick)."""
+    """Whether a path outlines its own bounding box (a box, not a tick): every point lies on the
+    box's edges and at least three of its corners are points of the path."""
     pts = obj.get("pts") or []
-    return bool(pts) and all(
-        min(abs(x - obj["x0"]), abs(x - obj["x1"]), abs(y - obj["top"]), abs(y - obj["bottom"])) <= tol
-        for x, y in pts
+    x0, x1, top, bottom = obj["x0"], obj["x1"], obj["top"], obj["bottom"]
+    on_edge = all(min(abs(x - x0), abs(x - x1), abs(y - top), abs(y - bottom)) <= tol for x, y in pts)
+    corners = sum(
+        any(abs(x - cx) <= tol and abs(y - cy) <= tol for x, y in pts)
+        for cx in (x0, x1)
+        for cy in (top, bottom)
     )
+    return bool(pts) and on_edge and corners >= 3
 
 
 def line_squares(lines: list[dict[str, Any]], cfg: dict[str, Any]) -> list[tuple[dict[str, Any], list]]:
