@@ -49,6 +49,7 @@ class _Config:
     unit_max_length: int
     amount_units: Mapping[str, float]
     amount_blank: frozenset[str]
+    amount_decoration: tuple[str, ...]
     operator_tokens: tuple[tuple[str, str], ...]  # (spelling, operator), longest spelling first
     direction_cues: Mapping[str, tuple[re.Pattern[str], ...]]
 
@@ -65,6 +66,7 @@ def _config() -> _Config:
         unit_max_length=int(units["max_length"]),
         amount_units={_nfkc(k): float(v) for k, v in raw["amount_units"].items()},
         amount_blank=frozenset(_nfkc(str(b)) for b in raw["amount_blank"]),
+        amount_decoration=tuple(_nfkc(str(d)) for d in raw["amount_decoration"]),
         operator_tokens=tuple(dict.fromkeys(tokens)),
         direction_cues={d: tuple(re.compile(_nfkc(str(c))) for c in cues)
                         for d, cues in raw["scoring_direction"].items()},
@@ -186,6 +188,10 @@ def _is_simple_unit(s: str, cfg: _Config) -> bool:
     return any(s.startswith(p) and s[len(p):] in cfg.base_units for p in cfg.unit_prefixes)
 
 
+def _is_word(spelling: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in spelling)
+
+
 # Trailing words that turn a value into a bound: "90%以上", "30天以内".
 _TRAILING_OPERATOR_RE = re.compile(r"(?:及|或)?(以上|以下|以内|之内)$")
 
@@ -201,8 +207,11 @@ def parse_value_cell(text: str) -> ParsedValue:
     operator = None
     tokens = _operator_tokens(s)
     if tokens and tokens[0][0] == 0:
-        operator = tokens[0][2]
-        s = s[tokens[0][1]:].strip()
+        start, end, op = tokens[0]
+        rest = s[end:].strip()
+        # A word (不低于, 高于) is an operator only before a number: "高于上年水平" is a 定性 value.
+        if op == QUALITATIVE or not _is_word(s[start:end]) or _LEADING_NUMBER_RE.match(rest):
+            operator, s = op, rest
     if operator == QUALITATIVE:
         return ParsedValue(QUALITATIVE, s or None, None, None)
     m = _LEADING_NUMBER_RE.match(s)
@@ -226,6 +235,8 @@ def parse_amount(text: str | None) -> float | None:
     s = _clean(text or "").replace(" ", "")
     if s in cfg.amount_blank:
         return None
+    for decoration in cfg.amount_decoration:
+        s = s.replace(decoration, "")
     _, value, unit = split_number_unit(s)
     if unit is None:
         return value
@@ -291,16 +302,19 @@ def parse_date(text: str) -> str:
         raise ParseError(f"impossible date {year}-{month}-{day}: {text!r}") from exc
 
 
-_YEAR_RE = re.compile(r"(?<!\d)[(\[]?\s*((?:19|20)\d{2})\s*[)\]]?\s*年")
+_YEAR_RE = re.compile(r"(?<!\d)[(\[]?\s*((?:19|20)\d{2})\s*[)\]]?\s*年"  # ( 2024 ) 年度
+                      r"|年度\s*[:]?\s*((?:19|20)\d{2})(?!\d)"  # 年度：2024
+                      r"|^((?:19|20)\d{2})$")  # a cell holding only the year
 _CN_YEAR_RE = re.compile(r"[〇零○一二三四五六七八九]{4}(?=\s*[)\]]?\s*年)")
 
 
 def parse_year(text: str) -> int:
-    """The year of a "( 2024 ) 年度" line ("2025年度", "（２０２４）年度", "二〇二四年度")."""
+    """The year of a "( 2024 ) 年度" line ("2025年度", "（２０２４）年度", "二〇二四年度", "年度：2024",
+    or a cell holding only "2024")."""
     s = _clean(text)
     m = _YEAR_RE.search(s)
     if m:
-        return int(m.group(1))
+        return int(next(g for g in m.groups() if g))
     m = _CN_YEAR_RE.search(s)
     if m:
         year = _cn_number(m.group(0))

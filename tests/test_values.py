@@ -50,7 +50,7 @@ def _gt_forms():
     ("大于等于", "≥"), ("大于或等于", "≥"), ("不低于", "≥"), ("不少于", "≥"), ("至少", "≥"), ("以上", "≥"),
     ("小于等于", "≤"), ("不高于", "≤"), ("不超过", "≤"), ("不大于", "≤"), ("以内", "≤"),
     ("等于", "="), ("大于", ">"), ("高于", ">"), ("小于", "<"), ("低于", "<"),
-    ("》", "≥"), ("《", "≤"),
+    ("》", "≥"), ("《", "≤"), ("≯", "≤"), ("≮", "≥"),
     ("  ≥  ", "≥"), ("定 性", None),  # a broken word is not recognised
     ("", None), ("   ", None), ("定量", None), ("2", None), ("指标类型", None),
 ])
@@ -119,6 +119,10 @@ def test_operator_words_are_read_longest_first():
     ("有所保障", ParsedValue(None, "有所保障", None, None)),
     ("无明显影响", ParsedValue(None, "无明显影响", None, None)),
     ("逐步提高", ParsedValue(None, "逐步提高", None, None)),
+    ("高于上年水平", ParsedValue(None, "高于上年水平", None, None)),  # a word operator needs a number
+    ("不低于上年", ParsedValue(None, "不低于上年", None, None)),
+    ("≥", ParsedValue("≥", None, None, None)),
+    ("☑ 明显改善", ParsedValue(None, "明显改善", None, None)),   # dev_009: a shifted checkbox
     ("定性", ParsedValue(QUALITATIVE, None, None, None)),
     ("", ParsedValue(None, None, None, None)),
     # a number followed by prose is kept as text: the caller reports non_numeric_value
@@ -207,7 +211,7 @@ def test_is_unit_rejects_prose_and_values():
 @pytest.mark.parametrize("text, expected", [
     ("160", 160.0), ("1,053.71", 1053.71), ("160.00", 160.0), ("160万元", 160.0), ("１６０万元", 160.0),
     ("", None), ("  ", None), (None, None), ("-", None), ("—", None), ("/", None), ("无", None),
-    ("1600000元", 160.0), ("1.5亿元", 15000.0), ("0", 0.0),
+    ("1600000元", 160.0), ("1.5亿元", 15000.0), ("0", 0.0), ("￥160", 160.0), ("160（万元）", 160.0),
 ])
 def test_parse_amount(text, expected):
     assert parse_amount(text) == expected
@@ -252,13 +256,14 @@ def test_fill_dates_of_the_expected_records_round_trip():
 
 @pytest.mark.parametrize("text, expected", [
     ("( 2024 ) 年度", 2024), ("(2024)年度", 2024), ("2025年度", 2025), ("（２０２４）年度", 2024),
-    ("2024 年", 2024), ("二〇二四年度", 2024), ("2023年度部门整体绩效目标表", 2023),
+    ("2024 年", 2024), ("二〇二四年度", 2024), ("2023年度部门整体绩效目标表", 2023), ("年度：2024", 2024),
+    ("2024", 2024),
 ])
 def test_parse_year(text, expected):
     assert parse_year(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "年度", "( ) 年度", "24年", "12345年", "芷江侗族自治县自然资源局"])
+@pytest.mark.parametrize("text", ["", "年度", "( ) 年度", "24年", "12345年", "芷江侗族自治县自然资源局", "12024", "3024"])
 def test_parse_year_rejects(text):
     with pytest.raises(ParseError):
         parse_year(text)
