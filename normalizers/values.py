@@ -51,6 +51,7 @@ class _Config:
     amount_blank: frozenset[str]
     amount_decoration: tuple[str, ...]
     operator_tokens: tuple[tuple[str, str], ...]  # (spelling, operator), longest spelling first
+    operator_fillers: tuple[str, ...]
     direction_cues: Mapping[str, tuple[re.Pattern[str], ...]]
 
 
@@ -68,6 +69,7 @@ def _config() -> _Config:
         amount_blank=frozenset(_nfkc(str(b)) for b in raw["amount_blank"]),
         amount_decoration=tuple(_nfkc(str(d)) for d in raw["amount_decoration"]),
         operator_tokens=tuple(dict.fromkeys(tokens)),
+        operator_fillers=tuple(_nfkc(str(f)) for f in raw["operator_fillers"]),
         direction_cues={d: tuple(re.compile(_nfkc(str(c))) for c in cues)
                         for d, cues in raw["scoring_direction"].items()},
     )
@@ -108,6 +110,22 @@ def _single_operator(text: str) -> str | None:
     return ops[0] if len(ops) == 1 else None
 
 
+def _only_operators(s: str) -> bool:
+    """Whether ``s`` holds nothing but operator spellings, checkbox glyphs, punctuation, spaces,
+    filler words, and at most a number with its unit."""
+    rest, last = [], 0
+    for start, end, _ in _operator_tokens(s):
+        rest.append(s[last:start])
+        last = end
+    rest.append(s[last:])
+    leftover = "".join(rest)
+    for filler in _config().operator_fillers:
+        leftover = leftover.replace(filler, "")
+    # A value written into the operator cell ("≥95%", "≥195000人次") leaves a number and a unit.
+    words = "".join(ch for ch in leftover if unicodedata.category(ch)[0] not in "PSZCN")
+    return not words or (bool(re.search(r"\d", leftover)) and is_unit(words))
+
+
 def parse_operator(text: str) -> str | None:
     """The operator (one of OPERATORS, or QUALITATIVE) an operator cell states, or None.
 
@@ -115,10 +133,13 @@ def parse_operator(text: str) -> str | None:
     boxes. With no box ticked, a single written operator is returned ("☐ 定性" -> 定性, so the
     caller can report checkbox_conflict); several unticked options give None. Contradictions
     (two different options ticked, two different operators written without boxes) also give None:
-    the cell does not say which one holds. Never raises.
+    the cell does not say which one holds. A cell holding words besides operators, boxes,
+    punctuation, filler words ("定量") and a number with its unit is not an operator cell: None
+    ("持续高于" is a value).
+    Never raises.
     """
     s = _clean(text)
-    if not s:
+    if not s or not _only_operators(s):
         return None
     if CHECKED not in s and UNCHECKED not in s:
         return _single_operator(s)

@@ -52,6 +52,9 @@ def _gt_forms():
     ("等于", "="), ("大于", ">"), ("高于", ">"), ("小于", "<"), ("低于", "<"),
     ("》", "≥"), ("《", "≤"), ("≯", "≤"), ("≮", "≥"),
     ("  ≥  ", "≥"), ("定 性", None),  # a broken word is not recognised
+    ("定量 ≥", "≥"), ("≥（大于等于）", "≥"),
+    ("持续高于", None), ("逐步提高", None), ("低于上年", None), ("高于上年3个", None),  # values, not operator cells
+    ("≥95%", "≥"), ("≥195000人次", "≥"), ("≤ 556万元", "≤"), ("≥ 2", "≥"), ("高于3个", ">"),  # value written with it
     ("", None), ("   ", None), ("定量", None), ("2", None), ("指标类型", None),
 ])
 def test_parse_operator_spellings(cell, expected):
