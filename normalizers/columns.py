@@ -29,6 +29,7 @@ class ColumnCues:
     loose_name_threshold: float
     max_operator_cell_length: int
     max_opvalue_cell_length: int
+    repair_codes: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -39,6 +40,7 @@ def column_cues() -> ColumnCues:
         loose_name_threshold=float(raw["loose_name_threshold"]),
         max_operator_cell_length=int(raw["max_operator_cell_length"]),
         max_opvalue_cell_length=int(raw["max_opvalue_cell_length"]),
+        repair_codes=dict(raw.get("repair_codes", {})),
     )
 
 
@@ -425,8 +427,11 @@ def _draft(a: AssignedRow, level1, level2, l1_raw, l2_raw, notes: list[RowAnomal
     value_num = pv.value_num
     if op is None and value is not None and value_num is None:
         op = values.QUALITATIVE
-        notes.append(RowAnomaly("operator", "missing_field", "warning", "", op,
-                                "指标类型 is empty; the value is text, so the indicator is taken as 定性"))
+        if "operator" in header_cols:
+            # the form has a 指标类型 column and left it empty (the older layout has none: a text
+            # value there simply is a 定性 indicator)
+            notes.append(RowAnomaly("operator", "missing_field", "warning", "", op,
+                                    "指标类型 is empty; the value is text, so the indicator is taken as 定性"))
     if op == values.QUALITATIVE:
         if value_text:
             value = value_text
@@ -442,7 +447,8 @@ def _draft(a: AssignedRow, level1, level2, l1_raw, l2_raw, notes: list[RowAnomal
     cells = list({id(c): c for c in a.cells.values()}.values())
     for f, c in a.cells.items():
         for r in c.repairs:
-            notes.append(RowAnomaly(f, "ocr_repair", "info", r.raw, r.fixed, r.message or f"{r.kind} repaired"))
+            code = column_cues().repair_codes.get(r.kind, "ocr_repair")
+            notes.append(RowAnomaly(f, code, "info", r.raw, r.fixed, r.message or f"{r.kind} repaired"))
     return IndicatorDraft(
         level1=level1, level2=level2, level3=a.level3 or None, operator=op, value=value, value_num=value_num,
         unit=unit, explanation=a.explanation or None,
