@@ -76,6 +76,18 @@ def squeeze_cjk_spaces(text: str) -> str:
     return _SPACE_NEAR_CJK.sub("", text).strip()
 
 
+def line_confidence(text: str, char_probs: list[float], mean: float) -> float:
+    """How sure the reader is of a line: its least sure letter, digit or CJK character.
+
+    The mean over a long line hides the one wrong character a person has to check; punctuation is
+    left out because its shape varies by font and a misread bracket or colon changes nothing.
+    """
+    probs = [p for ch, p in zip(text, char_probs) if ch.isalnum()]
+    if not probs:
+        return mean
+    return float(min(probs))
+
+
 # ---------------------------------------------------------------- RapidOCR
 
 
@@ -140,9 +152,9 @@ class RapidOcrEngine:
             return []
         bgr = [cv2.cvtColor(self._fit_height(c), cv2.COLOR_GRAY2BGR) if c.ndim == 2 else c for c in crops]
         t = time.perf_counter()
-        res, _ = self._rec(bgr)
+        res, _ = self._rec(bgr, True)  # True: also the probability of every character
         self.seconds += time.perf_counter() - t
-        return [(str(r[0]), float(r[1])) for r in res]
+        return [(str(r[0]), line_confidence(str(r[0]), r[2][4] if len(r) > 2 else [], float(r[1]))) for r in res]
 
     def read_page(self, image: np.ndarray, cut: BoxCutter | None = None) -> list[OcrItem]:
         boxes = self.detect(image)

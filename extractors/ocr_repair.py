@@ -1,16 +1,219 @@
-"""Domain-aware repair of OCR text in a performance-target form (placeholder, filled in next)."""
+"""Domain-aware repair of OCR text from a scanned performance-target form.
+
+OCR confuses a few glyphs in ways the form's structure exposes: the 指标类型 column holds only an
+operator or 定性, so a "V" or "》" there is ≥; a value cell holds a number, so "1O0" is 100; a unit
+cell holds a unit, so "96" is %; a footer date is digits. Each repair function is pure, returns
+the repaired text with a list of Repair records (kind, raw, fixed, message) and never raises.
+Columns get their role from the table's header row; a continuation table without a header takes
+the roles of the table before it. Confusion lists live in extractors/data/ocr_repair.yaml.
+"""
 from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
 
 from .ir import Repair, Table
 
+CHECK_GLYPHS = "☑☐"
+OPERATORS = ("≥", "≤", ">", "<", "=", "定性")
+_PUNCT = re.compile(r"[\s:：()（）\[\]【】、,，.。;；*#|]+")
 
-def repair_table(table: Table) -> Table:
-    return table
+
+@dataclass(frozen=True)
+class RepairRules:
+    operator_cell: dict[str, str]  # reading -> operator
+    value_prefix: tuple[tuple[str, str], ...]  # (reading, operator), longest first
+    digit_map: dict[str, str]
+    unit_cell: dict[str, str]
+    vocabulary_confidence: float
+    glyph_replaceable: frozenset[str]
+    column_roles: dict[str, str]  # compacted header label -> role
+    date_re: re.Pattern
+    phone_re: re.Pattern
+    phone_labels: tuple[str, ...]
 
 
-def repair_free_line(text: str) -> tuple[str, list[Repair]]:
-    return text, []
+@cache
+def rules() -> RepairRules:
+    raw = yaml.safe_load((Path(__file__).parent / "data" / "ocr_repair.yaml").read_text(encoding="utf-8"))
+    prefixes = [(str(r), op) for op, readings in raw["value_prefix"].items() for r in readings]
+    return RepairRules(
+        operator_cell={str(r): op for op, readings in raw["operator_cell"].items() for r in readings},
+        value_prefix=tuple(sorted(prefixes, key=lambda p: -len(p[0]))),
+        digit_map={str(c): d for d, chars in raw["digit_confusions"].items() for c in chars},
+        unit_cell={str(r): unit for unit, readings in raw["unit_cell"].items() for r in readings},
+        vocabulary_confidence=float(raw["vocabulary_confidence"]),
+        glyph_replaceable=frozenset(str(x) for x in raw["glyph_replaceable"]),
+        column_roles={compact(label): role for role, labels in raw["column_roles"].items() for label in labels},
+        date_re=re.compile(raw["date_pattern"]),
+        phone_re=re.compile(raw["phone_pattern"]),
+        phone_labels=tuple(raw["phone_labels"]),
+    )
+
+
+def compact(text: str) -> str:
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
+def split_glyphs(text: str) -> tuple[str, str]:
+    """Leading checkbox glyphs and the rest of a cell's text."""
+    i = 0
+    while i < len(text) and (text[i] in CHECK_GLYPHS or text[i].isspace()):
+        i += 1
+    return text[:i].replace(" ", ""), text[i:].strip()
 
 
 def is_operator_text(text: str) -> bool:
-    return text.strip() in {"≥", "≤", ">", "<", "=", "定性"}
+    return split_glyphs(text)[1] in OPERATORS
+
+
+def glyph_may_replace(text: str) -> bool:
+    """Whether an OCR reading may be replaced by the comparison sign read from the cell's strokes."""
+    return split_glyphs(text)[1].replace(" ", "") in rules().glyph_replaceable
+
+
+# ---------------------------------------------------------------- cell repairs
+
+
+def repair_operator_cell(text: str) -> tuple[str, list[Repair]]:
+    """The 指标类型 cell: a confusable reading becomes the operator it stands for."""
+    glyphs, body = split_glyphs(text)
+    key = body.replace(" ", "")
+    op = rules().operator_cell.get(key) or rules().operator_cell.get(unicodedata.normalize("NFKC", key))
+    if op is None or op == body:
+        return text, []
+    fixed = glyphs + op
+    return fixed, [Repair(kind="operator", raw=text, fixed=fixed, message=f"operator cell read as '{body}'")]
+
+
+def repair_number_run(run: str) -> str:
+    """Digits for confusable letters inside a run that is otherwise a number ("1O0" -> "100")."""
+    table = rules().digit_map
+    return "".join(table.get(ch, ch) for ch in run)
+
+
+_NUMBERISH = re.compile(r"^[0-9OoQDlI|i!丨ZzSsbBgq.,]+$")
+
+
+def repair_value_cell(text: str) -> tuple[str, list[Repair]]:
+    """A 指标值 cell: an operator mark before a number, and letters read for digits in the number."""
+    repairs: list[Repair] = []
+    body = text.strip()
+    for reading, op in rules().value_prefix:
+        rest = body[len(reading):].lstrip()
+        if body.startswith(reading) and rest[:1].isdigit():
+            fixed = op + rest
+            repairs.append(Repair(kind="operator", raw=body, fixed=fixed, message=f"'{reading}' before a number read as {op}"))
+            body = fixed
+            break
+    m = re.match(r"^([≥≤<>=]?)\s*(\S+?)([^0-9OoQDlI|i!丨ZzSsbBgq.,]*)$", body)
+    if m:
+        op, number, tail = m.groups()
+        if _NUMBERISH.match(number) and any(ch.isdigit() for ch in number) and not number.isdigit():
+            fixed_number = repair_number_run(number)
+            if re.fullmatch(r"\d+(?:[.,]\d+)*", fixed_number) and fixed_number != number:
+                fixed = op + fixed_number + tail
+                repairs.append(Repair(kind="digit", raw=body, fixed=fixed, message=f"'{number}' read as {fixed_number}"))
+                body = fixed
+    return (body if repairs else text), repairs
+
+
+def repair_unit_cell(text: str) -> tuple[str, list[Repair]]:
+    """A 计量单位 cell: a known misreading of a unit becomes the unit."""
+    body = text.strip()
+    unit = rules().unit_cell.get(body.replace(" ", ""))
+    if unit is None or unit == body:
+        return text, []
+    return unit, [Repair(kind="unit", raw=body, fixed=unit, message=f"unit read as '{body}'")]
+
+
+def repair_free_line(text: str) -> tuple[str, list[Repair]]:
+    """A line outside the table: letters read for digits inside a date or a phone number."""
+    r = rules()
+    repairs: list[Repair] = []
+
+    def fix(m: re.Match) -> str:
+        raw = m.group(0)
+        fixed = repair_number_run(raw)
+        if fixed != raw:
+            repairs.append(Repair(kind="date" if r.date_re is m.re else "digit", raw=raw, fixed=fixed,
+                                  message=f"'{raw}' read as {fixed}"))
+        return fixed
+
+    out = r.date_re.sub(lambda m: fix(m) if any(ch.isdigit() for ch in m.group(0)) else m.group(0), text)
+    if any(label in out for label in r.phone_labels):
+        out = r.phone_re.sub(
+            lambda m: fix(m) if sum(ch.isdigit() for ch in m.group(0)) >= len(m.group(0)) - 2 else m.group(0), out
+        )
+    return out, repairs
+
+
+def is_known_operator(text: str) -> bool:
+    return split_glyphs(text)[1] in OPERATORS
+
+
+def is_known_unit(text: str) -> bool:
+    """A unit of measure as the normalizers know them (composed units included)."""
+    try:
+        from normalizers.values import is_unit
+    except ImportError:  # pragma: no cover - the normalizers ship with the extractors
+        return False
+    try:
+        return bool(is_unit(text))
+    except Exception:  # noqa: BLE001 - a vocabulary check must never break extraction
+        return False
+
+
+# ---------------------------------------------------------------- tables
+
+
+def column_roles(table: Table) -> dict[int, str]:
+    """Column index -> role ("operator", "value", "unit") from the header row, if the table has one."""
+    labels = rules().column_roles
+    for row in table.rows():
+        roles = {}
+        for cell in row:
+            role = labels.get(compact(cell.text))
+            if role:
+                for col in range(cell.col, cell.col + cell.colspan):
+                    roles[col] = role
+        if len(roles) >= 2:
+            return roles
+    return {}
+
+
+def repair_table(table: Table, inherited: dict[int, str] | None = None) -> tuple[Table, dict[int, str]]:
+    """Apply the repairs each cell's column allows; returns the table and the roles used.
+
+    A cell whose repaired text is a vocabulary operator or unit gets at least
+    ``vocabulary_confidence``: a wrong reading rarely lands on a valid entry.
+    """
+    roles = column_roles(table) or (inherited if inherited else {})
+    if not roles:
+        return table, roles
+    header_rows = {c.row for c in table.cells if compact(c.text) in rules().column_roles}
+    cells = []
+    for cell in table.cells:
+        role = roles.get(cell.col) if cell.colspan == 1 and cell.row not in header_rows else None
+        if role is None or not cell.text.strip():
+            cells.append(cell)
+            continue
+        if role == "operator":
+            fixed, reps = repair_operator_cell(cell.text)
+            known = is_known_operator(fixed)
+        elif role == "value":
+            fixed, reps = repair_value_cell(cell.text)
+            known = False
+        else:
+            fixed, reps = repair_unit_cell(cell.text)
+            known = is_known_unit(fixed)
+        conf = cell.confidence
+        if known and conf > 0:
+            conf = max(conf, rules().vocabulary_confidence)
+        cells.append(cell.model_copy(update={"text": fixed, "repairs": cell.repairs + reps, "confidence": conf}))
+    return table.model_copy(update={"cells": cells, "confidence": min(c.confidence for c in cells)}), roles

@@ -375,6 +375,35 @@ def cell_cutter(grids: list[list[GridCell]]):
     return cut
 
 
+def drop_fragments(items: list[OcrItem], inside: float = 0.6) -> list[OcrItem]:
+    """Drop items lying mostly inside a bigger item: the detector's second box on part of a
+    character (走 of 超, 导 of 得) read as a character of its own."""
+
+    def area(b: BBox) -> float:
+        return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
+
+    keep = []
+    for it in items:
+        a = area(it.bbox)
+        covered = any(
+            other is not it
+            and area(other.bbox) > a
+            and area(
+                (
+                    max(it.bbox[0], other.bbox[0]),
+                    max(it.bbox[1], other.bbox[1]),
+                    min(it.bbox[2], other.bbox[2]),
+                    min(it.bbox[3], other.bbox[3]),
+                )
+            )
+            >= inside * a
+            for other in items
+        )
+        if not covered:
+            keep.append(it)
+    return keep
+
+
 def assign_items(items: list[OcrItem], reads: list[list[CellRead]]) -> list[OcrItem]:
     """Put each item into the cell holding its centre; return the items outside every table."""
     outside = []
@@ -397,9 +426,15 @@ def assign_items(items: list[OcrItem], reads: list[list[CellRead]]) -> list[OcrI
 
 
 def read_page_image(
-    gray: np.ndarray, number: int, engine: OcrEngine, options: ExtractOptions, cfg: dict[str, Any]
-) -> tuple[Page, float]:
-    """One page image -> IR Page (bboxes in ``gray``'s pixels) and the seconds spent inside OCR."""
+    gray: np.ndarray,
+    number: int,
+    engine: OcrEngine,
+    options: ExtractOptions,
+    cfg: dict[str, Any],
+    roles: Optional[dict[int, str]] = None,
+) -> tuple[Page, float, dict[int, str]]:
+    """One page image -> IR Page (bboxes in ``gray``'s pixels), the seconds spent inside OCR, and
+    the column roles of its last table (a table continued on the next page has no header)."""
     ocr_before = engine.seconds
     page = level_page(gray, engine, cfg)
     grids, rule_mask = find_tables(page.ink, cfg)
@@ -415,7 +450,7 @@ def read_page_image(
         # a lone, barely legible mark is a remnant of a ruling or a speck, not text
         if not (len(it.text) == 1 and it.confidence < cfg["text"]["min_single_char_confidence"])
     ]
-    outside = assign_items(items, reads)
+    outside = assign_items(drop_fragments(items), reads)
 
     # Small cells: the checkbox squares are read from their pixels, the rest of the cell from its own
     # crop; cells the page pass left empty although they hold ink are read from their crop too.
@@ -433,8 +468,6 @@ def read_page_image(
             if c - a < 5 or d - b < 5:
                 continue
             cr.checkboxes = find_cell_checkboxes(text_ink, cr.grid.bbox, cfg)
-            if not cr.checkboxes and cr.items:
-                continue
             cell_ink = text_ink[b:d, a:c].copy()
             cell_img = ocr_image[b:d, a:c].copy()
             for box in cr.checkboxes:
@@ -443,11 +476,13 @@ def read_page_image(
                 cell_img[max(0, y0 - b - 2) : y1 - b + 2, max(0, x0 - a - 2) : x1 - a + 2] = 255
             box = ink_box(cell_ink, min_area)
             if box is None:
-                cr.items = []  # what the page pass saw here was the checkbox itself
+                if cr.checkboxes:
+                    cr.items = []  # what the page pass saw here was the checkbox itself
                 continue
             x0, y0, x1, y1 = box
             cr.glyph = prep.classify_operator_glyph(cell_ink[y0:y1, x0:x1], min_area)
-            todo.append((cr, cell_img[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad]))
+            if cr.checkboxes or not cr.items:
+                todo.append((cr, cell_img[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad]))
     if todo:
         for (cr, _), res in zip(todo, engine.read_lines([crop for _, crop in todo])):
             cr.items = []
@@ -456,7 +491,7 @@ def read_page_image(
     to_orig = page.to_original
     blocks: list[tuple[float, Any]] = []
     for grid, table_reads in zip(grids, reads):
-        table = build_table(table_reads, number, to_orig, cfg)
+        table, roles = build_table(table_reads, number, to_orig, cfg, roles)
         blocks.append((min(g.bbox[1] for g in grid), table))
     for line in group_lines(outside, cfg["text"]["line_overlap"]):
         for run in split_line_runs(line, cfg["text"]["word_gap_heights"]):
@@ -485,10 +520,12 @@ def read_page_image(
         blocks=[b for _, b in blocks],
         extractor=f"scan:{engine.name}",
     )
-    return result, engine.seconds - ocr_before
+    return result, engine.seconds - ocr_before, roles
 
 
-def build_table(reads: list[CellRead], number: int, to_orig: np.ndarray, cfg: dict[str, Any]) -> Table:
+def build_table(
+    reads: list[CellRead], number: int, to_orig: np.ndarray, cfg: dict[str, Any], roles: Optional[dict[int, str]]
+) -> tuple[Table, dict[int, str]]:
     """IR Table from the cells' OCR: text in reading order, checkbox glyphs, repairs by column role."""
     overlap = cfg["text"]["line_overlap"]
     checked_fill = cfg["checkbox"]["checked_fill"]
@@ -504,12 +541,15 @@ def build_table(reads: list[CellRead], number: int, to_orig: np.ndarray, cfg: di
                 conf = 0.0  # ink that no engine could read
         else:
             text, conf = "", 1.0
-        if cr.glyph is not None and text != cr.glyph[0]:
+        if cr.glyph is not None and ocr_repair.glyph_may_replace(text):
             op, glyph_conf = cr.glyph
-            repairs.append(
-                Repair(kind="operator", raw=text, fixed=op, message="comparison sign read from its strokes")
-            )
-            text, conf = op, glyph_conf
+            if text == op:
+                conf = max(conf, glyph_conf)
+            else:
+                repairs.append(
+                    Repair(kind="operator", raw=text, fixed=op, message="comparison sign read from its strokes")
+                )
+                text, conf = op, glyph_conf
         glyphs = "".join(CHECKED if b.fill >= checked_fill else UNCHECKED for b in cr.checkboxes)
         state = CheckboxState.NONE
         if glyphs:
@@ -539,7 +579,7 @@ def build_table(reads: list[CellRead], number: int, to_orig: np.ndarray, cfg: di
         bbox=prep.map_bbox(to_orig, union_bbox([r.grid.bbox for r in reads])),
         confidence=round(min(c.confidence for c in cells), 4),
     )
-    return ocr_repair.repair_table(table)
+    return ocr_repair.repair_table(table, roles)
 
 
 # ---------------------------------------------------------------- documents
@@ -554,8 +594,9 @@ def read_pages(
     started = time.perf_counter()
     ocr = 0.0
     pages = []
+    roles: dict[int, str] = {}
     for gray, n in zip(images, numbers):
-        page, seconds = read_page_image(gray, n, engine, options, cfg)
+        page, seconds, roles = read_page_image(gray, n, engine, options, cfg, roles)
         pages.append(page)
         ocr += seconds
     total = time.perf_counter() - started
