@@ -11,6 +11,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
@@ -20,7 +21,6 @@ THREAD_LIMITS = {
     "OMP_THREAD_LIMIT": "1",  # tesseract
     "OPENBLAS_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
-    "JIXIAO_WORKER_THREADS": "1",  # read by extractors that size their own thread pools (onnxruntime)
 }
 
 
@@ -39,6 +39,12 @@ class Executor(Protocol):
 def limit_worker_threads() -> None:
     for name, value in THREAD_LIMITS.items():
         os.environ.setdefault(name, value)
+
+
+def init_worker_process() -> None:
+    """Pool worker start: one thread each; Ctrl-C is the parent's business (it stops the pool)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    limit_worker_threads()
 
 
 def default_workers() -> int:
@@ -76,7 +82,7 @@ class ProcessExecutor:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self.pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                           initializer=limit_worker_threads)
+                                           initializer=init_worker_process)
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future:
         return self.pool.submit(fn, *args)
@@ -86,7 +92,16 @@ class ProcessExecutor:
         return list(done)
 
     def close(self, cancel: bool = False) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=cancel)
+        if not cancel:
+            self.pool.shutdown(wait=True)
+            return
+        # interrupted: drop queued work and stop the workers now rather than after their chunk
+        workers = list(getattr(self.pool, "_processes", {}).values())
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in workers:
+            process.terminate()
+        for process in workers:
+            process.join(timeout=5)
 
 
 class DaskExecutor:

@@ -221,3 +221,23 @@ def test_real_text_pipeline_same_for_one_and_two_workers(tmp_path):
     assert tables(tmp_path / "w1") == tables(tmp_path / "w2")
     status = statuses(tmp_path / "w1")
     assert "zhijiang_2024_forms.md" in status and "failed" not in status.values()
+
+
+def test_ctrl_c_stops_cleanly_and_the_rerun_resumes(tmp_path):
+    from conftest import make_batch
+
+    batch = make_batch(tmp_path / "in", 40)
+    cache = tmp_path / "cache"
+    args = ["extract", str(batch), "--out", str(tmp_path / "out"), "--cache-dir", str(cache), "--workers", "2"]
+    run = run_fake_cli(args, 0.1, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(cache.glob("*/*.json")):
+        time.sleep(0.02)
+    os.killpg(run.pid, signal.SIGINT)  # what a terminal's Ctrl-C sends: the whole process group
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 130
+    assert "Traceback" not in err.decode() and "interrupted" in err.decode()
+    assert not (tmp_path / "out" / "forms.csv").exists()
+    resumed = run_fake_cli(args + ["--quiet"], 0)
+    assert resumed.wait(timeout=60) == 0
+    assert "cached" in statuses(tmp_path / "out").values()
