@@ -448,6 +448,7 @@ def run_batch(inputs: list[InputFile], out_dir: Path, options: ExtractOptions, b
             runner.close(cancel=False)
         messages.extend(runner.cache_failures)
         processing_seconds = time.perf_counter() - started
+        memory = peak_rss_mb()  # before any helper program runs: a forked child reports our size
 
         corrected = None
         if batch.corrections is not None:
@@ -472,7 +473,7 @@ def run_batch(inputs: list[InputFile], out_dir: Path, options: ExtractOptions, b
             },
             "versions": engine_versions(),
             "totals": {**totals, "seconds": round(time.perf_counter() - started, 6),
-                       "processing_seconds": round(processing_seconds, 6), **peak_rss_mb()},
+                       "processing_seconds": round(processing_seconds, 6), **memory},
             "outputs": sorted(p.name for p in outputs) + ["run.json"],
         }
         _write_run_json(out_dir / "run.json", head, spill_dir / "inputs.jsonl")
