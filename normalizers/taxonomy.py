@@ -115,19 +115,27 @@ LEVEL2_NAMES: tuple[str, ...] = tuple(l2 for l2s in _config().hierarchy.values()
 CONFIDENT_SCORE: float = _config().confident_score
 
 
-def _repair_suffix(s: str, cfg: _Config) -> tuple[str, float] | None:
-    """The string with a garbled or truncated 指标 suffix repaired, and the score of that repair."""
-    if s.endswith(_SUFFIX):
+@dataclass(frozen=True)
+class _Repair:
+    text: str  # the string with its 指标 suffix restored
+    score: float  # how sure the repair is
+    fuzzy: bool  # whether fuzzy matching may follow (only when the suffix evidence is strong)
+
+
+def _repair_suffix(s: str, cfg: _Config) -> _Repair | None:
+    """The string with a garbled or truncated 指标 suffix restored, or None when it has none."""
+    if len(s) < 3:
         return None
-    if len(s) >= 3:
-        zhi, biao = s[-2], s[-1]
-        zhi_ok = zhi == "指" or zhi in cfg.suffix_glyphs["指"]
-        biao_ok = biao == "标" or biao in cfg.suffix_glyphs["标"]
-        # At least one of the two characters must be right: two garbled characters are no evidence.
-        if zhi_ok and biao_ok and (zhi == "指" or biao == "标"):
-            return s[:-2] + _SUFFIX, cfg.glyph_score
-    if len(s) >= 3 and s.endswith("指"):
-        return s + "标", cfg.suffix_truncated_score
+    zhi, biao = s[-2], s[-1]
+    zhi_ok = zhi == "指" or zhi in cfg.suffix_glyphs["指"]
+    biao_ok = biao == "标" or biao in cfg.suffix_glyphs["标"]
+    if zhi_ok and biao_ok:
+        # One character right: good evidence. Both garbled: only an exact name after repair.
+        return _Repair(s[:-2] + _SUFFIX, cfg.glyph_score, zhi == "指" or biao == "标")
+    if biao == "标":
+        return _Repair(s[:-1] + _SUFFIX, cfg.suffix_truncated_score, False)  # 质量标: 指 lost
+    if biao == "指":
+        return _Repair(s + "标", cfg.suffix_truncated_score, False)  # 质量指: 标 lost at the cell edge
     return None
 
 
@@ -146,23 +154,18 @@ def _match(text: str, level: int) -> TaxonomyMatch | None:
     if entry is not None:
         return TaxonomyMatch(entry.canonical, level, entry.score, entry.reason)
 
-    candidate, repair_score = s, 100.0
-    repaired = _repair_suffix(s, cfg)
-    if repaired is not None:
-        candidate, repair_score = repaired
-        if candidate in cfg.not_taxonomy:
-            return None
-    if not candidate.endswith(_SUFFIX):
-        return None  # no fuzzy matching of bare words: level-3 names look like that
-
-    for guess, score in ((candidate, repair_score), (_repair_stem(candidate, cfg), cfg.glyph_score)):
+    repair = _Repair(s, 100.0, True) if s.endswith(_SUFFIX) else _repair_suffix(s, cfg)
+    if repair is None:
+        return None  # no 指标 suffix: bare words are how level-3 indicators are named
+    if repair.text in cfg.not_taxonomy:
+        return None
+    for guess, score in ((repair.text, repair.score), (_repair_stem(repair.text, cfg), cfg.glyph_score)):
         entry = table.get(guess)
         if entry is not None and not entry.bare and guess != s:
             if guess in cfg.not_taxonomy:
                 return None
-            return TaxonomyMatch(entry.canonical, level, min(entry.score, score, repair_score), "glyph")
-
-    return _fuzzy(candidate, level, repair_score, cfg)
+            return TaxonomyMatch(entry.canonical, level, min(entry.score, score, repair.score), "glyph")
+    return _fuzzy(repair.text, level, repair.score, cfg) if repair.fuzzy else None
 
 
 def _fuzzy(candidate: str, level: int, repair_score: float, cfg: _Config) -> TaxonomyMatch | None:
