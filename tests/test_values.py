@@ -295,6 +295,15 @@ def test_parse_year_rejects(text):
     ("符合要求的得满分，不符合要求的不得分", None),
     ("达到或超过目标值得满分，超支不得分", None),   # both directions: say nothing
     ("", None),
+    # wordings beyond the corpus
+    ("每少1人扣0.5分，扣完为止", "≥"),
+    ("实际完成值≥目标值得满分，否则按比例计分", "≥"),
+    ("支出在预算范围内得满分，否则不得分", "≤"),
+    ("投诉率超过2%不得分", "≤"),
+    ("实际值≤目标值得满分", "≤"),
+    ("每发生1起扣2分", "≤"),
+    ("超过目标值得满分", None),          # unusual; no cue either way
+    ("按时完成得满分，每延迟1天扣1分", None),  # said of rates and of deadlines alike
 ])
 def test_scoring_rule_direction(rule, expected):
     assert scoring_rule_direction(rule) == expected
