@@ -53,6 +53,7 @@ class _Config:
     operator_tokens: tuple[tuple[str, str], ...]  # (spelling, operator), longest spelling first
     operator_fillers: tuple[str, ...]
     direction_cues: Mapping[str, tuple[re.Pattern[str], ...]]
+    digit_lookalikes: Mapping[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -72,6 +73,7 @@ def _config() -> _Config:
         operator_fillers=tuple(_nfkc(str(f)) for f in raw["operator_fillers"]),
         direction_cues={d: tuple(re.compile(_nfkc(str(c))) for c in cues)
                         for d, cues in raw["scoring_direction"].items()},
+        digit_lookalikes={str(k): str(v) for k, v in raw["digit_lookalikes"].items()},
     )
 
 
@@ -293,10 +295,21 @@ _CN_DATE_RE = re.compile(rf"([{_CN_NUM}]{{4}})\s*年\s*([{_CN_NUM}]{{1,3}})\s*�
 _EXCEL_SERIAL_RE = re.compile(r"\d{5}(?:\.0+)?")
 
 
+def _repair_digits(s: str) -> str:
+    """Lookalike letters read as digits where they stand inside a run of digits and date marks."""
+    table = _config().digit_lookalikes
+    letters = re.escape("".join(table))
+    pattern = re.compile(rf"(?<=[\d年月./\-])[{letters}]|[{letters}](?=[\d年月日号./\-])")
+    previous = None
+    while previous != s:  # "1OO" needs two passes
+        previous, s = s, pattern.sub(lambda m: table[m.group(0)], s)
+    return s
+
+
 def parse_date(text: str) -> str:
     """A date as YYYY-MM-DD from the usual Chinese and numeric spellings (also 二〇二三年十二月十日
     and an Excel serial day number); ParseError when unreadable or impossible (2023-02-30)."""
-    s = _clean(text)
+    s = _repair_digits(_clean(text))
     parts: tuple[int, int, int] | None = None
     try:
         m = _CN_DATE_RE.search(s)

@@ -235,9 +235,14 @@ def test_parse_amount_rejects_garbage(text):
     ("二〇二四年一月二十一日", "2024-01-21"), ("二零二二年三月", "2022-03-01"),
     ("2021-12-18 00:00:00", "2021-12-18"), ("填报日期：2023年12月10日", "2023-12-10"),
     ("2023年1月5日", "2023-01-05"), ("45270", "2023-12-10"),  # an Excel serial day
+    ("2O23年12月1O日", "2023-12-10"), ("2023.l2.10", "2023-12-10"), ("2023年1OO月", None),  # OCR letters
 ])
 def test_parse_date(text, expected):
-    assert parse_date(text) == expected
+    if expected is None:
+        with pytest.raises(ParseError):
+            parse_date(text)
+    else:
+        assert parse_date(text) == expected
 
 
 @pytest.mark.parametrize("text", ["", "abc", "2023-02-30", "2023年13月1日", "2023年12月32日", "12/10", "填报日期：",
