@@ -215,6 +215,8 @@ def _is_word(spelling: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in spelling)
 
 
+_SPACE_IN_NUMBER_RE = re.compile(r"(?<=[\d.])\s+(?=[\d.%])")
+
 # Trailing words that turn a value into a bound: "90%以上", "30天以内".
 _TRAILING_OPERATOR_RE = re.compile(r"(?:及|或)?(以上|以下|以内|之内)$")
 
@@ -225,6 +227,7 @@ def parse_value_cell(text: str) -> ParsedValue:
     caller decides whether it is 定性); a number followed by something that is not a unit is also
     kept as text (value_num None), so nothing the form says is dropped. Never raises."""
     s = _clean(text).replace(CHECKED, "").replace(UNCHECKED, "").strip()
+    s = _SPACE_IN_NUMBER_RE.sub("", s)  # OCR spaces inside a number: "2 602.21", "95 %"
     if not s:
         return ParsedValue(None, None, None, None)
     operator = None

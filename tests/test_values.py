@@ -119,6 +119,8 @@ def test_operator_words_are_read_longest_first():
     ("90%以上", ParsedValue("≥", "90", 90.0, "%")),
     ("30天以内", ParsedValue("≤", "30", 30.0, "天")),
     ("$\\geq$ 98%", ParsedValue("≥", "98", 98.0, "%")),
+    ("2 602.21", ParsedValue(None, "2602.21", 2602.21, None)),   # OCR spaces inside the number
+    ("≥ 9 5 %", ParsedValue("≥", "95", 95.0, "%")),
     ("有所保障", ParsedValue(None, "有所保障", None, None)),
     ("无明显影响", ParsedValue(None, "无明显影响", None, None)),
     ("逐步提高", ParsedValue(None, "逐步提高", None, None)),
