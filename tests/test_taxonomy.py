@@ -254,3 +254,22 @@ def test_stray_characters_from_the_neighbouring_cell_dev_012():
     # a longer level-3 name that merely contains a 4-character level-2 is at most a weak match
     m = classify_taxonomy_name("产品质量指标")
     assert m is None or m.score < CONFIDENT_SCORE
+
+
+_TAXONOMY_ALPHABET = "".join(sorted(set("".join(LEVEL1_NAMES + LEVEL2_NAMES)) | set("杯忻木措揩最庋绩一二三级定性量 ：:")))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_TAXONOMY_ALPHABET, min_size=2, max_size=12))
+def test_strings_of_taxonomy_characters_match_consistently(text):
+    """Random strings built from the taxonomy's own characters (the hard case for fuzzy matching):
+    never an exception, an exact match only for a name, and level-1/level-2 readings coherent."""
+    for fn, level in ((match_level1, 1), (match_level2, 2)):
+        m = fn(text)
+        if m is None:
+            continue
+        assert m.level == level
+        if m.reason == "exact":
+            assert normalize_name(text) == m.canonical
+        if m.reason in ("fuzzy", "glyph"):
+            assert normalize_name(text)[-1] in "标指杯忻木"
