@@ -327,7 +327,7 @@ class _Runner:
 
     # -- results --------------------------------------------------------------------------------
     def arrived(self, index: int, outcome: FileOutcome, fresh: bool) -> None:
-        sha, key = self.keys.get(index, ("", ""))
+        sha, key = self.keys.pop(index, ("", ""))
         if sha:
             outcome.sha256 = sha
         if fresh and self.cache is not None and key and outcome.status != "failed":

@@ -13,7 +13,7 @@ import pytest
 
 from extractors.options import ExtractOptions
 from pipeline.batch import BatchOptions, discover_inputs, run_batch
-from pipeline.cache import OutcomeCache, cache_key, file_sha256
+from pipeline.cache import FINGERPRINT_ENV, OutcomeCache, cache_key, file_sha256, pipeline_fingerprint
 from pipeline.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -141,7 +141,8 @@ sys.exit(main(sys.argv[2:]))
 
 
 def run_fake_cli(args: list[str], delay: float, **popen) -> subprocess.Popen:
-    env = {**os.environ, "JIXIAO_FAKE_DELAY": str(delay)}
+    # pinned fingerprint: a file edited meanwhile in the working tree must not empty the cache
+    env = {**os.environ, "JIXIAO_FAKE_DELAY": str(delay), FINGERPRINT_ENV: pipeline_fingerprint()}
     conftest = str(Path(__file__).with_name("conftest.py"))
     return subprocess.Popen([sys.executable, "-c", LAUNCHER, conftest, *args], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
