@@ -19,6 +19,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "review"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEED = SHARED / "seed" / "zhijiang_2024_forms.md"
 TEXT_PDF = SHARED / "dev-corpus" / "dev_003.pdf"
+SCAN_PNG = SHARED / "dev-corpus" / "dev_010.png"
 XSS = "<script>alert(1)</script>"
 SCAN_ID, PDF_ID, TEXT_ID = "f0a1b2c3d4e5f607", "9e8d7c6b5a493827", "5566778899aabbcc"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -242,13 +243,13 @@ def test_edit_export_and_rerun_with_corrections_end_to_end(page, tmp_path):
     assert page.dialogs == [] and page.errors == [] and only_local(page.requests)
 
 
-@pytest.mark.skipif(not TEXT_PDF.exists(), reason="../shared/dev-corpus is not beside the checkout")
-def test_text_pdf_page_image_with_boxes_from_the_real_pipeline(page, tmp_path):
-    source = tmp_path / "in" / TEXT_PDF.name
-    source.parent.mkdir()
-    shutil.copyfile(TEXT_PDF, source)
+def check_overlay_of_real_run(page, source: Path, tmp_path: Path) -> dict:
+    """Extract one real file with --report, open its form, click row 1: its boxes lie on the page image."""
+    local = tmp_path / "in" / source.name
+    local.parent.mkdir()
+    shutil.copyfile(source, local)
     out = tmp_path / "out"
-    jixiao("extract", str(source), "--out", str(out), "--report", cwd=tmp_path)
+    jixiao("extract", str(local), "--out", str(out), "--report", "--workers", "1", cwd=tmp_path)
     (form,) = rows(out / "forms.csv")
     page.goto((out / "report" / "forms" / f"{form['form_id']}.html").as_uri())
     page.wait_for_function("Array.from(document.querySelectorAll('.page-stack img')).every(i => i.complete)")
@@ -258,9 +259,30 @@ def test_text_pdf_page_image_with_boxes_from_the_real_pipeline(page, tmp_path):
     page.click("tr[data-seq='1'] td.col-seq")
     active = page.locator(".box.active")
     assert active.count() >= 3
-    # every highlighted box lies inside the rendered page image
     img = page.locator(".page-stack img").first.bounding_box()
     for b in (a.bounding_box() for a in active.all()):
-        assert img["x"] - 1 <= b["x"] and b["x"] + b["width"] <= img["x"] + img["width"] + 1
-        assert img["y"] - 1 <= b["y"] and b["y"] + b["height"] <= img["y"] + img["height"] + 1
+        assert img["x"] - 2 <= b["x"] and b["x"] + b["width"] <= img["x"] + img["width"] + 2
+        assert img["y"] - 2 <= b["y"] and b["y"] + b["height"] <= img["y"] + img["height"] + 2
     assert page.errors == [] and only_local(page.requests)
+    return {"form": form, "viewbox": page.locator("svg.overlay").first.get_attribute("viewBox"),
+            "first": rows(out / "indicators.csv")[0]}
+
+
+@pytest.mark.skipif(not TEXT_PDF.exists(), reason="../shared/dev-corpus is not beside the checkout")
+def test_text_pdf_page_image_with_boxes_from_the_real_pipeline(page, tmp_path):
+    got = check_overlay_of_real_run(page, TEXT_PDF, tmp_path)
+    # PDF boxes are in points: the overlay spans the page size the rows give
+    width, height = (float(v) for v in got["first"]["page_size"].split(","))
+    assert got["viewbox"] == f"0 0 {width} {height}"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SCAN_PNG.exists(), reason="../shared/dev-corpus is not beside the checkout")
+def test_scanned_page_image_with_boxes_from_the_real_pipeline(page, tmp_path):
+    from PIL import Image
+
+    got = check_overlay_of_real_run(page, SCAN_PNG, tmp_path)
+    assert got["form"]["extractor"].startswith("scan:")
+    # scan boxes are in the image's own pixels: the overlay spans the whole source image
+    with Image.open(SCAN_PNG) as im:
+        assert got["viewbox"] == f"0 0 {float(im.width)} {float(im.height)}"

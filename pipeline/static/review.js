@@ -269,6 +269,24 @@
     });
   }
 
+  function setupPageSize() {
+    var button = document.querySelector("[data-toggle-pages]");
+    var layout = document.querySelector(".form-layout");
+    if (!button || !layout) return;
+    var key = "jixiao.view.pagesWide";
+    function apply(wide) {
+      layout.classList.toggle("pages-wide", wide);
+      button.setAttribute("aria-pressed", wide ? "true" : "false");
+      button.textContent = wide ? "Smaller page" : "Larger page";
+    }
+    apply(!!(store && store.getItem(key)));
+    button.addEventListener("click", function () {
+      var wide = !layout.classList.contains("pages-wide");
+      apply(wide);
+      if (store) { if (wide) store.setItem(key, "1"); else store.removeItem(key); }
+    });
+  }
+
   /* ------------------------------------------------------------------ overview: sort and filter */
 
   function setupSorting(table) {
@@ -341,6 +359,7 @@
       setupEditing(formId);
       setupDiscard(formId);
       setupPageLinks();
+      setupPageSize();
     }
     var table = document.querySelector("[data-forms-table]");
     if (table) {
