@@ -370,6 +370,38 @@ def classify_operator_glyph(ink: np.ndarray, min_area: int = 4) -> tuple[str, fl
     if max(left, right) < 0.5 * h or abs(left - right) < 0.3 * h:
         return None
     opens_right = left < right  # vertex on the left: "<"
+    # The arms' ends lie on the open side only: the top and bottom rows of an angle hold no ink
+    # on the vertex side (a "2" or "Z" has its base bar running the full width).
+    band = max(1, h // 5)
+    half = w // 2
+    for rows in (mask[:band], mask[-band:]):
+        vertex_side = rows[:, :half] if opens_right else rows[:, w - half :]
+        if vertex_side.any():
+            return None
     if flat:
         return ("≤" if opens_right else "≥", 0.85)
     return ("<" if opens_right else ">", 0.85)
+
+
+def leading_glyph(ink: np.ndarray, min_area: int = 4) -> Optional[np.ndarray]:
+    """The ink of the first glyph on a one-line cell: the leftmost blobs that overlap in x.
+
+    Used to read a comparison sign written before a number ("⩾95%") from its strokes.
+    """
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    blobs = sorted((i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= min_area), key=lambda i: stats[i, 0])
+    if len(blobs) < 2:
+        return None
+    first = [blobs[0]]
+    end = stats[blobs[0], 0] + stats[blobs[0], 2]
+    for i in blobs[1:]:
+        if stats[i, 0] < end:
+            first.append(i)
+            end = max(end, stats[i, 0] + stats[i, 2])
+    if len(first) == len(blobs):
+        return None  # one glyph only: not a sign before something
+    x0 = min(stats[i, 0] for i in first)
+    y0 = min(stats[i, 1] for i in first)
+    y1 = max(stats[i, 1] + stats[i, 3] for i in first)
+    mask = np.isin(labels[y0:y1, x0:end], first)
+    return np.where(mask, 255, 0).astype(np.uint8)

@@ -187,12 +187,82 @@ def column_roles(table: Table) -> dict[int, str]:
     return {}
 
 
+@cache
+def header_labels() -> tuple[str, ...]:
+    """Column header labels of the indicator table, in the order the normalizers list them."""
+    try:
+        from normalizers.labels import form_labels
+    except ImportError:  # pragma: no cover
+        return ()
+    return tuple(label for labels in form_labels().indicator_header.values() for label in labels)
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff"
+
+
+def repair_header_row(cells: list) -> list:
+    """Header labels with one non-CJK mark read for a character ("-级指标" -> 一级指标).
+
+    Only a substitution at a position where OCR gave punctuation or a Latin letter is repaired;
+    when several labels fit (一级/二级/三级), the first one not used earlier in the row is taken.
+    """
+    labels = header_labels()
+    known = set(labels)
+    texts = [compact(c.text) for c in cells]
+    if not labels or sum(t in known for t in texts) < 2:
+        return cells
+    used = set(texts)
+    out = []
+    for cell, folded in zip(cells, texts):
+        if folded in known:
+            out.append(cell)
+            continue
+        # compare on the text with its punctuation: ":级指标" is a label with one char misread
+        text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell.text))
+        if not 2 <= len(text) <= 8:
+            out.append(cell)
+            continue
+        fits = [
+            label
+            for label in labels
+            if len(label) == len(text)
+            and sum(a != b for a, b in zip(label, text)) == 1
+            and all(a == b or not _is_cjk(b) for a, b in zip(label, text))
+            and label not in used
+        ]
+        if not fits:
+            out.append(cell)
+            continue
+        used.add(fits[0])
+        repair = Repair(kind="label", raw=cell.text, fixed=fits[0], message=f"header read as '{cell.text}'")
+        out.append(cell.model_copy(update={"text": fits[0], "repairs": [*cell.repairs, repair]}))
+    return out
+
+
 def repair_table(table: Table, inherited: dict[int, str] | None = None) -> tuple[Table, dict[int, str]]:
     """Apply the repairs each cell's column allows; returns the table and the roles used.
 
     A cell whose repaired text is a vocabulary operator or unit gets at least
     ``vocabulary_confidence``: a wrong reading rarely lands on a valid entry.
     """
+    fixed_rows = {}
+    for row in table.rows():
+        repaired = repair_header_row(row)
+        for before, after in zip(row, repaired):
+            if after is not before:
+                fixed_rows[(before.row, before.col)] = after
+    if fixed_rows:
+        table = table.model_copy(
+            update={"cells": [fixed_rows.get((c.row, c.col), c) for c in table.cells]}
+        )
+    fixed_cells = {}
+    for row in table.rows():
+        for before, after in zip(row, repair_header_row(row)):
+            if after is not before:
+                fixed_cells[(before.row, before.col)] = after
+    if fixed_cells:
+        table = table.model_copy(update={"cells": [fixed_cells.get((c.row, c.col), c) for c in table.cells]})
     roles = column_roles(table) or (inherited if inherited else {})
     if not roles:
         return table, roles

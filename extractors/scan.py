@@ -13,6 +13,7 @@ Settings live in extractors/data/scan.yaml.
 """
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -56,7 +57,15 @@ def engine_for(options: ExtractOptions) -> OcrEngine:
     name = engine_name(options, cfg)
     if name == "rapidocr":
         return get_engine("rapidocr", threads=cfg["ocr_threads"], det_max_side=cfg["rapidocr"]["det_max_side"])
-    return get_engine(name, threads=cfg["ocr_threads"])
+    t = cfg["tesseract"]
+    return get_engine(
+        name,
+        threads=cfg["ocr_threads"],
+        lang=t["lang"],
+        page_psm=t["page_psm"],
+        line_psm=t["line_psm"],
+        block_psm=t["block_psm"],
+    )
 
 
 # ---------------------------------------------------------------- levelling
@@ -339,7 +348,7 @@ class CellRead:
     checkboxes: list[prep.Checkbox] = field(default_factory=list)
     reread: tuple[str, float] | None = None  # the cell's own crop read again
     glyph: tuple[str, float] | None = None  # a comparison sign read from its strokes
-    glyph_raw: str = ""
+    lead_glyph: tuple[str, float] | None = None  # the same for a sign before a number
 
 
 def ink_box(mask: np.ndarray, min_area: int) -> tuple[int, int, int, int] | None:
@@ -425,6 +434,73 @@ def assign_items(items: list[OcrItem], reads: list[list[CellRead]]) -> list[OcrI
     return outside
 
 
+def read_cell_by_cell(
+    engine: OcrEngine,
+    ocr_image: np.ndarray,
+    text_ink: np.ndarray,
+    reads: list[list[CellRead]],
+    margin: float,
+    min_area: int,
+    pad: int,
+) -> list[OcrItem]:
+    """For engines that segment a ruled page poorly (Tesseract): each inked cell is read from its
+    own crop, the page outside the tables in one pass. Returns the items outside the tables."""
+    outside_img = ocr_image.copy()
+    todo: list[tuple[CellRead, int, int, np.ndarray]] = []
+    for table_reads in reads:
+        for cr in table_reads:
+            x0, y0, x1, y1 = (int(round(v)) for v in cr.grid.bbox)
+            outside_img[max(0, y0) : y1 + 1, max(0, x0) : x1 + 1] = 255
+            a, b, c, d = cell_interior(cr.grid.bbox, margin, text_ink.shape)
+            if c - a < 5 or d - b < 5:
+                continue
+            box = ink_box(text_ink[b:d, a:c], min_area)
+            if box is None:
+                continue
+            bx0, by0, bx1, by1 = box
+            left, top = max(0, a + bx0 - pad), max(0, b + by0 - pad)
+            todo.append((cr, left, top, ocr_image[top : b + by1 + pad, left : a + bx1 + pad]))
+    outside_ink = text_ink.copy()
+    outside_ink[outside_img == 255] = 0
+    lines = []
+    for x0, y0, x1, y1 in text_line_boxes(outside_ink, min_area):
+        left, top = max(0, x0 - pad), max(0, y0 - pad)
+        lines.append((None, left, top, ocr_image[top : y1 + pad, left : x1 + pad]))
+    jobs = todo + lines
+    blocks = engine.read_blocks([crop for *_, crop in jobs]) if jobs else []
+    outside: list[OcrItem] = []
+    for (cr, left, top, _), items in zip(jobs, blocks):
+        moved = [
+            OcrItem(text=i.text, confidence=i.confidence, bbox=(i.bbox[0] + left, i.bbox[1] + top, i.bbox[2] + left, i.bbox[3] + top))
+            for i in items
+        ]
+        if cr is None:
+            outside.extend(moved)
+        else:
+            cr.items = moved
+    return outside
+
+
+def text_line_boxes(ink: np.ndarray, min_area: int) -> list[tuple[int, int, int, int]]:
+    """Boxes of text lines in an ink mask: characters closer than about one character height merge.
+
+    Footer fields set far apart on one line stay separate boxes.
+    """
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    heights = [int(stats[i, 3]) for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= min_area]
+    if not heights:
+        return []
+    char_h = max(4, int(np.median(heights)))
+    merged = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (char_h, max(1, char_h // 3))))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(merged, connectivity=8)
+    out = []
+    for i in range(1, n):
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        if stats[i, cv2.CC_STAT_AREA] >= min_area and h >= 0.5 * char_h:
+            out.append((x, y, x + w, y + h))
+    return out
+
+
 def read_page_image(
     gray: np.ndarray,
     number: int,
@@ -445,27 +521,34 @@ def read_page_image(
     ocr_image[rule_erase > 0] = 255
 
     reads = [[CellRead(grid=g) for g in grid] for grid in grids]
-    items = [
-        it for it in engine.read_page(ocr_image, cell_cutter(grids))
-        # a lone, barely legible mark is a remnant of a ruling or a speck, not text
-        if not (len(it.text) == 1 and it.confidence < cfg["text"]["min_single_char_confidence"])
-    ]
-    outside = assign_items(drop_fragments(items), reads)
-
-    # Small cells: the checkbox squares are read from their pixels, the rest of the cell from its own
-    # crop; cells the page pass left empty although they hold ink are read from their crop too.
     min_area = max(4, int(cfg["text"]["min_ink_area_frac"] * page.ink.size))
     margin = max(2.0, short * cfg["table"]["cell_margin_frac"])
     pad = int(cfg["text"]["reread_pad_px"])
+    if getattr(engine, "reads_cells", False):
+        outside = read_cell_by_cell(engine, ocr_image, text_ink, reads, margin, min_area, pad)
+    else:
+        items = [
+            it for it in engine.read_page(ocr_image, cell_cutter(grids))
+            # a lone, barely legible mark is a remnant of a ruling or a speck, not text
+            if not (len(it.text) == 1 and it.confidence < cfg["text"]["min_single_char_confidence"])
+        ]
+        outside = assign_items(drop_fragments(items), reads)
+
+    # Small cells: the checkbox squares are read from their pixels, the rest of the cell from its own
+    # crop; cells the page pass left empty although they hold ink are read from their crop too.
     short_text = int(cfg["checkbox"]["max_text_after"])
     todo: list[tuple[CellRead, np.ndarray]] = []
     for table_reads in reads:
         for cr in table_reads:
             text = "".join(i.text for i in cr.items)
-            if len(text) > short_text:
-                continue
             a, b, c, d = cell_interior(cr.grid.bbox, margin, text_ink.shape)
             if c - a < 5 or d - b < 5:
+                continue
+            if len(text) <= 2 * short_text and any(ch.isdigit() for ch in text[:3]):
+                lead = prep.leading_glyph(text_ink[b:d, a:c], min_area)
+                if lead is not None:
+                    cr.lead_glyph = prep.classify_operator_glyph(lead, min_area)
+            if len(text) > short_text:
                 continue
             cr.checkboxes = find_cell_checkboxes(text_ink, cr.grid.bbox, cfg)
             cell_ink = text_ink[b:d, a:c].copy()
@@ -541,7 +624,7 @@ def build_table(
                 conf = 0.0  # ink that no engine could read
         else:
             text, conf = "", 1.0
-        if cr.glyph is not None and ocr_repair.glyph_may_replace(text):
+        if cr.glyph is not None and (len(ocr_repair.split_glyphs(text)[1]) <= 1 or ocr_repair.glyph_may_replace(text)):
             op, glyph_conf = cr.glyph
             if text == op:
                 conf = max(conf, glyph_conf)
@@ -550,6 +633,15 @@ def build_table(
                     Repair(kind="operator", raw=text, fixed=op, message="comparison sign read from its strokes")
                 )
                 text, conf = op, glyph_conf
+        if cr.lead_glyph is not None:
+            op, glyph_conf = cr.lead_glyph
+            m = re.match(r"^\s*(\S)\s*(?=\d)", text)
+            if m and m.group(1) != op and (not m.group(1).isdigit() or ocr_repair.glyph_may_replace(m.group(1))):
+                fixed = op + text[m.end() :]
+                repairs.append(
+                    Repair(kind="operator", raw=text, fixed=fixed, message="sign before the number read from its strokes")
+                )
+                text, conf = fixed, min(conf, glyph_conf)
         glyphs = "".join(CHECKED if b.fill >= checked_fill else UNCHECKED for b in cr.checkboxes)
         state = CheckboxState.NONE
         if glyphs:
