@@ -173,7 +173,7 @@ def _elongation_votes(ink: np.ndarray) -> tuple[int, int]:
     horiz = vert = 0
     for kx, ky, is_h in ((9, 1, True), (1, 9, False)):
         merged = cv2.morphologyEx(text, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, ky)))
-        n, _, stats, _ = cv2.connectedComponentsWithStats(merged, connectivity=8)
+        _, _, stats, _ = cv2.connectedComponentsWithStats(merged, connectivity=8)
         bw, bh = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
         big = (bw * bh) > 20
         if is_h:
@@ -314,7 +314,7 @@ def find_checkboxes(ink: np.ndarray, min_side: int, max_side: int) -> list[Check
         if hole < 0.45 * w * h:
             continue
         # The border: a ring a few pixels wide just inside the bounding rectangle must be inked.
-        t = max(1, int(round(min(w, h) * 0.12)))
+        t = max(1, round(min(w, h) * 0.12))
         box = ink[y : y + h, x : x + w] > 0
         ring = np.ones_like(box)
         ring[t:-t, t:-t] = False
@@ -383,7 +383,7 @@ def classify_operator_glyph(ink: np.ndarray, min_area: int = 4) -> tuple[str, fl
     return ("<" if opens_right else ">", 0.85)
 
 
-def leading_glyph(ink: np.ndarray, min_area: int = 4) -> Optional[np.ndarray]:
+def leading_glyph(ink: np.ndarray, min_area: int = 4) -> np.ndarray | None:
     """The ink of the first glyph on a one-line cell: the leftmost blobs that overlap in x.
 
     Used to read a comparison sign written before a number ("⩾95%") from its strokes.

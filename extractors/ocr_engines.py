@@ -53,6 +53,7 @@ BoxCutter = Callable[[tuple[float, float, float, float]], list[tuple[float, floa
 class OcrEngine(Protocol):
     name: str
     seconds: float  # cumulative time spent inside the OCR library
+    reads_cells: bool  # True: give it table cells one by one (read_blocks) rather than the page
 
     def read_page(self, image: np.ndarray, cut: BoxCutter | None = None) -> list[OcrItem]:
         """Detect and recognize all text on a grayscale page image.
@@ -64,6 +65,13 @@ class OcrEngine(Protocol):
 
     def read_lines(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         """Recognize single text lines (grayscale crops), one (text, confidence) per crop."""
+        ...
+
+    def read_blocks(self, crops: list[np.ndarray]) -> list[list[OcrItem]]:
+        """Read each crop (a table cell, maybe several lines) into items in the crop's pixels.
+
+        Used instead of the page pass when the engine says ``reads_cells``.
+        """
         ...
 
 
@@ -146,7 +154,7 @@ class RapidOcrEngine:
         if h <= target:
             return crop
         scale = target / float(h)
-        return cv2.resize(crop, (max(1, int(round(w * scale))), target), interpolation=cv2.INTER_AREA)
+        return cv2.resize(crop, (max(1, round(w * scale)), target), interpolation=cv2.INTER_AREA)
 
     def read_lines(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         if not crops:
@@ -156,6 +164,9 @@ class RapidOcrEngine:
         res, _ = self._rec(bgr, True)  # True: also the probability of every character
         self.seconds += time.perf_counter() - t
         return [(str(r[0]), line_confidence(str(r[0]), r[2][4] if len(r) > 2 else [], float(r[1]))) for r in res]
+
+    def read_blocks(self, crops: list[np.ndarray]) -> list[list[OcrItem]]:
+        return [self.read_page(c) for c in crops]
 
     def read_page(self, image: np.ndarray, cut: BoxCutter | None = None) -> list[OcrItem]:
         boxes = self.detect(image)
@@ -303,16 +314,18 @@ class TesseractEngine:
 
 
 class RecordedEngine:
-    """Replays engine output saved as JSON: {"name": ..., "pages": [[item, ...], ...], "lines": {...}}.
+    """Replays engine output saved as JSON (see RecordingEngine.recording).
 
-    ``read_page`` returns the recorded pages in order; ``read_lines`` looks crops up by a digest of
-    their pixels and answers ("", 0.0) for crops it has not seen.
+    ``read_page`` returns the recorded pages in order; ``read_lines`` and ``read_blocks`` look
+    crops up by a digest of their pixels and answer nothing for crops they have not seen.
     """
 
     def __init__(self, recording: dict):
         self.name = recording["name"]
+        self.reads_cells = bool(recording.get("reads_cells", False))
         self._pages = [[OcrItem.from_json(i) for i in page] for page in recording["pages"]]
         self._lines = {k: (v[0], float(v[1])) for k, v in recording.get("lines", {}).items()}
+        self._blocks = {k: [OcrItem.from_json(i) for i in v] for k, v in recording.get("blocks", {}).items()}
         self._next = 0
         self.seconds = 0.0
 
@@ -328,6 +341,9 @@ class RecordedEngine:
     def read_lines(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         return [self._lines.get(crop_digest(c), ("", 0.0)) for c in crops]
 
+    def read_blocks(self, crops: list[np.ndarray]) -> list[list[OcrItem]]:
+        return [list(self._blocks.get(crop_digest(c), [])) for c in crops]
+
 
 class RecordingEngine:
     """Wraps a real engine and keeps what it answered, to save as a RecordedEngine fixture."""
@@ -335,8 +351,10 @@ class RecordingEngine:
     def __init__(self, inner: OcrEngine):
         self.inner = inner
         self.name = inner.name
+        self.reads_cells = bool(getattr(inner, "reads_cells", False))
         self.pages: list[list[OcrItem]] = []
         self.lines: dict[str, tuple[str, float]] = {}
+        self.blocks: dict[str, list[OcrItem]] = {}
 
     @property
     def seconds(self) -> float:
@@ -353,11 +371,19 @@ class RecordingEngine:
             self.lines[crop_digest(c)] = r
         return res
 
+    def read_blocks(self, crops: list[np.ndarray]) -> list[list[OcrItem]]:
+        res = self.inner.read_blocks(crops)
+        for c, r in zip(crops, res):
+            self.blocks[crop_digest(c)] = r
+        return res
+
     def recording(self) -> dict:
         return {
             "name": self.name,
+            "reads_cells": self.reads_cells,
             "pages": [[i.to_json() for i in p] for p in self.pages],
             "lines": {k: list(v) for k, v in self.lines.items()},
+            "blocks": {k: [i.to_json() for i in v] for k, v in self.blocks.items()},
         }
 
 

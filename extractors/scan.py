@@ -18,6 +18,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -235,7 +236,7 @@ def table_rule_pixels(rule_mask: np.ndarray, grids: list[list[GridCell]], cfg: d
     reach = max(3, int(min(rule_mask.shape) * cfg["table"]["snap_frac"]) + dil)
     for grid in grids:
         for g in grid:
-            x0, y0, x1, y1 = (int(round(v)) for v in g.bbox)
+            x0, y0, x1, y1 = (round(v) for v in g.bbox)
             cv2.rectangle(borders, (x0, y0), (x1, y1), 255, thickness=2 * reach + 1)
     return cv2.bitwise_and(grown, borders)
 
@@ -377,7 +378,7 @@ def cell_cutter(grids: list[list[GridCell]]):
         if not xs:
             return [box]
         bounds = [x0] + xs + [x1]
-        pieces = [(a, y0, b, y1) for a, b in zip(bounds, bounds[1:])]
+        pieces = [(a, y0, b, y1) for a, b in pairwise(bounds)]
         kept = [p for p in pieces if p[2] - p[0] >= min_piece]
         return kept or [max(pieces, key=lambda p: p[2] - p[0])]
 
@@ -449,7 +450,7 @@ def read_cell_by_cell(
     todo: list[tuple[CellRead, int, int, np.ndarray]] = []
     for table_reads in reads:
         for cr in table_reads:
-            x0, y0, x1, y1 = (int(round(v)) for v in cr.grid.bbox)
+            x0, y0, x1, y1 = (round(v) for v in cr.grid.bbox)
             outside_img[max(0, y0) : y1 + 1, max(0, x0) : x1 + 1] = 255
             a, b, c, d = cell_interior(cr.grid.bbox, margin, text_ink.shape)
             if c - a < 5 or d - b < 5:
@@ -507,7 +508,7 @@ def read_page_image(
     engine: OcrEngine,
     options: ExtractOptions,
     cfg: dict[str, Any],
-    roles: Optional[dict[int, str]] = None,
+    roles: dict[int, str] | None = None,
 ) -> tuple[Page, float, dict[int, str]]:
     """One page image -> IR Page (bboxes in ``gray``'s pixels), the seconds spent inside OCR, and
     the column roles of its last table (a table continued on the next page has no header)."""
@@ -554,7 +555,7 @@ def read_page_image(
             cell_ink = text_ink[b:d, a:c].copy()
             cell_img = ocr_image[b:d, a:c].copy()
             for box in cr.checkboxes:
-                x0, y0, x1, y1 = (int(round(v)) for v in box.bbox)
+                x0, y0, x1, y1 = (round(v) for v in box.bbox)
                 cell_ink[max(0, y0 - b - 2) : y1 - b + 2, max(0, x0 - a - 2) : x1 - a + 2] = 0
                 cell_img[max(0, y0 - b - 2) : y1 - b + 2, max(0, x0 - a - 2) : x1 - a + 2] = 255
             box = ink_box(cell_ink, min_area)
@@ -607,7 +608,7 @@ def read_page_image(
 
 
 def build_table(
-    reads: list[CellRead], number: int, to_orig: np.ndarray, cfg: dict[str, Any], roles: Optional[dict[int, str]]
+    reads: list[CellRead], number: int, to_orig: np.ndarray, cfg: dict[str, Any], roles: dict[int, str] | None
 ) -> tuple[Table, dict[int, str]]:
     """IR Table from the cells' OCR: text in reading order, checkbox glyphs, repairs by column role."""
     overlap = cfg["text"]["line_overlap"]

@@ -1,0 +1,266 @@
+"""Image preprocessing and table geometry of the scan extractor, on synthetic and fixture images."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from extractors import image_prep as prep
+from extractors import scan
+from extractors.errors import UnreadableFileError
+from extractors.ocr_engines import OcrItem
+
+FIXTURE = Path(__file__).parent / "fixtures" / "scan" / "form_page.png"
+
+
+def blank(h: int = 1240, w: int = 1754) -> np.ndarray:
+    return np.full((h, w), 255, np.uint8)
+
+
+def draw_table(img: np.ndarray, xs: list[int], ys: list[int], merged_first_col_rows: int = 0, open_bottom: int = 0):
+    """Rulings of a grid; the first column's first ``merged_first_col_rows`` rows form one cell."""
+    top, bottom = ys[0], ys[-1] + open_bottom
+    for x in xs:
+        cv2.line(img, (x, top), (x, bottom), 0, 2)
+    for k, y in enumerate(ys):
+        x_start = xs[1] if 0 < k < merged_first_col_rows else xs[0]
+        cv2.line(img, (x_start, y), (xs[-1], y), 0, 2)
+    return img
+
+
+def checkbox(img: np.ndarray, x: int, y: int, side: int = 24, ticked: bool = False) -> None:
+    cv2.rectangle(img, (x, y), (x + side, y + side), 0, 2)
+    if ticked:
+        cv2.line(img, (x + 5, y + side // 2), (x + side // 2 - 1, y + side - 6), 0, 2)
+        cv2.line(img, (x + side // 2 - 1, y + side - 6), (x + side - 5, y + 5), 0, 2)
+
+
+# ---------------------------------------------------------------- loading
+
+
+def test_multi_page_tiff_gives_one_array_per_frame(tmp_path):
+    from PIL import Image
+
+    frames = [Image.fromarray(blank(100, 140)), Image.fromarray(np.zeros((100, 140), np.uint8))]
+    path = tmp_path / "two.tif"
+    frames[0].save(path, save_all=True, append_images=frames[1:])
+    pages = prep.load_image_pages(path)
+    assert [p.shape for p in pages] == [(100, 140), (100, 140)]
+    assert pages[0].mean() == 255 and pages[1].mean() == 0
+
+
+def test_rgba_png_with_transparency_reads_as_white_paper(tmp_path):
+    from PIL import Image
+
+    rgba = np.zeros((20, 30, 4), np.uint8)  # fully transparent black
+    path = tmp_path / "t.png"
+    Image.fromarray(rgba, "RGBA").save(path)
+    assert prep.load_image_pages(path)[0].min() == 255
+
+
+def test_corrupt_image_is_a_clear_error_naming_the_file(tmp_path):
+    path = tmp_path / "broken.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\nnot really")
+    with pytest.raises(UnreadableFileError) as err:
+        prep.load_image_pages(path)
+    assert "broken.png" in str(err.value)
+
+
+def test_missing_image_file_is_unreadable(tmp_path):
+    with pytest.raises(UnreadableFileError):
+        scan.extract(tmp_path / "nope.png", scan.ExtractOptions())
+
+
+# ---------------------------------------------------------------- skew and orientation
+
+
+@pytest.mark.parametrize("angle", [3.0, -2.2])
+def test_deskew_recovers_a_rotation_of_the_fixture(angle):
+    page = prep.load_image_pages(FIXTURE)[0]
+    rotated, _ = prep.rotate_image(page, angle)
+    found = prep.estimate_skew(prep.binarize(rotated))
+    assert found == pytest.approx(-angle, abs=0.15)
+
+
+def test_level_page_maps_levelled_points_back_to_the_image_as_loaded():
+    page = prep.load_image_pages(FIXTURE)[0]
+    rotated, m = prep.rotate_image(page, 3.0)
+    levelled = scan.level_page(rotated, None, scan.settings())
+    assert levelled.skew_deg == pytest.approx(-3.0, abs=0.15)
+    # A point of the straight fixture -> rotated image; levelling + to_original must bring the
+    # levelled position back to it.
+    x, y = 1000.0, 700.0
+    rx, ry = m @ np.array([x, y, 1.0])
+    back = prep.invert(levelled.to_original) @ np.array([rx, ry, 1.0])
+    assert back == pytest.approx([x, y], abs=6)  # levelling undoes the turn about the same centre
+
+
+def test_sideways_page_is_detected_and_upright_page_is_not():
+    page = prep.load_image_pages(FIXTURE)[0]
+    ink = prep.binarize(page)
+    assert not prep.is_sideways(ink)
+    assert prep.is_sideways(prep.rotate_quarter(ink, 1))
+
+
+def test_quarter_turn_matrix_matches_numpy_rotation():
+    img = np.zeros((40, 60), np.uint8)
+    img[5, 7] = 255
+    for q in range(4):
+        turned = prep.rotate_quarter(img, q)
+        m = prep.quarter_turn_matrix(img.shape, q)
+        x, y = m @ np.array([7.0, 5.0, 1.0])
+        assert turned[round(y), round(x)] == 255
+
+
+def test_map_bbox_of_identity_is_the_box():
+    m = prep.quarter_turn_matrix((10, 10), 0)
+    assert prep.map_bbox(m, (1, 2, 3, 4)) == (1, 2, 3, 4)
+
+
+# ---------------------------------------------------------------- rulings and grid
+
+
+def test_ruled_table_becomes_grid_with_a_merged_cell():
+    img = draw_table(blank(), xs=[100, 300, 600, 900], ys=[100, 180, 260, 340], merged_first_col_rows=2)
+    grids, mask = scan.find_tables(prep.binarize(img), scan.settings())
+    assert len(grids) == 1
+    cells = {(c.row, c.col): (c.rowspan, c.colspan) for c in grids[0]}
+    assert cells[(0, 0)] == (2, 1)  # rows 0-1 of the first column are one cell
+    assert (1, 0) not in cells
+    assert cells[(2, 0)] == (1, 1)
+    assert len(cells) == 3 * 3 - 1
+    assert mask[100, 500] == 255 and mask[140, 500] == 0
+
+
+def test_table_cut_off_at_the_bottom_keeps_its_last_row():
+    img = draw_table(blank(), xs=[100, 300, 600, 900], ys=[100, 180, 260], open_bottom=90)
+    grids, _ = scan.find_tables(prep.binarize(img), scan.settings())
+    rows = {c.row for c in grids[0]}
+    assert rows == {0, 1, 2}  # the open row under y=260 is closed at the rulings' ends
+
+
+def test_title_strokes_are_not_erased_as_rulings():
+    # Regression: long strokes of a bold title passed the line filter and were whitened before
+    # OCR, which garbled the title. Only ink on a table's cell borders is a ruling.
+    img = draw_table(blank(), xs=[100, 300, 600], ys=[300, 380, 460])
+    cv2.line(img, (700, 100), (900, 100), 0, 6)  # a long thick stroke far from the table
+    ink = prep.binarize(img)
+    grids, mask = scan.find_tables(ink, scan.settings())
+    erase = scan.table_rule_pixels(mask, grids, scan.settings())
+    assert erase[100, 800] == 0
+    assert erase[300, 200] == 255
+
+
+def test_detected_line_crossing_a_cell_border_is_split_there():
+    img = draw_table(blank(), xs=[100, 300, 800], ys=[100, 180])
+    grids, _ = scan.find_tables(prep.binarize(img), scan.settings())
+    cut = scan.cell_cutter(grids)
+    pieces = cut((150.0, 120.0, 600.0, 160.0))
+    assert [(round(p[0]), round(p[2])) for p in pieces] == [(150, 300), (300, 600)]
+    # a sliver narrower than a character is the detector's margin: dropped
+    assert [(round(p[0]), round(p[2])) for p in cut((150.0, 120.0, 310.0, 160.0))] == [(150, 300)]
+
+
+def test_fragment_box_inside_a_line_is_dropped():
+    # Regression: the detector's second box on part of 超 was read as 走 and joined into the text.
+    line = OcrItem("按超过的比重赋分", 0.99, (100, 100, 500, 140))
+    fragment = OcrItem("走", 0.93, (180, 102, 210, 138))
+    other = OcrItem("人", 0.99, (600, 100, 640, 140))
+    assert scan.drop_fragments([line, fragment, other]) == [line, other]
+
+
+def test_cell_text_joins_lines_in_reading_order_without_spaces_between_cjk():
+    items = [
+        OcrItem("（1-60%）×指标分值", 0.9, (10, 60, 300, 90)),
+        OcrItem("完成率小于60%为不及格，", 0.9, (10, 10, 300, 40)),
+    ]
+    assert scan.line_text(scan.group_lines(items, 0.5)) == "完成率小于60%为不及格，（1-60%）×指标分值"
+    assert scan.join_texts(["data", "source"]) == "data source"
+
+
+def test_footer_fields_far_apart_stay_separate_lines():
+    items = [
+        OcrItem("填表人：孙文兰", 1, (100, 10, 300, 50)),
+        OcrItem("联系电话：19104435247", 1, (900, 10, 1300, 50)),
+    ]
+    line = scan.group_lines(items, 0.5)[0]
+    assert [len(run) for run in scan.split_line_runs(line, 1.2)] == [1, 1]
+
+
+# ---------------------------------------------------------------- checkboxes and signs
+
+
+def test_checkbox_ticked_and_empty_are_told_apart_by_fill():
+    img = blank(200, 400)
+    checkbox(img, 50, 50, ticked=True)
+    checkbox(img, 150, 50, ticked=False)
+    boxes = prep.find_checkboxes(prep.binarize(img), 12, 40)
+    assert len(boxes) == 2
+    ticked, empty = boxes
+    assert ticked.fill >= scan.settings()["checkbox"]["checked_fill"] > empty.fill
+
+
+def test_glyph_with_inner_strokes_is_not_a_checkbox():
+    img = blank(200, 400)
+    cv2.rectangle(img, (50, 50), (74, 78), 0, 2)  # a 目-like glyph: strokes cross the inside
+    cv2.line(img, (50, 60), (74, 60), 0, 2)
+    cv2.line(img, (50, 69), (74, 69), 0, 2)
+    cv2.rectangle(img, (150, 50), (174, 74), 0, -1)  # a solid square: no hole
+    assert prep.find_checkboxes(prep.binarize(img), 12, 40) == []
+
+
+def test_checkbox_must_stand_first_on_its_line_in_the_cell():
+    img = draw_table(blank(), xs=[100, 500], ys=[100, 200])
+    checkbox(img, 130, 135, ticked=True)
+    cv2.putText(img, "ABC", (300, 160), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
+    cv2.rectangle(img, (420, 135), (444, 159), 0, 2)  # a box after text: a glyph, not a checkbox
+    ink = prep.binarize(img)
+    found = scan.find_cell_checkboxes(ink, (100, 100, 500, 200), scan.settings())
+    assert len(found) == 1 and found[0].bbox[0] == pytest.approx(130, abs=2)
+
+
+def draw_sign(kind: str) -> np.ndarray:
+    img = blank(80, 80)
+    if kind in ("<", "≤"):
+        cv2.line(img, (60, 12), (20, 30), 0, 3)
+        cv2.line(img, (20, 30), (60, 48), 0, 3)
+    if kind in (">", "≥"):
+        cv2.line(img, (20, 12), (60, 30), 0, 3)
+        cv2.line(img, (60, 30), (20, 48), 0, 3)
+    if kind in ("≤", "≥"):
+        cv2.line(img, (20, 62), (60, 62), 0, 3)
+    if kind == "=":
+        cv2.line(img, (20, 30), (60, 30), 0, 3)
+        cv2.line(img, (20, 45), (60, 45), 0, 3)
+    if kind == "2":
+        cv2.putText(img, "2", (18, 62), cv2.FONT_HERSHEY_SIMPLEX, 1.8, 0, 4)
+    if kind == "Z":
+        cv2.putText(img, "Z", (18, 62), cv2.FONT_HERSHEY_SIMPLEX, 1.8, 0, 4)
+    ink = prep.binarize(img)
+    x0, y0, x1, y1 = scan.ink_box(ink, 4)
+    return ink[y0:y1, x0:x1]
+
+
+@pytest.mark.parametrize("sign", ["<", ">", "≤", "≥", "="])
+def test_comparison_sign_is_read_from_its_strokes(sign):
+    found = prep.classify_operator_glyph(draw_sign(sign))
+    assert found is not None and found[0] == sign
+
+
+@pytest.mark.parametrize("glyph", ["2", "Z"])
+def test_digit_two_is_not_taken_for_a_sign(glyph):
+    # Regression: the 2 of 20000 was read as ≥ and the value became 0000.
+    assert prep.classify_operator_glyph(draw_sign(glyph)) is None
+
+
+def test_sign_before_a_number_is_cut_out_as_the_first_glyph():
+    img = blank(80, 200)
+    cv2.line(img, (20, 12), (60, 30), 0, 3)
+    cv2.line(img, (60, 30), (20, 48), 0, 3)
+    cv2.line(img, (20, 62), (60, 62), 0, 3)
+    cv2.putText(img, "95", (80, 62), cv2.FONT_HERSHEY_SIMPLEX, 1.8, 0, 4)
+    lead = prep.leading_glyph(prep.binarize(img), 4)
+    assert lead is not None and lead.shape[1] < 50
+    assert prep.classify_operator_glyph(lead)[0] == "≥"

@@ -1,0 +1,120 @@
+"""OCR repairs that the form's structure makes evident (extractors/ocr_repair.py)."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractors import ocr_repair as r
+from extractors.ir import Cell, Table
+
+
+def test_operator_cell_confusions_become_operators():
+    assert r.repair_operator_cell("☑V")[0] == "☑≥"
+    assert r.repair_operator_cell("》")[0] == "≥"
+    assert r.repair_operator_cell("2")[0] == "≥"
+    assert r.repair_operator_cell("八")[0] == "≤"
+    assert r.repair_operator_cell("☑二")[0] == "☑="
+    fixed, repairs = r.repair_operator_cell("☐定往")
+    assert fixed == "☐定性"
+    assert repairs[0].kind == "operator" and repairs[0].raw == "☐定往" and repairs[0].fixed == "☐定性"
+
+
+def test_valid_or_unknown_operator_cells_are_left_alone():
+    assert r.repair_operator_cell("☑≤") == ("☑≤", [])
+    assert r.repair_operator_cell("定性") == ("定性", [])
+    assert r.repair_operator_cell("见附件") == ("见附件", [])
+
+
+def test_value_cell_digits_repaired_only_inside_a_number():
+    assert r.repair_value_cell("1O0")[0] == "100"
+    assert r.repair_value_cell("≥9S%")[0] == "≥95%"
+    assert r.repair_value_cell("2O.5万元")[0] == "20.5万元"
+    assert r.repair_value_cell("有所提升") == ("有所提升", [])
+    assert r.repair_value_cell("Ok") == ("Ok", [])  # no digit: not a number
+
+
+def test_two_at_the_start_of_a_value_is_a_digit():
+    # ≥ is often read as 2, but in a value cell a leading 2 is kept: 214100 might be 214100.
+    assert r.repair_value_cell("214100") == ("214100", [])
+
+
+def test_value_prefix_mark_before_a_number_becomes_operator():
+    fixed, repairs = r.repair_value_cell("》90%")
+    assert fixed == "≥90%"
+    assert repairs[0].kind == "operator"
+    assert r.repair_value_cell("《 15天")[0] == "≤15天"
+
+
+def test_unit_cell_misreadings():
+    assert r.repair_unit_cell("96") == ("%", [r.repair_unit_cell("96")[1][0]])
+    assert r.repair_unit_cell("96")[1][0].raw == "96"
+    assert r.repair_unit_cell("万元") == ("万元", [])
+
+
+def test_dates_and_phone_numbers_in_footer_lines():
+    fixed, repairs = r.repair_free_line("填报日期：2022年l2月2O日")
+    assert fixed == "填报日期：2022年12月20日"
+    assert [x.kind for x in repairs] == ["date"]
+    assert r.repair_free_line("联系电话：1910443S247")[0] == "联系电话：19104435247"
+    # Outside a date or a phone line nothing changes.
+    assert r.repair_free_line("单位负责人签字：黄洋凯") == ("单位负责人签字：黄洋凯", [])
+
+
+def table(rows: list[list[str]]) -> Table:
+    cells = [Cell(text=t, row=i, col=j) for i, row in enumerate(rows) for j, t in enumerate(row)]
+    return Table(cells=cells, n_rows=len(rows), n_cols=len(rows[0]))
+
+
+def test_table_repairs_follow_the_header_row_roles():
+    t = table([["三级指标", "指标类型", "指标值", "计量单位"], ["受益人口", "☑V", "1600O", "96"], ["2号楼", "☑=", "59", "台"]])
+    fixed, roles = r.repair_table(t)
+    assert roles == {1: "operator", 2: "value", 3: "unit"}
+    texts = [[c.text for c in row] for row in fixed.rows()]
+    assert texts[1] == ["受益人口", "☑≥", "16000", "%"]
+    assert texts[2][0] == "2号楼"  # other columns are not touched
+    repaired = [c for c in fixed.cells if c.repairs]
+    assert {c.repairs[0].kind for c in repaired} == {"operator", "digit", "unit"}
+
+
+def test_continuation_table_without_header_inherits_roles():
+    t = table([["档案资料完整率", "V", "10O", "%"]])
+    fixed, _ = r.repair_table(t, {1: "operator", 2: "value", 3: "unit"})
+    assert [c.text for c in fixed.rows()[0]] == ["档案资料完整率", "≥", "100", "%"]
+
+
+def test_vocabulary_readings_get_their_confidence_raised():
+    t = table([["指标类型", "计量单位"], ["≥", "%"]])
+    t.cells[2].confidence = 0.6
+    t.cells[3].confidence = 0.55
+    fixed, _ = r.repair_table(t)
+    assert [c.confidence for c in fixed.rows()[1]] == [0.9, 0.9]
+
+
+def test_header_labels_with_a_misread_mark_are_restored_in_order():
+    t = table([["绩效指标", "-级指标", "-级指标", ":级指标", "指标类型", "指标值"]])
+    fixed, _ = r.repair_table(t)
+    assert [c.text for c in fixed.rows()[0]] == ["绩效指标", "一级指标", "二级指标", "三级指标", "指标类型", "指标值"]
+    assert fixed.rows()[0][1].repairs[0].kind == "label"
+
+
+PIECES = list("0123456789OolISsBZ.,%≥≤<>=》《☑☐ 定性万元人次年月日-:：V八二三") + ["联系电话：", "填报日期："]
+texts = st.lists(st.sampled_from(PIECES), max_size=20).map("".join) | st.text(max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_repair_functions_return_strings_and_never_raise(text):
+    for fn in (r.repair_operator_cell, r.repair_value_cell, r.repair_unit_cell, r.repair_free_line):
+        fixed, repairs = fn(text)
+        assert isinstance(fixed, str)
+        for rep in repairs:
+            assert rep.raw != rep.fixed
+    assert isinstance(r.repair_number_run(text), str)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(texts, min_size=4, max_size=4), min_size=1, max_size=4))
+def test_repair_table_never_raises_and_keeps_the_grid(rows):
+    t = table([["三级指标", "指标类型", "指标值", "计量单位"], *rows])
+    fixed, _ = r.repair_table(t)
+    assert [(c.row, c.col) for c in fixed.cells] == [(c.row, c.col) for c in t.cells]
