@@ -117,21 +117,27 @@ def upside_down(gray: np.ndarray, ink: np.ndarray, engine: OcrEngine) -> bool:
     return score_turned > score_up + 0.15
 
 
-def level_page(gray: np.ndarray, engine: OcrEngine | None, cfg: dict[str, Any]) -> LevelledPage:
-    """Turn the page upright (quarter turns) and remove skew; keep the way back to the original."""
+def looks_garbled(outside: list[OcrItem], reads: list[list[CellRead]], cfg: dict[str, Any]) -> bool:
+    """The page pass read mostly nonsense: typical of a page upside down."""
+    confidences = [i.confidence for i in outside] + [i.confidence for t in reads for cr in t for i in cr.items]
+    if len(confidences) < 3:
+        return False
+    return float(np.median(confidences)) < cfg["text"]["garbled_median_confidence"]
+
+
+def level_page(gray: np.ndarray, cfg: dict[str, Any], extra_quarters: int = 0) -> LevelledPage:
+    """Turn the page upright (quarter turns) and remove skew; keep the way back to the original.
+
+    A page whose text runs top to bottom is turned by 90°; ``extra_quarters`` adds turns the
+    caller found necessary (180° when the OCR engine reads the page better upside down).
+    """
     ps = prep_settings(cfg)
     work = prep.denoise(gray, ps)
     ink = prep.binarize(work)
-    quarters = 0
-    if prep.is_sideways(ink):
-        quarters = 1
-    if quarters:
+    quarters = (1 if prep.is_sideways(ink) else 0) + extra_quarters
+    if quarters % 4:
         work = prep.rotate_quarter(work, quarters)
         ink = prep.rotate_quarter(ink, quarters)
-    if engine is not None and upside_down(work, ink, engine):
-        quarters += 2
-        work = prep.rotate_quarter(work, 2)
-        ink = prep.rotate_quarter(ink, 2)
     m = prep.quarter_turn_matrix(gray.shape[:2], quarters)
     skew = prep.estimate_skew(ink, ps)
     if abs(skew) >= ps.min_skew_deg:
@@ -509,11 +515,16 @@ def read_page_image(
     options: ExtractOptions,
     cfg: dict[str, Any],
     roles: dict[int, str] | None = None,
+    extra_quarters: int = 0,
 ) -> tuple[Page, float, dict[int, str]]:
     """One page image -> IR Page (bboxes in ``gray``'s pixels), the seconds spent inside OCR, and
-    the column roles of its last table (a table continued on the next page has no header)."""
+    the column roles of its last table (a table continued on the next page has no header).
+
+    When the page reads as garbage, and its text lines read clearly better turned round, the
+    page was scanned upside down: it is read again turned by 180°.
+    """
     ocr_before = engine.seconds
-    page = level_page(gray, engine, cfg)
+    page = level_page(gray, cfg, extra_quarters)
     grids, rule_mask = find_tables(page.ink, cfg)
     short = min(page.ink.shape)
     rule_erase = table_rule_pixels(rule_mask, grids, cfg)
@@ -534,6 +545,10 @@ def read_page_image(
             if not (len(it.text) == 1 and it.confidence < cfg["text"]["min_single_char_confidence"])
         ]
         outside = assign_items(drop_fragments(items), reads)
+
+    if extra_quarters == 0 and looks_garbled(outside, reads, cfg) and upside_down(page.gray, text_ink, engine):
+        page_read, _, roles_out = read_page_image(gray, number, engine, options, cfg, roles, extra_quarters=2)
+        return page_read, engine.seconds - ocr_before, roles_out
 
     # Small cells: the checkbox squares are read from their pixels, the rest of the cell from its own
     # crop; cells the page pass left empty although they hold ink are read from their crop too.

@@ -35,11 +35,19 @@ def test_engine_reads_the_fixture_page(engine):
     assert next(c for c in table.cells if c.text == "☐").checkbox == CheckboxState.UNCHECKED
 
 
-def test_upside_down_page_is_turned_by_the_engine_s_reading():
+def test_upside_down_page_is_turned_by_the_engine_s_reading(tmp_path):
+    import cv2
+
     page = prep.load_image_pages(FIXTURE)[0]
-    turned = prep.rotate_quarter(page, 2)
-    levelled = scan.level_page(turned, scan.engine_for(ExtractOptions(ocr="rapidocr")), scan.settings())
-    assert levelled.quarter_turns == 2
+    turned = tmp_path / "turned.png"
+    cv2.imwrite(str(turned), prep.rotate_quarter(page, 2))
+    doc = scan.extract(turned, ExtractOptions(ocr="rapidocr"))
+    got = rows(doc)
+    assert got[1][3:6] == ["预算成本", "☑≤", "4865.5"]
+    # boxes are in the pixels of the image as given (upside down): 预算成本 is bottom right
+    table = next(b for _, b in doc.blocks() if isinstance(b, Table))
+    cell = next(c for c in table.cells if c.text == "预算成本")
+    assert cell.bbox == pytest.approx((3508 - 1207, 2481 - 816, 3508 - 773, 2481 - 688), abs=8)
 
 
 def test_missing_tesseract_language_is_a_clear_error_with_an_install_hint():

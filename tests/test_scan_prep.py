@@ -87,7 +87,7 @@ def test_deskew_recovers_a_rotation_of_the_fixture(angle):
 def test_level_page_maps_levelled_points_back_to_the_image_as_loaded():
     page = prep.load_image_pages(FIXTURE)[0]
     rotated, m = prep.rotate_image(page, 3.0)
-    levelled = scan.level_page(rotated, None, scan.settings())
+    levelled = scan.level_page(rotated, scan.settings())
     assert levelled.skew_deg == pytest.approx(-3.0, abs=0.15)
     # A point of the straight fixture -> rotated image; levelling + to_original must bring the
     # levelled position back to it.
