@@ -280,15 +280,20 @@ class _Runner:
         self.pending: dict[Any, list[int]] = {}
         self.totals = _Totals()
         self.executor: Executor | None = None
-        self.slots = 1 if batch.workers <= 1 else batch.workers * INFLIGHT_PER_WORKER
+        self.size_for(batch.workers)
+
+    def size_for(self, workers: int) -> None:
+        """Work in flight and chunk size for ``workers`` parallel slots."""
+        self.slots = 1 if workers <= 1 else workers * INFLIGHT_PER_WORKER
         # small batches still spread over every worker: about four chunks per worker at least
-        self.chunk_files = 1 if batch.workers <= 1 else max(1, min(CHUNK_MAX_FILES, len(inputs) // (batch.workers * 4)))
+        self.chunk_files = 1 if workers <= 1 else max(1, min(CHUNK_MAX_FILES, len(self.inputs) // (workers * 4)))
 
     # -- executor -------------------------------------------------------------------------------
     def start(self) -> None:
         if self.batch.executor == "local" and self.batch.workers > 1:
             preload_modules(self.inputs)  # forked workers inherit them instead of importing each
         self.executor = make_executor(self.batch.executor, self.batch.workers, self.batch.scheduler)
+        self.size_for(self.executor.capacity)  # a cluster may have more threads than --workers
 
     def close(self, cancel: bool) -> None:
         if self.executor is not None:

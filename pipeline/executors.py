@@ -29,6 +29,8 @@ class ExecutorUnavailableError(RuntimeError):
 
 
 class Executor(Protocol):
+    capacity: int  # tasks it runs at once
+
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any: ...
 
     def wait_some(self, pending: Iterable[Any]) -> list[Any]: ...
@@ -57,6 +59,8 @@ def default_workers() -> int:
 class InProcessExecutor:
     """Runs each task at once in this process (workers=1: no start-up, no pickling)."""
 
+    capacity = 1
+
     def submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future:
         future: cf.Future = cf.Future()
         try:
@@ -81,6 +85,7 @@ class ProcessExecutor:
         # fork where available: workers start fast and see the parent's imported modules
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.capacity = workers
         self.pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                            initializer=init_worker_process)
 
@@ -125,6 +130,7 @@ class DaskExecutor:
                 self.client = distributed.Client(self.cluster)
         except (OSError, TimeoutError) as exc:
             raise ExecutorUnavailableError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from exc
+        self.capacity = max(workers, sum(self.client.nthreads().values()))
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
         return self.client.submit(fn, *args, pure=False)
