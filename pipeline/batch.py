@@ -81,8 +81,12 @@ def is_hidden(relative: Path) -> bool:
     return any(part.startswith(".") for part in relative.parts)
 
 
-def discover_inputs(paths: Iterable[Path]) -> list[InputFile]:
-    """Files under each PATH (directories recursively, supported suffixes), sorted by source_file."""
+def discover_inputs(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> list[InputFile]:
+    """Files under each PATH (directories recursively, supported suffixes), sorted by source_file.
+
+    Directories in ``exclude`` (the output directory: its review pages are .html) are not searched.
+    """
+    skip = [Path(p).resolve() for p in exclude]
     found: dict[Path, InputFile] = {}
     for given in paths:
         given = Path(given)
@@ -96,6 +100,8 @@ def discover_inputs(paths: Iterable[Path]) -> list[InputFile]:
             relative = candidate.relative_to(given)
             if candidate.suffix.lower() in SUPPORTED_SUFFIXES and candidate.is_file() and not is_hidden(relative):
                 absolute = candidate.resolve()
+                if any(absolute.is_relative_to(directory) for directory in skip):
+                    continue
                 found.setdefault(absolute, InputFile(relative.as_posix(), absolute))
     return sorted(found.values())
 

@@ -165,15 +165,21 @@ def run_with_options(inputs, out_dir: Path, args: argparse.Namespace, **extra):
         raise UsageError(f"jixiao: {exc}") from None
 
 
+def usable_out_dir(out_dir: Path, verb: str) -> Path:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"jixiao {verb}: --out {out_dir}: exists and is not a directory")
+    return out_dir
+
+
 def run_extract(args: argparse.Namespace) -> int:
     from .batch import InputPathError, discover_inputs
 
     paths = args.paths or [DEFAULT_RAW]
-    out_dir = args.out or DEFAULT_CLEAN
+    out_dir = usable_out_dir(args.out or DEFAULT_CLEAN, "extract")
     if args.corrections is not None and not args.corrections.is_file():
         raise UsageError(f"jixiao extract: --corrections {args.corrections}: no such file")
     try:
-        inputs = discover_inputs(paths)
+        inputs = discover_inputs(paths, exclude=[out_dir])
     except InputPathError as exc:
         raise UsageError(f"jixiao extract: {exc}") from None
     if args.corrections is not None:
@@ -210,7 +216,7 @@ def run_eval(args: argparse.Namespace) -> int:
         raise UsageError(f"jixiao eval: --manifest {args.manifest}: no such file")
     manifest = evaluate.read_manifest(manifest_path) if manifest_path.is_file() else None
     inputs = evaluate.corpus_inputs(corpus, manifest, args.only)
-    out_dir = args.out or Path(tempfile.mkdtemp(prefix="jixiao-eval-"))
+    out_dir = usable_out_dir(args.out, "eval") if args.out else Path(tempfile.mkdtemp(prefix="jixiao-eval-"))
     result = run_with_options(inputs, out_dir, args)
     if not args.quiet:
         print(summary_line(result.run, out_dir), file=sys.stderr)

@@ -147,3 +147,19 @@ def test_corrections_are_applied_to_the_whole_batch(tmp_path, batch_dir, monkeyp
 def test_eval_usage_error_without_gt(tmp_path, capsys):
     assert main(["eval", str(tmp_path)]) == 2
     assert "gt/" in capsys.readouterr().err
+
+
+def test_out_that_is_a_file_is_a_usage_error(tmp_path, batch_dir, capsys):
+    target = tmp_path / "taken"
+    target.write_text("x", encoding="utf-8")
+    assert main(["extract", str(batch_dir), "--out", str(target)]) == 2
+    assert "not a directory" in capsys.readouterr().err
+
+
+def test_output_dir_inside_the_input_is_not_read_back(tmp_path, batch_dir, fake_pipeline):
+    out = batch_dir / "clean"
+    (out / "report").mkdir(parents=True)
+    (out / "report" / "index.html").write_text("<html>review page</html>", encoding="utf-8")
+    assert main(["extract", str(batch_dir), "--out", str(out), "--quiet", "--no-cache"]) == 0
+    names = [e["source_file"] for e in json.loads((out / "run.json").read_text(encoding="utf-8"))["inputs"]]
+    assert len(names) == 12 and not any(n.startswith("clean/") for n in names)
