@@ -44,6 +44,7 @@ from .writers import TABLES, SpillWriter, read_spill, write_outputs
 CHUNK_MAX_FILES = 16
 CHUNK_MAX_BYTES = 200_000  # a scan (hundreds of KB) travels alone, text files in groups
 INFLIGHT_PER_WORKER = 3
+BACKLOG_PER_SLOT = 2  # chunks looked ahead per slot when choosing what to start first
 READY_LIMIT = 2000  # outcomes held back while an earlier, slower file is still in work
 SPILL_PREFIX = ".jixiao-run-"
 
@@ -284,6 +285,7 @@ class _Runner:
         self.ready: dict[int, FileOutcome] = {}
         self.next_write = 0
         self.pending: dict[Any, list[int]] = {}
+        self.backlog: list[tuple[int, list[int]]] = []  # (bytes, chunk) not yet submitted
         self.totals = _Totals()
         self.executor: Executor | None = None
         self.size_for(batch.workers)
@@ -362,6 +364,18 @@ class _Runner:
             self.entries.write(json.dumps(entry, ensure_ascii=False) + "\n")
             self.next_write += 1
 
+    def queue(self, chunk: list[int], size: int) -> None:
+        """Collect a few chunks, then submit the biggest first: a long scan started last would leave
+        the other workers idle at the end (outputs keep input order whatever the order of work)."""
+        self.backlog.append((size, chunk))
+        if len(self.backlog) >= self.slots * BACKLOG_PER_SLOT:
+            self.submit_backlog()
+
+    def submit_backlog(self) -> None:
+        for _, chunk in sorted(self.backlog, key=lambda item: -item[0]):
+            self.submit(chunk)
+        self.backlog.clear()
+
     def run(self) -> None:
         chunk: list[int] = []
         chunk_bytes = 0
@@ -385,10 +399,11 @@ class _Runner:
             chunk.append(index)
             chunk_bytes += size
             if len(chunk) >= self.chunk_files or chunk_bytes >= CHUNK_MAX_BYTES:
-                self.submit(chunk)
+                self.queue(chunk, chunk_bytes)
                 chunk, chunk_bytes = [], 0
         if chunk:
-            self.submit(chunk)
+            self.queue(chunk, chunk_bytes)
+        self.submit_backlog()
         while self.pending:
             self.drain()
         self.flush()

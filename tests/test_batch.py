@@ -242,3 +242,22 @@ def test_ctrl_c_stops_cleanly_and_the_rerun_resumes(tmp_path):
     resumed = run_fake_cli(args + ["--quiet"], 0)
     assert resumed.wait(timeout=60) == 0
     assert "cached" in statuses(tmp_path / "out").values()
+
+
+def test_bigger_files_start_first_but_outputs_keep_input_order(tmp_path, monkeypatch, fake_pipeline):
+    import pipeline.document
+
+    started = []
+
+    def record(path, source_file, options):
+        started.append(source_file)
+        return fake_pipeline(path, source_file, options)
+
+    monkeypatch.setattr(pipeline.document, "process_file", record)
+    batch = tmp_path / "in"
+    batch.mkdir()
+    (batch / "a_small.md").write_text("小\n", encoding="utf-8")
+    (batch / "b_big.md").write_text("大文件\n" * 20000, encoding="utf-8")
+    extract([batch], tmp_path / "out", "--workers", "1", "--no-cache")
+    assert started == ["b_big.md", "a_small.md"]
+    assert list(statuses(tmp_path / "out")) == ["a_small.md", "b_big.md"]
