@@ -263,7 +263,7 @@ def run_bench(quick: bool = False, work_dir: Path | None = None, json_path: Path
 
 
 def format_report(results: dict, two_n: int) -> str:
-    rows = [("run", "files", "pages", "forms", "seconds", "docs/s", "pages/s", "forms/s", "RSS main/worker MB")]
+    rows = [("run", "files", "pages", "forms", "seconds", "docs/s", "pages/s", "forms/s", "RSS main/child MB")]
     for name, r in results.items():
         if isinstance(r, dict) and "seconds" in r and "files" in r:
             rows.append((name, r["files"], r["pages"], r["forms"], r["seconds"], r["docs_per_s"], r["pages_per_s"],
