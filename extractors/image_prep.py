@@ -289,40 +289,36 @@ class Checkbox:
 def find_checkboxes(ink: np.ndarray, min_side: int, max_side: int) -> list[Checkbox]:
     """Small, roughly square outlines in an ink mask (a cell's crop), left to right.
 
-    A box is an outer contour whose bounding rectangle is square-ish and in the size range, whose
-    border ring is inked all round and which encloses one large hole (a glyph such as 目 or 回 has
-    several small holes, or strokes crossing its interior). The tick of ☑ is a separate blob
-    inside the hole; ``fill`` measures it.
+    A box is a blob whose bounding rectangle is square-ish and in the size range, with ink along
+    most of each of its four sides (a low-resolution or JPEG scan breaks the thin frame here and
+    there) and no stroke running across its inside (目, 日, 田 have bars from side to side). The
+    tick of ☑ may be a separate blob inside; ``fill`` is the inked share of the inside.
     """
     found: list[Checkbox] = []
-    contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
-    if hierarchy is None:
-        return found
-    links = hierarchy[0]
-    for i, cnt in enumerate(contours):
-        if links[i][3] != -1:  # only outer contours
-            continue
-        x, y, w, h = cv2.boundingRect(cnt)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    mask = ink > 0
+    for i in range(1, n):
+        x, y, w, h = (int(v) for v in stats[i, :4])
         if not (min_side <= w <= max_side and min_side <= h <= max_side):
             continue
-        if not 0.75 <= w / float(h) <= 1.33:
+        if not 0.8 <= w / float(h) <= 1.25:
             continue
-        hole, child = 0.0, links[i][2]
-        while child != -1:
-            hole = max(hole, cv2.contourArea(contours[child]))
-            child = links[child][0]
-        if hole < 0.45 * w * h:
-            continue
-        # The border: a ring a few pixels wide just inside the bounding rectangle must be inked.
+        box = mask[y : y + h, x : x + w]
         t = max(1, round(min(w, h) * 0.12))
-        box = ink[y : y + h, x : x + w] > 0
-        ring = np.ones_like(box)
-        ring[t:-t, t:-t] = False
-        if box[ring].mean() < 0.6:
+        sides = (
+            box[:t, :].any(axis=0),
+            box[-t:, :].any(axis=0),
+            box[:, :t].any(axis=1),
+            box[:, -t:].any(axis=1),
+        )
+        if min(float(side.mean()) for side in sides) < 0.75:
             continue
         inner = box[t + 1 : h - t - 1, t + 1 : w - t - 1]
-        if inner.size == 0:
+        if inner.size == 0 or min(inner.shape) < 2:
             continue
+        across = max(float(inner.mean(axis=1).max()), float(inner.mean(axis=0).max()))
+        if across >= 0.8:
+            continue  # a stroke from side to side: a character, not a box
         found.append(Checkbox(bbox=(float(x), float(y), float(x + w), float(y + h)), fill=float(inner.mean())))
     found.sort(key=lambda c: c.bbox[0])
     return found

@@ -27,6 +27,7 @@ _PUNCT = re.compile(r"[\s:：()（）\[\]【】、,，.。;；*#|]+")
 @dataclass(frozen=True)
 class RepairRules:
     operator_cell: dict[str, str]  # reading -> operator
+    checkbox_readings: frozenset[str]
     value_prefix: tuple[tuple[str, str], ...]  # (reading, operator), longest first
     digit_map: dict[str, str]
     unit_cell: dict[str, str]
@@ -44,6 +45,7 @@ def rules() -> RepairRules:
     prefixes = [(str(r), op) for op, readings in raw["value_prefix"].items() for r in readings]
     return RepairRules(
         operator_cell={str(r): op for op, readings in raw["operator_cell"].items() for r in readings},
+        checkbox_readings=frozenset(str(x) for x in raw["checkbox_readings"]),
         value_prefix=tuple(sorted(prefixes, key=lambda p: -len(p[0]))),
         digit_map={str(c): d for d, chars in raw["digit_confusions"].items() for c in chars},
         unit_cell={str(r): unit for unit, readings in raw["unit_cell"].items() for r in readings},
@@ -84,7 +86,11 @@ def repair_operator_cell(text: str) -> tuple[str, list[Repair]]:
     """The 指标类型 cell: a confusable reading becomes the operator it stands for."""
     glyphs, body = split_glyphs(text)
     key = body.replace(" ", "")
-    op = rules().operator_cell.get(key) or rules().operator_cell.get(unicodedata.normalize("NFKC", key))
+    table = rules().operator_cell
+    op = table.get(key) or table.get(unicodedata.normalize("NFKC", key))
+    if op is None and not glyphs and len(key) >= 2 and key[0] in rules().checkbox_readings:
+        # a checkbox the pixel test missed, read as a character before the operator
+        op = table.get(key[1:]) or table.get(unicodedata.normalize("NFKC", key[1:]))
     if op is None or op == body:
         return text, []
     fixed = glyphs + op

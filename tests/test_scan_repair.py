@@ -118,3 +118,11 @@ def test_repair_table_never_raises_and_keeps_the_grid(rows):
     t = table([["三级指标", "指标类型", "指标值", "计量单位"], *rows])
     fixed, _ = r.repair_table(t)
     assert [(c.row, c.col) for c in fixed.cells] == [(c.row, c.col) for c in t.cells]
+
+
+def test_checkbox_read_as_a_character_before_the_operator_is_dropped():
+    # Regression (200-dpi JPEG scan): the frame of ☑ was broken, the box read as 日 and the cell
+    # as "日V"; the operator was lost.
+    assert r.repair_operator_cell("日V")[0] == "≥"
+    assert r.repair_operator_cell("口八")[0] == "≤"
+    assert r.repair_operator_cell("日") == ("日", [])
