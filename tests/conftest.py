@@ -17,8 +17,6 @@ from extractors.options import ExtractOptions
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
 from pipeline.outcome import FileOutcome
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-
 
 def fake_process_file(path: Path, source_file: str, options: ExtractOptions) -> FileOutcome:
     delay = float(os.environ.get("JIXIAO_FAKE_DELAY", "0"))
