@@ -207,6 +207,12 @@ def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff"
 
 
+def is_header_row(cells: list) -> bool:
+    """Whether a table row is the indicator table's column header (two or more known labels)."""
+    known = set(header_labels()) | set(rules().column_roles)
+    return sum(compact(c.text) in known for c in cells) >= 2
+
+
 def repair_header_row(cells: list) -> list:
     """Header labels with one non-CJK mark read for a character ("-级指标" -> 一级指标).
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import cv2
 import numpy as np
@@ -208,8 +208,9 @@ def close_open_ends(edges: list[dict[str, Any]], tol: float) -> list[dict[str, A
     return edges + added
 
 
-def find_tables(ink: np.ndarray, cfg: dict[str, Any]) -> tuple[list[list[GridCell]], np.ndarray]:
-    """Grids of the ruled tables on a levelled page, and the mask of ruling pixels."""
+def find_tables(ink: np.ndarray, cfg: dict[str, Any]) -> tuple[list[list[GridCell]], np.ndarray, list[bool]]:
+    """Grids of the ruled tables on a levelled page, the mask of ruling pixels, and for each grid
+    whether its bottom rule was missing all across (its last row runs on over the page break)."""
     ps = prep_settings(cfg)
     segments, rule_mask = prep.find_rulings(ink, ps)
     tol = max(2.0, min(ink.shape) * cfg["table"]["snap_frac"])
@@ -218,16 +219,24 @@ def find_tables(ink: np.ndarray, cfg: dict[str, Any]) -> tuple[list[list[GridCel
         for s in segments
     ]
     if not edges:
-        return [], rule_mask
+        return [], rule_mask, []
     edges = merge_edges(edges, tol, tol, tol, tol)
-    edges = close_open_ends(edges, tol)
-    cells = intersections_to_cells(edges_to_intersections(edges, tol, tol))
+    closed = close_open_ends(edges, tol)
+    added = [e for e in closed[len(edges) :] if e["orientation"] == "h"]
+    cells = intersections_to_cells(edges_to_intersections(closed, tol, tol))
     grids = []
     for boxes in cells_to_tables(cells):
         if len(boxes) >= cfg["table"]["min_cells"]:
             grids.append(grid_from_cell_boxes([tuple(b) for b in boxes], tol))
     grids.sort(key=lambda g: (min(c.bbox[1] for c in g), min(c.bbox[0] for c in g)))
-    return grids, rule_mask
+    open_bottom = []
+    for grid in grids:
+        x0, x1 = min(c.bbox[0] for c in grid), max(c.bbox[2] for c in grid)
+        bottom = max(c.bbox[3] for c in grid)
+        open_bottom.append(
+            any(abs(e["top"] - bottom) <= 2 * tol and e["x0"] <= x0 + 2 * tol and e["x1"] >= x1 - 2 * tol for e in added)
+        )
+    return grids, rule_mask, open_bottom
 
 
 def table_rule_pixels(rule_mask: np.ndarray, grids: list[list[GridCell]], cfg: dict[str, Any]) -> np.ndarray:
@@ -441,6 +450,13 @@ def assign_items(items: list[OcrItem], reads: list[list[CellRead]]) -> list[OcrI
     return outside
 
 
+class PageRead(NamedTuple):
+    page: Page
+    ocr_seconds: float
+    roles: dict[int, str]  # column roles of the page's last table (for a continuation page)
+    open_bottom: bool  # the page's last table has no bottom rule: its last row goes on overleaf
+
+
 def read_cell_by_cell(
     engine: OcrEngine,
     ocr_image: np.ndarray,
@@ -516,7 +532,7 @@ def read_page_image(
     cfg: dict[str, Any],
     roles: dict[int, str] | None = None,
     extra_quarters: int = 0,
-) -> tuple[Page, float, dict[int, str]]:
+) -> PageRead:
     """One page image -> IR Page (bboxes in ``gray``'s pixels), the seconds spent inside OCR, and
     the column roles of its last table (a table continued on the next page has no header).
 
@@ -525,7 +541,7 @@ def read_page_image(
     """
     ocr_before = engine.seconds
     page = level_page(gray, cfg, extra_quarters)
-    grids, rule_mask = find_tables(page.ink, cfg)
+    grids, rule_mask, open_bottom = find_tables(page.ink, cfg)
     short = min(page.ink.shape)
     rule_erase = table_rule_pixels(rule_mask, grids, cfg)
     text_ink = cv2.bitwise_and(page.ink, cv2.bitwise_not(rule_erase))
@@ -547,8 +563,8 @@ def read_page_image(
         outside = assign_items(drop_fragments(items), reads)
 
     if extra_quarters == 0 and looks_garbled(outside, reads, cfg) and upside_down(page.gray, text_ink, engine):
-        page_read, _, roles_out = read_page_image(gray, number, engine, options, cfg, roles, extra_quarters=2)
-        return page_read, engine.seconds - ocr_before, roles_out
+        again = read_page_image(gray, number, engine, options, cfg, roles, extra_quarters=2)
+        return again._replace(ocr_seconds=engine.seconds - ocr_before)
 
     # Small cells: the checkbox squares are read from their pixels, the rest of the cell from its own
     # crop; cells the page pass left empty although they hold ink are read from their crop too.
@@ -619,7 +635,7 @@ def read_page_image(
         blocks=[b for _, b in blocks],
         extractor=f"scan:{engine.name}",
     )
-    return result, engine.seconds - ocr_before, roles
+    return PageRead(result, engine.seconds - ocr_before, roles, bool(open_bottom and open_bottom[-1]))
 
 
 def build_table(
@@ -693,6 +709,46 @@ def build_table(
 # ---------------------------------------------------------------- documents
 
 
+def join_split_row(before: Page, after: Page) -> None:
+    """Join a table row split by a page break (in place).
+
+    ``before``'s last table has no bottom rule; when ``after`` opens with a table of as many
+    columns whose first row is not a header row, that row is the rest of the split one: each of
+    its cells is appended to the cell above the break and the row is dropped. Cells that span on
+    down the new page (a merged 一级指标 cell) stay where they are.
+    """
+    last = before.blocks[-1] if before.blocks else None
+    first_index = next((i for i, b in enumerate(after.blocks) if isinstance(b, Table)), None)
+    if not isinstance(last, Table) or first_index is None:
+        return
+    if any(isinstance(b, TextLine) and len(b.text) > 12 for b in after.blocks[:first_index]):
+        return  # real text between the tables: a new table, not the same one going on
+    nxt = after.blocks[first_index]
+    if nxt.n_cols != last.n_cols or ocr_repair.is_header_row([c for c in nxt.cells if c.row == 0]):
+        return
+    grid = last.grid()
+    kept = []
+    for cell in nxt.cells:
+        if cell.row == 0 and cell.rowspan == 1:
+            target = grid[last.n_rows - 1][cell.col]
+            if target is not None and cell.text:
+                joined = join_texts([target.text, cell.text])
+                target.repairs.append(
+                    Repair(kind="join", raw=cell.text, fixed=joined, message=f"row split by the page break after page {before.number}")
+                )
+                target.text = joined
+                target.confidence = min(target.confidence, cell.confidence)
+            continue
+        if cell.row == 0:
+            kept.append(cell.model_copy(update={"rowspan": cell.rowspan - 1}))
+        else:
+            kept.append(cell.model_copy(update={"row": cell.row - 1}))
+    if not kept:
+        after.blocks.pop(first_index)
+        return
+    after.blocks[first_index] = nxt.model_copy(update={"cells": kept, "n_rows": nxt.n_rows - 1})
+
+
 def read_pages(
     images: list[np.ndarray], numbers: list[int], options: ExtractOptions, engine: OcrEngine | None = None
 ) -> tuple[list[Page], dict[str, float]]:
@@ -703,10 +759,15 @@ def read_pages(
     ocr = 0.0
     pages = []
     roles: dict[int, str] = {}
+    open_before = False
     for gray, n in zip(images, numbers):
-        page, seconds, roles = read_page_image(gray, n, engine, options, cfg, roles)
-        pages.append(page)
-        ocr += seconds
+        read = read_page_image(gray, n, engine, options, cfg, roles)
+        roles = read.roles
+        if open_before and pages and pages[-1].number == n - 1:
+            join_split_row(pages[-1], read.page)
+        pages.append(read.page)
+        open_before = read.open_bottom
+        ocr += read.ocr_seconds
     total = time.perf_counter() - started
     return pages, {"ocr": round(ocr, 4), "layout": round(max(0.0, total - ocr), 4)}
 

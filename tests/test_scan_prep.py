@@ -124,7 +124,7 @@ def test_map_bbox_of_identity_is_the_box():
 
 def test_ruled_table_becomes_grid_with_a_merged_cell():
     img = draw_table(blank(), xs=[100, 300, 600, 900], ys=[100, 180, 260, 340], merged_first_col_rows=2)
-    grids, mask = scan.find_tables(prep.binarize(img), scan.settings())
+    grids, mask, _ = scan.find_tables(prep.binarize(img), scan.settings())
     assert len(grids) == 1
     cells = {(c.row, c.col): (c.rowspan, c.colspan) for c in grids[0]}
     assert cells[(0, 0)] == (2, 1)  # rows 0-1 of the first column are one cell
@@ -136,9 +136,59 @@ def test_ruled_table_becomes_grid_with_a_merged_cell():
 
 def test_table_cut_off_at_the_bottom_keeps_its_last_row():
     img = draw_table(blank(), xs=[100, 300, 600, 900], ys=[100, 180, 260], open_bottom=90)
-    grids, _ = scan.find_tables(prep.binarize(img), scan.settings())
+    grids, _, open_bottom = scan.find_tables(prep.binarize(img), scan.settings())
     rows = {c.row for c in grids[0]}
     assert rows == {0, 1, 2}  # the open row under y=260 is closed at the rulings' ends
+    assert open_bottom == [True]
+
+
+def test_closed_table_is_not_open_at_the_bottom():
+    img = draw_table(blank(), xs=[100, 300, 600, 900], ys=[100, 180, 260])
+    assert scan.find_tables(prep.binarize(img), scan.settings())[2] == [False]
+
+
+def page_with(number: int, rows: list[list[str]], spans: dict | None = None) -> "scan.Page":
+    from extractors.ir import Cell, Page, Table
+
+    cells = []
+    for i, row in enumerate(rows):
+        for j, text in enumerate(row):
+            if text is None:
+                continue
+            rowspan = (spans or {}).get((i, j), 1)
+            cells.append(Cell(text=text, row=i, col=j, rowspan=rowspan, page=number))
+    table = Table(cells=cells, n_rows=len(rows), n_cols=len(rows[0]), page=number)
+    return Page(number=number, unit="px", blocks=[table])
+
+
+def test_row_split_by_the_page_break_is_joined():
+    before = page_with(1, [["三级指标", "指标值", "指标解释"], ["受益人口", "16000", "项目实施后直接受益的人口数"]])
+    after = page_with(2, [["", "", "量，按照相关政策文件要求执行"], ["采购设备数量", "59", "按计划采购"]])
+    scan.join_split_row(before, after)
+    assert before.blocks[0].rows()[1][2].text == "项目实施后直接受益的人口数量，按照相关政策文件要求执行"
+    assert before.blocks[0].rows()[1][2].repairs[0].kind == "join"
+    table = after.blocks[0]
+    assert table.n_rows == 1 and [c.text for c in table.rows()[0]] == ["采购设备数量", "59", "按计划采购"]
+
+
+def test_next_page_starting_with_a_header_row_is_not_joined():
+    before = page_with(1, [["三级指标", "指标值", "指标解释"], ["受益人口", "16000", "人数"]])
+    after = page_with(2, [["三级指标", "指标值", "指标解释"], ["采购设备数量", "59", "按计划采购"]])
+    scan.join_split_row(before, after)
+    assert before.blocks[0].rows()[1][2].text == "人数"
+    assert after.blocks[0].n_rows == 2
+
+
+def test_span_running_on_down_the_next_page_keeps_its_place():
+    before = page_with(1, [["一级指标", "三级指标", "指标解释"], ["产出指标", "受益人口", "受益的人口"]])
+    after = page_with(2, [["", "", "数量"], [None, "采购设备数量", "按计划采购"]], spans={(0, 0): 2})
+    scan.join_split_row(before, after)
+    table = after.blocks[0]
+    assert table.n_rows == 1
+    assert [(c.row, c.col, c.rowspan, c.text) for c in table.cells] == [
+        (0, 0, 1, ""), (0, 1, 1, "采购设备数量"), (0, 2, 1, "按计划采购")
+    ]
+    assert before.blocks[0].rows()[1][2].text == "受益的人口数量"
 
 
 def test_title_strokes_are_not_erased_as_rulings():
@@ -147,7 +197,7 @@ def test_title_strokes_are_not_erased_as_rulings():
     img = draw_table(blank(), xs=[100, 300, 600], ys=[300, 380, 460])
     cv2.line(img, (700, 100), (900, 100), 0, 6)  # a long thick stroke far from the table
     ink = prep.binarize(img)
-    grids, mask = scan.find_tables(ink, scan.settings())
+    grids, mask, _ = scan.find_tables(ink, scan.settings())
     erase = scan.table_rule_pixels(mask, grids, scan.settings())
     assert erase[100, 800] == 0
     assert erase[300, 200] == 255
@@ -155,7 +205,7 @@ def test_title_strokes_are_not_erased_as_rulings():
 
 def test_detected_line_crossing_a_cell_border_is_split_there():
     img = draw_table(blank(), xs=[100, 300, 800], ys=[100, 180])
-    grids, _ = scan.find_tables(prep.binarize(img), scan.settings())
+    grids, _, _ = scan.find_tables(prep.binarize(img), scan.settings())
     cut = scan.cell_cutter(grids)
     pieces = cut((150.0, 120.0, 600.0, 160.0))
     assert [(round(p[0]), round(p[2])) for p in pieces] == [(150, 300), (300, 600)]
