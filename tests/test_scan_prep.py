@@ -147,7 +147,7 @@ def test_closed_table_is_not_open_at_the_bottom():
     assert scan.find_tables(prep.binarize(img), scan.settings())[2] == [False]
 
 
-def page_with(number: int, rows: list[list[str]], spans: dict | None = None) -> "scan.Page":
+def page_with(number: int, rows: list[list[str]], spans: dict | None = None) -> scan.Page:
     from extractors.ir import Cell, Page, Table
 
     cells = []
