@@ -792,6 +792,26 @@ def read_pdf_pages(
     return pages, timings
 
 
+def unread_page_notes(pages: list[Page], images: list[np.ndarray]) -> list[DocumentNote]:
+    """A page that holds ink but gave no text is worth a look; a blank page (the back of a sheet)
+    is not."""
+    notes = []
+    for page, gray in zip(pages, images):
+        if page.blocks:
+            continue
+        ink = float(np.count_nonzero(prep.binarize(gray))) / max(1, gray.size)
+        if 0.005 < ink < 0.5:
+            notes.append(
+                DocumentNote(
+                    code="low_confidence",
+                    severity="warning",
+                    page=page.number,
+                    message=f"page {page.number} holds ink but OCR read no text from it",
+                )
+            )
+    return notes
+
+
 def extract(path: Path, options: ExtractOptions, engine: OcrEngine | None = None) -> Document:
     """An image file (PNG, JPEG, TIFF; every TIFF frame a page) read into one Document."""
     path = Path(path)
@@ -807,11 +827,7 @@ def extract(path: Path, options: ExtractOptions, engine: OcrEngine | None = None
         raise
     pages, timings = read_pages(images, list(range(1, len(images) + 1)), options, engine)
     timings["layout"] = round(timings["layout"] + load, 4)
-    notes = [
-        DocumentNote(code="no_form_found", severity="warning", page=p.number, message=f"page {p.number}: OCR found no text")
-        for p in pages
-        if not p.blocks
-    ]
+    notes = unread_page_notes(pages, images)
     return Document(
         source_path=str(path), extractor=f"scan:{engine.name}", pages=pages, notes=notes, timings=timings
     )

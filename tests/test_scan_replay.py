@@ -100,3 +100,18 @@ def test_pdf_page_that_does_not_exist_is_an_error(tmp_path):
     Image.new("L", (100, 100), 255).save(pdf)
     with pytest.raises(UnreadableFileError):
         scan.extract_pdf_pages(pdf, [3], ExtractOptions(), engine=RecordedEngine({"name": "x", "pages": []}))
+
+
+def test_blank_back_page_gives_no_warning_but_unreadable_ink_does(tmp_path):
+    import cv2
+    import numpy as np
+    from PIL import Image
+
+    blank = np.full((1240, 1754), 255, np.uint8)
+    smudged = blank.copy()
+    cv2.circle(smudged, (800, 600), 150, 0, -1)  # ink that no engine reads as text
+    path = tmp_path / "two.tif"
+    Image.fromarray(blank).save(path, save_all=True, append_images=[Image.fromarray(smudged)])
+    doc = scan.extract(path, ExtractOptions(), engine=RecordedEngine({"name": "rapidocr", "pages": []}))
+    assert [p.number for p in doc.pages] == [1, 2]
+    assert [(n.code, n.page) for n in doc.notes] == [("low_confidence", 2)]
