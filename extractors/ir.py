@@ -7,8 +7,9 @@ so that later stages can report it. Nothing here knows about performance-target 
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from enum import Enum
-from typing import Annotated, Iterator, Literal, Optional, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -36,7 +37,7 @@ class Cell(BaseModel):
     col: int
     rowspan: int = 1
     colspan: int = 1
-    bbox: Optional[BBox] = None
+    bbox: BBox | None = None
     page: int = 1
     confidence: float = 1.0
     checkbox: CheckboxState = CheckboxState.NONE
@@ -46,7 +47,7 @@ class Cell(BaseModel):
 class TextLine(BaseModel):
     kind: Literal["line"] = "line"
     text: str
-    bbox: Optional[BBox] = None
+    bbox: BBox | None = None
     page: int = 1
     confidence: float = 1.0
     repairs: list[Repair] = Field(default_factory=list)
@@ -58,7 +59,7 @@ class Table(BaseModel):
     n_rows: int
     n_cols: int
     page: int = 1
-    bbox: Optional[BBox] = None
+    bbox: BBox | None = None
     confidence: float = 1.0
 
     def rows(self) -> list[list[Cell]]:
@@ -71,9 +72,9 @@ class Table(BaseModel):
             r.sort(key=lambda c: c.col)
         return out
 
-    def grid(self) -> list[list[Optional[Cell]]]:
+    def grid(self) -> list[list[Cell | None]]:
         """n_rows x n_cols grid; every position a span covers holds the spanning cell."""
-        g: list[list[Optional[Cell]]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        g: list[list[Cell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
         for c in self.cells:
             for r in range(c.row, min(c.row + c.rowspan, self.n_rows)):
                 for k in range(c.col, min(c.col + c.colspan, self.n_cols)):
@@ -81,7 +82,7 @@ class Table(BaseModel):
         return g
 
 
-Block = Annotated[Union[TextLine, Table], Field(discriminator="kind")]
+Block = Annotated[TextLine | Table, Field(discriminator="kind")]
 
 
 class DocumentNote(BaseModel):
@@ -90,7 +91,7 @@ class DocumentNote(BaseModel):
     code: str  # a contract anomaly code, e.g. unreadable_file, low_confidence
     severity: Literal["info", "warning", "error"] = "warning"
     message: str
-    page: Optional[int] = None
+    page: int | None = None
     field: str = ""
     raw_value: str = ""
     fixed_value: str = ""
@@ -98,11 +99,11 @@ class DocumentNote(BaseModel):
 
 class Page(BaseModel):
     number: int  # 1-based
-    width: Optional[float] = None
-    height: Optional[float] = None
+    width: float | None = None
+    height: float | None = None
     unit: Literal["pt", "px", "none"] = "none"
     blocks: list[Block] = Field(default_factory=list)
-    extractor: Optional[str] = None  # set when this page was read differently from the document
+    extractor: str | None = None  # set when this page was read differently from the document
 
 
 class Document(BaseModel):
@@ -112,7 +113,7 @@ class Document(BaseModel):
     notes: list[DocumentNote] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict)  # e.g. {"ocr": 3.1, "layout": 0.4} seconds
 
-    def blocks(self) -> Iterator[tuple[Page, Union[TextLine, Table]]]:
+    def blocks(self) -> Iterator[tuple[Page, TextLine | Table]]:
         for p in self.pages:
             for b in p.blocks:
                 yield p, b

@@ -7,8 +7,8 @@ that a batch of text files never loads OCR models.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .errors import UnsupportedFormatError
 from .ir import Document

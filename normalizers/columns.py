@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Optional
 
 import yaml
 from rapidfuzz import fuzz, process
@@ -45,7 +44,7 @@ def column_cues() -> ColumnCues:
 
 
 @lru_cache(maxsize=8192)
-def loose_taxonomy_match(text: str, level: Optional[int] = None) -> Optional[taxonomy.TaxonomyMatch]:
+def loose_taxonomy_match(text: str, level: int | None = None) -> taxonomy.TaxonomyMatch | None:
     """Nearest taxonomy name for a cell that stands where a name must stand (never for level-3)."""
     s = taxonomy.normalize_name(text)
     if not s:
@@ -69,7 +68,7 @@ _is_unit = lru_cache(maxsize=8192)(values.is_unit)
 class Slot:
     text: str
     col: int
-    cell: Optional[Cell] = None
+    cell: Cell | None = None
     continued: bool = False  # the position is covered by a rowspan that started in an earlier row
 
 
@@ -121,18 +120,18 @@ class AssignedRow:
 
 @dataclass
 class IndicatorDraft:
-    level1: Optional[str]
-    level2: Optional[str]
-    level3: Optional[str]
-    operator: Optional[str]
-    value: Optional[str]
-    value_num: Optional[float]
-    unit: Optional[str]
-    explanation: Optional[str]
-    scoring_rule: Optional[str]
-    note: Optional[str]
-    level1_raw: Optional[str]
-    level2_raw: Optional[str]
+    level1: str | None
+    level2: str | None
+    level3: str | None
+    operator: str | None
+    value: str | None
+    value_num: float | None
+    unit: str | None
+    explanation: str | None
+    scoring_rule: str | None
+    note: str | None
+    level1_raw: str | None
+    level2_raw: str | None
     page: int
     cells: list[Cell]
     anomalies: list[RowAnomaly] = field(default_factory=list)
@@ -162,7 +161,7 @@ def _is_opvalue_cell(text: str) -> bool:
     return pv.operator is not None and pv.value_num is not None
 
 
-def _name_level(text: str) -> tuple[Optional[int], Optional[taxonomy.TaxonomyMatch]]:
+def _name_level(text: str) -> tuple[int | None, taxonomy.TaxonomyMatch | None]:
     m = _classify_name(text)
     if m is None:
         return None, None
@@ -266,7 +265,7 @@ def assign_columns(row: SourceRow, header_cols: dict[str, int]) -> AssignedRow:
     return out
 
 
-def _anchor_from_rule(active: list[Slot], header_cols: dict[str, int]) -> tuple[Optional[int], str]:
+def _anchor_from_rule(active: list[Slot], header_cols: dict[str, int]) -> tuple[int | None, str]:
     """Older layout without an operator in the value: the value stands before the explanation,
     which stands before the scoring rule. Fall back to the header's value column."""
     nonempty = [i for i, s in enumerate(active) if s.text.strip()]
@@ -336,7 +335,7 @@ def shifted_fields(row: AssignedRow, header_cols: dict[str, int]) -> list[str]:
     return moved
 
 
-def _canonical(raw: str, level: int) -> tuple[Optional[str], Optional[taxonomy.TaxonomyMatch]]:
+def _canonical(raw: str, level: int) -> tuple[str | None, taxonomy.TaxonomyMatch | None]:
     m = taxonomy.match_level1(raw) if level == 1 else taxonomy.match_level2(raw)
     if m is None:
         m = loose_taxonomy_match(raw, level)
@@ -353,10 +352,10 @@ def _name_note(field: str, label: str, raw: str, m: taxonomy.TaxonomyMatch) -> R
 def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[IndicatorDraft]:
     """Indicator drafts of one form in reading order, with the row-level anomalies found on the way."""
     drafts: list[IndicatorDraft] = []
-    l1: Optional[str] = None
-    l1_raw: Optional[str] = None
-    l2: Optional[str] = None
-    l2_raw: Optional[str] = None
+    l1: str | None = None
+    l1_raw: str | None = None
+    l2: str | None = None
+    l2_raw: str | None = None
     pending: list[RowAnomaly] = []  # name anomalies of placeholder rows, reported on the next indicator
     for row in rows:
         a = assign_columns(row, header_cols)
@@ -457,7 +456,7 @@ def _draft(a: AssignedRow, level1, level2, l1_raw, l2_raw, notes: list[RowAnomal
     )
 
 
-def _checkbox_notes(a: AssignedRow, op: Optional[str], notes: list[RowAnomaly]) -> None:
+def _checkbox_notes(a: AssignedRow, op: str | None, notes: list[RowAnomaly]) -> None:
     t = a.operator_text or ""
     if "☑" in t and "☐" in t and op is not None:
         return  # a list of options with one ticked: the ticked one was taken

@@ -7,7 +7,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
 
 import yaml
 from rapidfuzz import fuzz
@@ -81,7 +80,7 @@ def form_labels() -> FormLabels:
 
 
 @lru_cache(maxsize=4096)
-def title_kind(text: str) -> Optional[str]:
+def title_kind(text: str) -> str | None:
     """'department' / 'project' when the text is a form title, else None. OCR'd titles with a
     few wrong characters are recognised by similarity to the canonical titles."""
     labels = form_labels()
@@ -107,7 +106,7 @@ def title_kind(text: str) -> Optional[str]:
 
 
 @lru_cache(maxsize=4096)
-def indicator_header_field(text: str) -> Optional[str]:
+def indicator_header_field(text: str) -> str | None:
     c = compact(text)
     if not c:
         return None
@@ -127,7 +126,7 @@ def indicator_header_field(text: str) -> Optional[str]:
 
 
 @lru_cache(maxsize=16384)
-def leading_label(text: str, table_name: str) -> Optional[tuple[str, str]]:
+def leading_label(text: str, table_name: str) -> tuple[str, str] | None:
     """(field, rest of text) when the text starts with a label of the named table
     ('header_fields' or 'footer_fields'). The longest label wins; an OCR'd label of 4+ characters
     with a wrong character is accepted by similarity."""

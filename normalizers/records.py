@@ -5,11 +5,13 @@ come last.
 """
 from __future__ import annotations
 
-from typing import Literal, Optional
+import types
+from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
 Severity = Literal["info", "warning", "error"]
+_UNION_TYPES = (Union, types.UnionType)  # Optional[X] and X | None
 
 
 class FormRecord(BaseModel):
@@ -17,19 +19,19 @@ class FormRecord(BaseModel):
     source_file: str
     form_index: int
     form_kind: Literal["department", "project"]
-    year: Optional[int] = None
-    agency: Optional[str] = None
-    project_name: Optional[str] = None
-    competent_dept: Optional[str] = None
-    fund_total: Optional[float] = None
-    fund_fiscal: Optional[float] = None
-    fund_carryover: Optional[float] = None
-    fund_other: Optional[float] = None
-    overall_goal: Optional[str] = None
-    preparer: Optional[str] = None
-    phone: Optional[str] = None
-    fill_date: Optional[str] = None
-    unit_head: Optional[str] = None
+    year: int | None = None
+    agency: str | None = None
+    project_name: str | None = None
+    competent_dept: str | None = None
+    fund_total: float | None = None
+    fund_fiscal: float | None = None
+    fund_carryover: float | None = None
+    fund_other: float | None = None
+    overall_goal: str | None = None
+    preparer: str | None = None
+    phone: str | None = None
+    fill_date: str | None = None
+    unit_head: str | None = None
     page_start: int = 1
     page_end: int = 1
     extractor: str = ""
@@ -41,40 +43,54 @@ class IndicatorRecord(BaseModel):
     source_file: str
     form_index: int
     seq: int
-    level1: Optional[str] = None
-    level2: Optional[str] = None
-    level3: Optional[str] = None
-    operator: Optional[str] = None
-    value: Optional[str] = None
-    value_num: Optional[float] = None
-    unit: Optional[str] = None
-    explanation: Optional[str] = None
-    scoring_rule: Optional[str] = None
-    note: Optional[str] = None
-    level1_raw: Optional[str] = None
-    level2_raw: Optional[str] = None
+    level1: str | None = None
+    level2: str | None = None
+    level3: str | None = None
+    operator: str | None = None
+    value: str | None = None
+    value_num: float | None = None
+    unit: str | None = None
+    explanation: str | None = None
+    scoring_rule: str | None = None
+    note: str | None = None
+    level1_raw: str | None = None
+    level2_raw: str | None = None
     page: int = 1
     confidence: float = 1.0
     # beyond the contract: where the row stands on its page (page units) for the review page
-    bbox: Optional[str] = None  # "x0,y0,x1,y1"
-    page_size: Optional[str] = None  # "width,height" in the same units
-    cell_boxes: Optional[str] = None  # JSON [[x0,y0,x1,y1,confidence], ...] of the row's cells
+    bbox: str | None = None  # "x0,y0,x1,y1"
+    page_size: str | None = None  # "width,height" in the same units
+    cell_boxes: str | None = None  # JSON [[x0,y0,x1,y1,confidence], ...] of the row's cells
 
 
 class Anomaly(BaseModel):
     source_file: str
     form_id: str = ""
-    form_index: Optional[int] = None
-    seq: Optional[int] = None
+    form_index: int | None = None
+    seq: int | None = None
     field: str = ""
     code: str
     severity: Severity = "warning"
     raw_value: str = ""
     fixed_value: str = ""
     message: str = ""
-    page: Optional[int] = None  # beyond the contract: where a person should look
+    page: int | None = None  # beyond the contract: where a person should look
 
 
 FORM_COLUMNS = list(FormRecord.model_fields)
 INDICATOR_COLUMNS = list(IndicatorRecord.model_fields)
 ANOMALY_COLUMNS = list(Anomaly.model_fields)
+
+
+def field_type(model: type[BaseModel], field: str) -> Any:
+    """The non-None type of a record field (``float | None`` -> float); str for wider unions."""
+    annotation = model.model_fields[field].annotation
+    if get_origin(annotation) in _UNION_TYPES:
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return args[0] if len(args) == 1 else str
+    return annotation
+
+
+def field_allows_none(model: type[BaseModel], field: str) -> bool:
+    annotation = model.model_fields[field].annotation
+    return get_origin(annotation) in _UNION_TYPES and type(None) in get_args(annotation)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
 
 import yaml
 
@@ -45,7 +44,7 @@ _FIELD_NAMES = {"level3": "三级指标", "operator": "指标类型", "value": "
                 "scoring_rule": "评(扣)分标准", "explanation": "指标解释", "year": "年度"}
 
 
-def operator_conflict(d: IndicatorDraft) -> Optional[str]:
+def operator_conflict(d: IndicatorDraft) -> str | None:
     """Why the operator contradicts the scoring rule or the indicator's meaning, or None."""
     if d.operator not in UPPER_OPS + LOWER_OPS:
         return None
@@ -64,7 +63,7 @@ def operator_conflict(d: IndicatorDraft) -> Optional[str]:
     return None
 
 
-def validate_indicators(drafts: list[IndicatorDraft], fund_total: Optional[float]) -> list[list[RowAnomaly]]:
+def validate_indicators(drafts: list[IndicatorDraft], fund_total: float | None) -> list[list[RowAnomaly]]:
     """Per draft, the anomalies validation finds (in addition to those found while reading the row)."""
     rules = validation_rules()
     out: list[list[RowAnomaly]] = []
@@ -105,7 +104,7 @@ def validate_indicators(drafts: list[IndicatorDraft], fund_total: Optional[float
     return out
 
 
-def budget_issue(total: Optional[float], parts: list[Optional[float]]) -> Optional[str]:
+def budget_issue(total: float | None, parts: list[float | None]) -> str | None:
     given = [p for p in parts if p is not None]
     if total is None or not given:
         return None

@@ -20,12 +20,12 @@ import io
 import math
 import re
 from pathlib import Path
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
 from extractors.errors import JixiaoError
-from normalizers.records import Anomaly, FormRecord, IndicatorRecord
+from normalizers.records import Anomaly, FormRecord, IndicatorRecord, field_allows_none, field_type
 
 REQUIRED_COLUMNS = ("form_id", "seq", "field", "value")
 
@@ -114,21 +114,14 @@ def load_corrections(path: Path) -> list[Correction]:
     return out
 
 
-def _field_type(model: type[BaseModel], field: str) -> Any:
-    """The non-None type of a model field (Optional[float] -> float)."""
-    annotation = model.model_fields[field].annotation
-    if get_origin(annotation) is Union:
-        args = [a for a in get_args(annotation) if a is not type(None)]
-        return args[0] if len(args) == 1 else str
-    return annotation
 
 
 def _coerce(model: type[BaseModel], field: str, text: str) -> Any:
     """Turn the typed text into the field's value; raises ValueError when it cannot hold it."""
     text = text.strip()
-    kind = _field_type(model, field)
+    kind = field_type(model, field)
     if text == "":
-        if model.model_fields[field].is_required() or not _allows_none(model, field):
+        if model.model_fields[field].is_required() or not field_allows_none(model, field):
             raise ValueError("this field cannot be empty")
         return None
     if kind is float:
@@ -145,9 +138,6 @@ def _coerce(model: type[BaseModel], field: str, text: str) -> Any:
     return text
 
 
-def _allows_none(model: type[BaseModel], field: str) -> bool:
-    annotation = model.model_fields[field].annotation
-    return get_origin(annotation) is Union and type(None) in get_args(annotation)
 
 
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$")

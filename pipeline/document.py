@@ -10,7 +10,6 @@ import json
 import re
 import time
 from pathlib import Path
-from typing import Optional
 
 from extractors.errors import JixiaoError, ParseError
 from extractors.ir import Cell, Document
@@ -18,7 +17,7 @@ from extractors.options import ExtractOptions
 from extractors.registry import extractor_for
 from normalizers import values
 from normalizers.columns import IndicatorDraft, RowAnomaly, interpret_rows
-from normalizers.labels import clean_text, compact
+from normalizers.labels import clean_text
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
 from normalizers.validate import budget_issue, validate_indicators
 
@@ -47,7 +46,7 @@ def process_file(path: Path, source_file: str, options: ExtractOptions) -> FileO
     except JixiaoError as e:
         out.timings["extract"] = time.perf_counter() - t0
         return _failed(out, e.message + (f" ({e.hint})" if e.hint else ""))
-    except Exception as e:  # a bug or a library's surprise on odd input: recorded, the batch goes on
+    except Exception as e:  # noqa: BLE001 - a library's surprise on odd input: recorded, the batch goes on
         out.timings["extract"] = time.perf_counter() - t0
         return _failed(out, f"could not be read ({type(e).__name__}: {e})")
     t1 = time.perf_counter()
@@ -58,7 +57,7 @@ def process_file(path: Path, source_file: str, options: ExtractOptions) -> FileO
     out.pages = len(doc.pages)
     try:
         records_from_document(doc, out, options)
-    except Exception as e:  # never lose the file silently
+    except Exception as e:  # noqa: BLE001 - never lose the file silently
         out.status = "failed"
         out.errors.append(f"{type(e).__name__}: {e}")
         out.anomalies.append(Anomaly(source_file=source_file, code="unreadable_file", severity="error",
@@ -165,7 +164,7 @@ def _form_record(span: FormSpan, h: FormHeader, fid: str, src: str, index: int, 
             note("year", "date_invalid", "warning", v["year"], "", f"年度 '{v['year']}' cannot be read as a year")
     else:
         note("year", "missing_field", "warning", "", "", "年度 is not given")
-    funds: dict[str, Optional[float]] = {}
+    funds: dict[str, float | None] = {}
     for f in FUND_FIELDS:
         raw = v.get(f, "")
         funds[f] = None
@@ -218,7 +217,7 @@ def _form_extractor(doc: Document, pages: list[int]) -> str:
     return doc.extractor
 
 
-def _text_or_none(s: Optional[str]) -> Optional[str]:
+def _text_or_none(s: str | None) -> str | None:
     t = clean_text(s or "")
     return t or None
 

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
 
 from extractors.ir import Cell, Document, Table, TextLine
-from normalizers.columns import SourceRow, Slot
+from normalizers.columns import Slot, SourceRow
 from normalizers.labels import (
-    clean_text,
     compact,
     form_labels,
     indicator_header_field,
-    is_block_label,
     leading_label,
     title_kind,
     without_header_noise,
@@ -29,8 +26,8 @@ class Item:
     """One line of text, or one table row, in reading order."""
 
     page: int
-    line: Optional[TextLine] = None
-    row: Optional[SourceRow] = None
+    line: TextLine | None = None
+    row: SourceRow | None = None
 
     @property
     def texts(self) -> list[str]:
@@ -55,14 +52,14 @@ class FormHeader:
     """Header and footer values as found (strings), with where each came from."""
 
     values: dict[str, str] = field(default_factory=dict)
-    cells: dict[str, Optional[Cell]] = field(default_factory=dict)
+    cells: dict[str, Cell | None] = field(default_factory=dict)
     pages: dict[str, int] = field(default_factory=dict)
     indicator_header: dict[str, int] = field(default_factory=dict)  # field -> grid column
     indicator_rows: list[SourceRow] = field(default_factory=list)
     has_footer: bool = False
     has_notes: bool = False
 
-    def put(self, name: str, value: str, page: int, cell: Optional[Cell] = None) -> None:
+    def put(self, name: str, value: str, page: int, cell: Cell | None = None) -> None:
         value = (value or "").strip()
         if value and not self.values.get(name):
             self.values[name] = value
@@ -107,7 +104,7 @@ def document_items(doc: Document) -> list[Item]:
     return items
 
 
-def _item_title(item: Item) -> Optional[str]:
+def _item_title(item: Item) -> str | None:
     texts = item.texts
     if len(texts) != 1:
         return None
@@ -168,7 +165,7 @@ def read_form(span: FormSpan) -> FormHeader:
     h = FormHeader()
     in_indicators = False
     seen_table = False
-    pending_label: Optional[str] = None  # a label whose value is in the next item
+    pending_label: str | None = None  # a label whose value is in the next item
     for idx, it in enumerate(span.items):
         texts = it.texts
         joined = it.text
@@ -215,9 +212,9 @@ def read_form(span: FormSpan) -> FormHeader:
                 text = without_header_noise(text)
                 if not text:
                     continue
-                if "year" in h.values or span.kind == "department":
-                    if not title_kind(text) and len(compact(text)) <= 40:
-                        h.put("agency_line", text, it.page)
+                if ("year" in h.values or span.kind == "department") and not title_kind(text) \
+                        and len(compact(text)) <= 40:
+                    h.put("agency_line", text, it.page)
                 continue
             # text after the table that is not a footer label: an unlabelled footer value
             if pending_label:
@@ -290,4 +287,4 @@ def _read_header_row(row: SourceRow, h: FormHeader, labels) -> None:
             h.put(fld, slots[j].text, row.page, slots[j].cell)
             j += 1
             break
-        i = j if j > i + 1 else i + 1
+        i = max(i + 1, j)

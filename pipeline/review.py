@@ -23,14 +23,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin
+from typing import Any
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, ValidationError
 
 from extractors.options import ExtractOptions
-from normalizers.records import Anomaly, FormRecord, IndicatorRecord
+from normalizers.records import Anomaly, FormRecord, IndicatorRecord, field_allows_none, field_type
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -74,22 +74,16 @@ def report_settings() -> dict[str, Any]:
     return yaml.safe_load((TEMPLATES / "labels.yaml").read_text(encoding="utf-8"))
 
 
-def _field_kind(model: type[BaseModel], field: str) -> Any:
-    annotation = model.model_fields[field].annotation
-    if get_origin(annotation) is Union:
-        args = [a for a in get_args(annotation) if a is not type(None)]
-        return args[0] if len(args) == 1 else str
-    return annotation
 
 
 def _cell_value(model: type[BaseModel], field: str, value: Any) -> Any:
     """A table cell as the record field wants it (CSV gives text, Parquet NaN for missing)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    kind = _field_kind(model, field)
+    kind = field_type(model, field)
     if isinstance(value, str):
         if value == "":
-            return "" if kind is str and not _allows_none(model, field) else None
+            return "" if kind is str and not field_allows_none(model, field) else None
         if kind is int:
             return int(float(value))
         if kind is float:
@@ -114,7 +108,7 @@ def _records(rows: Iterable[dict[str, Any]], model: type[BaseModel], name: str,
     for i, row in enumerate(rows, start=1):
         try:
             data = {k: _cell_value(model, k, v) for k, v in row.items() if k in model.model_fields}
-            data = {k: v for k, v in data.items() if v is not None or _allows_none(model, k)}
+            data = {k: v for k, v in data.items() if v is not None or field_allows_none(model, k)}
             out.append(model(**data))
         except (ValidationError, ValueError, TypeError) as exc:
             first = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
@@ -122,9 +116,6 @@ def _records(rows: Iterable[dict[str, Any]], model: type[BaseModel], name: str,
     return out
 
 
-def _allows_none(model: type[BaseModel], field: str) -> bool:
-    annotation = model.model_fields[field].annotation
-    return get_origin(annotation) is Union and type(None) in get_args(annotation)
 
 
 def read_table(out_dir: Path, name: str, model: type[BaseModel], problems: list[str]) -> list[Any]:

@@ -115,7 +115,7 @@ def test_operator_contradicting_scoring_rule_is_reported_not_flipped(tmp_path):
 
 
 def test_older_layout_value_cell_holding_operator_number_and_unit(tmp_path):
-    body = "\n".join([
+    body = "\n".join([  # noqa: FLY002 - one line of the document per list item
         "## 部门整体支出绩效目标表", "", "( 2021 ) 年度", "", "某县文化旅游广电体育局", "",
         "| 年度总体目标 | 丰富群众文化生活 | | | | |",
         "|---|---|---|---|---|---|",
@@ -189,7 +189,7 @@ def test_other_encodings_extract_identically(tmp_path, encoding):
     p = tmp_path / "other.md"
     p.write_bytes(body.encode(encoding))
     b = process_file(p, "other.md", ExtractOptions())
-    strip = lambda rs: [r.model_dump(exclude={"form_id", "source_file"}) for r in rs]  # noqa: E731
+    strip = lambda rs: [r.model_dump(exclude={"form_id", "source_file"}) for r in rs]
     assert strip(a.indicators) == strip(b.indicators)
     assert strip(a.forms) == strip(b.forms)
 
