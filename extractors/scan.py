@@ -280,13 +280,28 @@ def find_cell_checkboxes(text_ink: np.ndarray, bbox: BBox, cfg: dict[str, Any]) 
     crop = text_ink[b:d, a:c]
     cb = cfg["checkbox"]
     boxes = prep.find_checkboxes(crop, int(short * cb["min_side_frac"]), int(short * cb["max_side_frac"]))
-    out = []
+    out: list[prep.Checkbox] = []
     for box in boxes:
         x0, y0, x1, y1 = box.bbox
         band = crop[int(y0) : int(y1), : max(0, int(x0) - 1)]
-        if band.size and np.count_nonzero(band) > 0.02 * band.size:
+        after_a_box = any(o.bbox[1] - b < y1 and y0 < o.bbox[3] - b for o in out)
+        if band.size and np.count_nonzero(band) > 0.02 * band.size and not after_a_box:
             continue  # ink before it on the same line: a glyph inside text, not a box
         out.append(prep.Checkbox(bbox=(x0 + a, y0 + b, x1 + a, y1 + b), fill=box.fill))
+    return out
+
+
+def checkbox_segments(boxes: list[prep.Checkbox], cell: tuple[int, int, int, int]) -> list[tuple[int, int, int, int]]:
+    """For each checkbox (page coordinates), the region of its label: right of it up to the next
+    box on the same line or the cell's edge, as high as the box and half again."""
+    _, b, c, d = cell
+    out = []
+    for box in boxes:
+        _, y0, x1, y1 = box.bbox
+        h = y1 - y0
+        nxt = [o.bbox[0] for o in boxes if o.bbox[0] > x1 and o.bbox[1] < y1 and y0 < o.bbox[3]]
+        right = min(nxt) - 2 if nxt else c
+        out.append((int(x1) + 2, max(b, int(y0 - 0.5 * h)), int(right), min(d, int(y1 + 0.5 * h))))
     return out
 
 
@@ -365,6 +380,9 @@ class CellRead:
     reread: tuple[str, float] | None = None  # the cell's own crop read again
     glyph: tuple[str, float] | None = None  # a comparison sign read from its strokes
     lead_glyph: tuple[str, float] | None = None  # the same for a sign before a number
+    # several checkboxes (☑≥ ☐≤ ☐定性): each box's label read on its own, with its sign if any
+    labels: list[tuple[str, float]] = field(default_factory=list)
+    label_glyphs: list[tuple[str, float] | None] = field(default_factory=list)
 
 
 def ink_box(mask: np.ndarray, min_area: int) -> tuple[int, int, int, int] | None:
@@ -570,6 +588,7 @@ def read_page_image(
     # crop; cells the page pass left empty although they hold ink are read from their crop too.
     short_text = int(cfg["checkbox"]["max_text_after"])
     todo: list[tuple[CellRead, np.ndarray]] = []
+    label_todo: list[tuple[CellRead, int, np.ndarray]] = []
     for table_reads in reads:
         for cr in table_reads:
             text = "".join(i.text for i in cr.items)
@@ -580,15 +599,33 @@ def read_page_image(
                 lead = prep.leading_glyph(text_ink[b:d, a:c], min_area)
                 if lead is not None:
                     cr.lead_glyph = prep.classify_operator_glyph(lead, min_area)
-            if len(text) > short_text:
+            if len(text) > 2 * short_text:
                 continue
             cr.checkboxes = find_cell_checkboxes(text_ink, cr.grid.bbox, cfg)
+            if len(cr.checkboxes) < 2 and len(text) > short_text:
+                cr.checkboxes = []
+                continue
             cell_ink = text_ink[b:d, a:c].copy()
             cell_img = ocr_image[b:d, a:c].copy()
             for box in cr.checkboxes:
                 x0, y0, x1, y1 = (round(v) for v in box.bbox)
                 cell_ink[max(0, y0 - b - 2) : y1 - b + 2, max(0, x0 - a - 2) : x1 - a + 2] = 0
                 cell_img[max(0, y0 - b - 2) : y1 - b + 2, max(0, x0 - a - 2) : x1 - a + 2] = 255
+            if len(cr.checkboxes) >= 2:
+                cr.items = []
+                for sx0, sy0, sx1, sy1 in checkbox_segments(cr.checkboxes, (a, b, c, d)):
+                    seg = cell_ink[sy0 - b : sy1 - b, sx0 - a : sx1 - a] if sx1 > sx0 else cell_ink[:0, :0]
+                    found = ink_box(seg, min_area) if seg.size else None
+                    cr.labels.append(("", 1.0))
+                    cr.label_glyphs.append(None)
+                    if found is None:
+                        continue
+                    fx0, fy0, fx1, fy1 = found
+                    cr.label_glyphs[-1] = prep.classify_operator_glyph(seg[fy0:fy1, fx0:fx1], min_area)
+                    top, left = sy0 - b + fy0, sx0 - a + fx0
+                    crop = cell_img[max(0, top - pad) : top + (fy1 - fy0) + pad, max(0, left - pad) : left + (fx1 - fx0) + pad]
+                    label_todo.append((cr, len(cr.labels) - 1, crop))
+                continue
             box = ink_box(cell_ink, min_area)
             if box is None:
                 if cr.checkboxes:
@@ -602,6 +639,9 @@ def read_page_image(
         for (cr, _), res in zip(todo, engine.read_lines([crop for _, crop in todo])):
             cr.items = []
             cr.reread = res
+    if label_todo:
+        for (cr, k, _), res in zip(label_todo, engine.read_lines([crop for *_, crop in label_todo])):
+            cr.labels[k] = (res[0].strip(), res[1])
 
     to_orig = page.to_original
     blocks: list[tuple[float, Any]] = []
@@ -674,10 +714,25 @@ def build_table(
                     Repair(kind="operator", raw=text, fixed=fixed, message="sign before the number read from its strokes")
                 )
                 text, conf = fixed, min(conf, glyph_conf)
-        glyphs = "".join(CHECKED if b.fill >= checked_fill else UNCHECKED for b in cr.checkboxes)
+        marks = [CHECKED if b.fill >= checked_fill else UNCHECKED for b in cr.checkboxes]
+        glyphs = "".join(marks)
         state = CheckboxState.NONE
         if glyphs:
             state = CheckboxState.CHECKED if CHECKED in glyphs else CheckboxState.UNCHECKED
+        if cr.labels:
+            parts = []
+            conf = 1.0
+            for mark, (label, label_conf), glyph in zip(marks, cr.labels, cr.label_glyphs):
+                if glyph is not None and label == glyph[0]:
+                    label_conf = max(label_conf, glyph[1])
+                elif glyph is not None and (len(label) <= 1 or ocr_repair.glyph_may_replace(label)):
+                    repairs.append(
+                        Repair(kind="operator", raw=label, fixed=glyph[0], message="comparison sign read from its strokes")
+                    )
+                    label, label_conf = glyph
+                parts.append(mark + label)
+                conf = min(conf, label_conf if label else 1.0)
+            text, glyphs = " ".join(parts), ""
         g = cr.grid
         cells.append(
             Cell(
