@@ -109,7 +109,7 @@ class RapidOcrEngine:
     name = "rapidocr"
     reads_cells = False  # it reads the whole page; the extractor assigns lines to cells
 
-    def __init__(self, det_max_side: int = 2000, threads: int = 1, pad: int = 4):
+    def __init__(self, det_max_side: int = 2000, threads: int = 1, pad: int = 4, rec_height: int = 48):
         try:
             from rapidocr_onnxruntime.ch_ppocr_det import TextDetector
             from rapidocr_onnxruntime.ch_ppocr_rec import TextRecognizer
@@ -126,6 +126,9 @@ class RapidOcrEngine:
             config[section]["inter_op_num_threads"] = 1
         self._det = TextDetector(config["Det"])
         self._rec = TextRecognizer(config["Rec"])
+        # The recognizer is fully convolutional in height: a lower input height than the 48 px it
+        # was trained at costs little accuracy on printed forms and saves time (cost ~ height²).
+        self._rec.rec_image_shape = [3, rec_height, int(self._rec.rec_image_shape[2])]
         self.det_max_side = det_max_side
         self.pad = pad
         self.seconds = 0.0
@@ -405,10 +408,11 @@ def get_engine(
     page_psm: int = 11,
     line_psm: int = 7,
     block_psm: int = 6,
+    rec_height: int = 48,
 ) -> OcrEngine:
     """The engine called ``name`` ("rapidocr" | "tesseract"), built once per process."""
     if name == "rapidocr":
-        return RapidOcrEngine(det_max_side=det_max_side, threads=threads)
+        return RapidOcrEngine(det_max_side=det_max_side, threads=threads, rec_height=rec_height)
     if name == "tesseract":
         return TesseractEngine(lang=lang, page_psm=page_psm, line_psm=line_psm, block_psm=block_psm, threads=threads)
     raise ValueError(f"unknown OCR engine {name!r}")

@@ -57,7 +57,8 @@ def engine_for(options: ExtractOptions) -> OcrEngine:
     cfg = settings()
     name = engine_name(options, cfg)
     if name == "rapidocr":
-        return get_engine("rapidocr", threads=cfg["ocr_threads"], det_max_side=cfg["rapidocr"]["det_max_side"])
+        r = cfg["rapidocr"]
+        return get_engine("rapidocr", threads=cfg["ocr_threads"], det_max_side=r["det_max_side"], rec_height=r["rec_height"])
     t = cfg["tesseract"]
     return get_engine(
         name,
