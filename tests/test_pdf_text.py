@@ -353,18 +353,21 @@ def test_image_only_pdf_goes_to_the_scan_extractor(tmp_path, monkeypatch):
     path.write_bytes(minimal_pdf(2))
     calls = []
 
-    def extract_pdf_pages(p, numbers, options):
+    def read_pdf_pages(p, numbers, options):
         calls.append((Path(p), list(numbers)))
-        return [Page(number=n, width=1000, height=700, unit="px", extractor="scan:fake",
-                     blocks=[TextLine(text=f"page {n}", page=n)]) for n in numbers]
+        return ([Page(number=n, width=1000, height=700, unit="px", extractor="scan:fake",
+                      blocks=[TextLine(text=f"page {n}", page=n)]) for n in numbers],
+                {"ocr": 2.5, "layout": 0.5})
 
     fake = types.ModuleType("extractors.scan")
-    fake.extract_pdf_pages = extract_pdf_pages
+    fake.read_pdf_pages = read_pdf_pages
     monkeypatch.setitem(sys.modules, "extractors.scan", fake)
     monkeypatch.setattr("extractors.scan", fake, raising=False)
     doc = extract(path)
     assert calls == [(path, [1, 2])]
     assert doc.extractor == "scan:fake" and not doc.notes
+    # the engine's time stays apart from ours (the bench compares the two)
+    assert doc.timings["ocr"] == 2.5 and doc.timings["layout"] >= 0.5
     assert lines_of(doc) == ["page 1", "page 2"]
 
 
@@ -432,11 +435,11 @@ def test_page_of_unmapped_glyphs_counts_as_without_text_layer():
 def test_ocr_failure_on_one_page_of_a_mixed_pdf_keeps_the_text_pages(tmp_path, monkeypatch):
     from extractors.errors import MissingDependencyError
 
-    def extract_pdf_pages(p, numbers, options):
+    def read_pdf_pages(p, numbers, options):
         raise MissingDependencyError("no OCR engine is installed")
 
     fake = types.ModuleType("extractors.scan")
-    fake.extract_pdf_pages = extract_pdf_pages
+    fake.read_pdf_pages = read_pdf_pages
     monkeypatch.setitem(sys.modules, "extractors.scan", fake)
     monkeypatch.setattr("extractors.scan", fake, raising=False)
     blank = tmp_path / "blank.pdf"
