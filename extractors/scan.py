@@ -58,7 +58,8 @@ def engine_for(options: ExtractOptions) -> OcrEngine:
     name = engine_name(options, cfg)
     if name == "rapidocr":
         r = cfg["rapidocr"]
-        return get_engine("rapidocr", threads=cfg["ocr_threads"], det_max_side=r["det_max_side"], rec_height=r["rec_height"])
+        return get_engine("rapidocr", threads=cfg["ocr_threads"], det_max_side=r["det_max_side"],
+                          rec_height=r["rec_height"], rec_batch=r.get("rec_batch", 1))
     t = cfg["tesseract"]
     return get_engine(
         name,
