@@ -22,6 +22,19 @@ class CheckboxState(str, Enum):
     NONE = "none"
 
 
+CHECKED_GLYPH = "☑"
+UNCHECKED_GLYPH = "☐"
+
+
+def checkbox_state_of(text: str) -> CheckboxState:
+    """The IR convention: checked if the text holds any ☑, unchecked if it holds only ☐, else none."""
+    if CHECKED_GLYPH in text:
+        return CheckboxState.CHECKED
+    if UNCHECKED_GLYPH in text:
+        return CheckboxState.UNCHECKED
+    return CheckboxState.NONE
+
+
 class Repair(BaseModel):
     """A change an extractor made to the text it read (logged later as an info anomaly)."""
 

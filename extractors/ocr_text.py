@@ -29,6 +29,7 @@ from pathlib import Path
 
 from .errors import UnreadableFileError
 from .ir import CheckboxState, Document, DocumentNote, Page, Table, TextLine
+from .ir import checkbox_state_of as checkbox_state
 from .options import ExtractOptions
 
 EXTRACTOR_NAME = "ocr_text"
@@ -310,12 +311,6 @@ def decode_markup(text: str, *, tags: bool = True, entities: bool = True) -> str
     return WHITESPACE_RE.sub(" ", text).strip()
 
 
-def checkbox_state(text: str) -> CheckboxState:
-    if "☑" in text:
-        return CheckboxState.CHECKED
-    if "☐" in text:
-        return CheckboxState.UNCHECKED
-    return CheckboxState.NONE
 
 
 def cell_fields(text: str, row: int, col: int, rowspan: int = 1, colspan: int = 1) -> dict:

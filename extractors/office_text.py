@@ -8,7 +8,7 @@ the private-use area); only the box and tick glyphs matter for forms.
 """
 from __future__ import annotations
 
-from extractors.ir import CheckboxState
+from extractors.ir import checkbox_state_of as checkbox_state  # noqa: F401 - re-exported for docx/xlsx
 
 CHECKED = "☑"
 UNCHECKED = "☐"
@@ -92,10 +92,3 @@ def canonical_checkboxes(text: str) -> str:
                    for ch in text)
 
 
-def checkbox_state(text: str) -> CheckboxState:
-    """checked if the text holds any ☑, unchecked if it holds only ☐, else none (canonical text)."""
-    if CHECKED in text:
-        return CheckboxState.CHECKED
-    if UNCHECKED in text:
-        return CheckboxState.UNCHECKED
-    return CheckboxState.NONE

@@ -30,7 +30,8 @@ from pdfplumber.table import (
 
 from .errors import EncryptedFileError, JixiaoError, UnreadableFileError
 from .grid import GridCell, grid_positions
-from .ir import Cell, CheckboxState, Document, DocumentNote, Page, Repair, Table, TextLine
+from .ir import Cell, Document, DocumentNote, Page, Repair, Table, TextLine
+from .ir import checkbox_state_of as checkbox_state
 from .options import ExtractOptions
 
 NAME = "pdf_text"
@@ -318,12 +319,6 @@ def glyphs_text(glyphs: list[Glyph], cfg: dict[str, Any]) -> str:
     return join_wrapped([line_text(line, cfg) for line in group_lines(glyphs, cfg)])
 
 
-def checkbox_state(text: str) -> CheckboxState:
-    if CHECKED in text:
-        return CheckboxState.CHECKED
-    if UNCHECKED in text:
-        return CheckboxState.UNCHECKED
-    return CheckboxState.NONE
 
 
 # ---------------------------------------------------------------------------------------------
