@@ -231,6 +231,9 @@ def read_form(span: FormSpan) -> FormHeader:
                     cols[f] = s.col
             if not h.indicator_header:
                 h.indicator_header = cols
+            elif in_indicators and not h.indicator_rows:
+                # a two-row header ('指标名称' over 一级/二级/三级指标): the lower row is more precise
+                h.indicator_header.update(cols)
             in_indicators = True
             continue
         if in_indicators:

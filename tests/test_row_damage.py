@@ -240,3 +240,22 @@ def test_agency_line_sharing_the_amount_unit_note_and_the_year(tmp_path):
     body = body.replace("## 项目支出绩效目标表\n\n( 2025 ) 年度", "## 部门整体支出绩效目标表\n\n某县交通运输局    单位：万元    ( 2025 )年度")
     o = run(tmp_path, body)
     assert (o.forms[0].form_kind, o.forms[0].agency, o.forms[0].year) == ("department", "某县交通运输局", 2025)
+
+
+def test_two_row_indicator_header_gives_the_columns_of_its_lower_row(tmp_path):
+    body = "\n".join([  # noqa: FLY002 - one line of the document per list item
+        "## 项目支出绩效目标表", "", "2025年度", "",
+        "<table>",
+        "<tr><td>项目名称</td><td colspan='8'>农村公路养护</td></tr>",
+        "<tr><td rowspan='2'>绩效指标</td><td colspan='3'>指标名称</td><td rowspan='2'>指标类型</td>"
+        "<td rowspan='2'>指标值</td><td rowspan='2'>计量单位</td><td rowspan='2'>指标解释</td>"
+        "<td rowspan='2'>评分标准</td></tr>",
+        "<tr><td>一级指标</td><td>二级指标</td><td>三级指标</td></tr>",
+        "<tr><td rowspan='1'></td><td>产出指标</td><td>数量指标</td><td>养护里程</td><td>≥</td><td>120</td>"
+        "<td>公里</td><td>年度养护里程</td><td>完成目标得满分</td></tr>",
+        "</table>",
+    ])
+    o = run(tmp_path, body)
+    r = o.indicators[0]
+    assert (r.level1, r.level2, r.level3, r.operator, r.value, r.unit) == ("产出指标", "数量指标", "养护里程", "≥", "120", "公里")
+    assert "column_shift" not in codes(o, 1)
