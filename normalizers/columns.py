@@ -274,6 +274,10 @@ def _anchor_from_rule(active: list[Slot], header_cols: dict[str, int]) -> tuple[
         before = [i for i in nonempty if i < rule_idx]
         names = [i for i in before if _name_level(active[i].text)[0] or is_block_label(active[i].text)]
         free = [i for i in before if i not in names]
+        # a number after the level-3 name is the value (its operator cell was left empty)
+        number = next((i for i in free[1:] if _is_number_cell(active[i].text)), None)
+        if number is not None:
+            return number, "position"
         # free cells before the rule: level3, value, explanation (some may be missing)
         if len(free) >= 3:
             return free[-2], "position"
@@ -283,12 +287,20 @@ def _anchor_from_rule(active: list[Slot], header_cols: dict[str, int]) -> tuple[
             if len(compact(active[b].text)) <= 10 and len(compact(active[a].text)) > 10:
                 return b, "position"
             return free[-1] if _looks_like_value(active[free[-1]].text) else free[-2] + 0, "position"
-    col = header_cols.get("value") or header_cols.get("operator")
+    col = header_cols.get("value", header_cols.get("operator"))
     if col is not None:
         for i, s in enumerate(active):
             if s.col == col:
                 return i, "position"
     return None, ""
+
+
+def _is_number_cell(text: str) -> bool:
+    """A short cell holding a number, maybe with its unit ('120', '95%', '1,200万元')."""
+    t = clean_text(text)
+    if not t or not _DIGIT.match(t) or len(compact(t)) > column_cues().max_opvalue_cell_length:
+        return False
+    return values.parse_value_cell(t).value_num is not None
 
 
 def _looks_like_value(text: str) -> bool:

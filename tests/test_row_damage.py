@@ -259,3 +259,11 @@ def test_two_row_indicator_header_gives_the_columns_of_its_lower_row(tmp_path):
     r = o.indicators[0]
     assert (r.level1, r.level2, r.level3, r.operator, r.value, r.unit) == ("产出指标", "数量指标", "养护里程", "≥", "120", "公里")
     assert "column_shift" not in codes(o, 1)
+
+
+def test_empty_operator_cell_keeps_value_and_unit_in_place(tmp_path):
+    o = run(tmp_path, project_tsv(["\t产出指标\t数量指标\t养护里程\t\t120\t公里\t年度养护里程\t完成目标得满分\t"]))
+    r = o.indicators[0]
+    assert (r.level3, r.operator, r.value, r.value_num, r.unit, r.explanation) == (
+        "养护里程", None, "120", 120.0, "公里", "年度养护里程")
+    assert any(a.code == "missing_field" and a.field == "operator" for a in o.anomalies if a.seq == 1)
