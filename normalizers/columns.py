@@ -29,6 +29,7 @@ class ColumnCues:
     max_operator_cell_length: int
     max_opvalue_cell_length: int
     repair_codes: dict[str, str]
+    lone_name_threshold: float
 
 
 @lru_cache(maxsize=1)
@@ -40,23 +41,55 @@ def column_cues() -> ColumnCues:
         max_operator_cell_length=int(raw["max_operator_cell_length"]),
         max_opvalue_cell_length=int(raw["max_opvalue_cell_length"]),
         repair_codes=dict(raw.get("repair_codes", {})),
+        lone_name_threshold=float(raw["lone_name_threshold"]),
     )
 
 
 @lru_cache(maxsize=8192)
-def loose_taxonomy_match(text: str, level: int | None = None) -> taxonomy.TaxonomyMatch | None:
-    """Nearest taxonomy name for a cell that stands where a name must stand (never for level-3)."""
+def loose_candidates(text: str, level: int | None = None) -> tuple[taxonomy.TaxonomyMatch, ...]:
+    """The taxonomy names nearest to a cell that stands where a name must stand (never used for
+    level-3), all of them when several are equally near ('丁量指标': 数量指标 and 质量指标)."""
     s = taxonomy.normalize_name(text)
     if not s:
-        return None
-    best = None
+        return ()
+    scored = []
     for lvl, names in ((1, taxonomy.LEVEL1_NAMES), (2, taxonomy.LEVEL2_NAMES)):
         if level is not None and lvl != level:
             continue
-        hit = process.extractOne(s, names, scorer=fuzz.ratio, score_cutoff=column_cues().loose_name_threshold)
-        if hit and (best is None or hit[1] > best.score):
-            best = taxonomy.TaxonomyMatch(hit[0], lvl, float(hit[1]), "loose")
-    return best
+        for name in names:
+            score = fuzz.ratio(s, name)
+            if score >= column_cues().loose_name_threshold:
+                scored.append(taxonomy.TaxonomyMatch(name, lvl, float(score), "loose"))
+    if not scored:
+        return ()
+    top = max(m.score for m in scored)
+    return tuple(m for m in scored if m.score == top)
+
+
+def loose_taxonomy_match(text: str, level: int | None = None, previous: str | None = None,
+                         previous_written: bool = False, column_level: int | None = None
+                         ) -> taxonomy.TaxonomyMatch | None:
+    """The nearest taxonomy name; ties are broken by context: the level whose column the cell
+    stands in, and the order of the taxonomy (a newly written 二级指标 follows the previous group's
+    unless the form writes the name on every row)."""
+    cands = loose_candidates(text, level)
+    if not cands:
+        return None
+    if len(cands) > 1 and column_level is not None and any(m.level == column_level for m in cands):
+        cands = tuple(m for m in cands if m.level == column_level)
+    elif len(cands) > 1 and level is None and any(m.level == 2 for m in cands):
+        # no column to go by: a form writes far more 二级指标 cells than 一级指标 cells
+        cands = tuple(m for m in cands if m.level == 2)
+    if len(cands) > 1 and previous is not None:
+        names = list(taxonomy.LEVEL1_NAMES) + list(taxonomy.LEVEL2_NAMES)
+        if previous_written and any(m.canonical == previous for m in cands):
+            return next(m for m in cands if m.canonical == previous)
+        if previous in names:
+            later = [m for m in cands if m.canonical in names and names.index(m.canonical) > names.index(previous)]
+            if later:
+                return min(later, key=lambda m: names.index(m.canonical))
+    return cands[0]
+
 
 # The same short texts (names, operators, units) recur on every form: memoise the pure parsers.
 _parse_operator = lru_cache(maxsize=8192)(values.parse_operator)
@@ -208,10 +241,12 @@ def assign_columns(row: SourceRow, header_cols: dict[str, int]) -> AssignedRow:
         last = n == len(left) - 1
         if m is not None and m.score < taxonomy.CONFIDENT_SCORE and last:
             lvl = None  # a bare stem ('经济效益') in the level-3 place is a level-3 name
-        if lvl is None and not last and not level3_parts:
-            # a name place (another cell follows before the anchor): accept a near-miss name
-            loose = loose_taxonomy_match(s.text)
-            if loose is not None:
+        if lvl is None and not level3_parts:
+            # a name place (another cell follows before the anchor) accepts a near-miss name; the
+            # last cell only when it is written like a name (ends in 指标) and is close to one
+            column_level = _header_level(s.col, header_cols)
+            loose = loose_taxonomy_match(s.text, column_level=column_level)
+            if loose is not None and (not last or (_written_as_name(s.text) and loose.score >= column_cues().lone_name_threshold)):
                 lvl = loose.level
         if lvl == 1 and (not out.level1_raw or out.level1_continued) and not out.level2_raw and not level3_parts:
             out.level1_raw, out.level1_continued = s.text.strip(), False
@@ -263,6 +298,18 @@ def assign_columns(row: SourceRow, header_cols: dict[str, int]) -> AssignedRow:
     texts = [s for s in active[rest_start:] if clean_text(s.text)]
     _assign_trailing_text(out, texts)
     return out
+
+
+def _header_level(col: int, header_cols: dict[str, int]) -> int | None:
+    if header_cols.get("level1") == col:
+        return 1
+    if header_cols.get("level2") == col:
+        return 2
+    return None
+
+
+def _written_as_name(text: str) -> bool:
+    return taxonomy.normalize_name(text).endswith("指标")
 
 
 def _anchor_from_rule(active: list[Slot], header_cols: dict[str, int]) -> tuple[int | None, str]:
@@ -347,10 +394,11 @@ def shifted_fields(row: AssignedRow, header_cols: dict[str, int]) -> list[str]:
     return moved
 
 
-def _canonical(raw: str, level: int) -> tuple[str | None, taxonomy.TaxonomyMatch | None]:
+def _canonical(raw: str, level: int, previous: str | None = None, previous_written: bool = False
+               ) -> tuple[str | None, taxonomy.TaxonomyMatch | None]:
     m = taxonomy.match_level1(raw) if level == 1 else taxonomy.match_level2(raw)
     if m is None:
-        m = loose_taxonomy_match(raw, level)
+        m = loose_taxonomy_match(raw, level, previous=previous, previous_written=previous_written)
     return (m.canonical if m else None), m
 
 
@@ -369,18 +417,24 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
     l2: str | None = None
     l2_raw: str | None = None
     pending: list[RowAnomaly] = []  # name anomalies of placeholder rows, reported on the next indicator
+    # guesses a person must confirm (loose name matches) are repeated on every row of their group
+    group_warnings: dict[str, RowAnomaly] = {}
+    l2_written = False
     for row in rows:
         a = assign_columns(row, header_cols)
         notes: list[RowAnomaly] = []
         new_group = False
         if a.level1_raw:
-            c1, m1 = _canonical(a.level1_raw, 1)
+            c1, m1 = _canonical(a.level1_raw, 1, previous=l1)
             if c1 is None and a.level2_raw == "" and taxonomy.match_level2(a.level1_raw):
                 # a level-2 name standing in the level-1 place
                 a.level2_raw, a.level1_raw = a.level1_raw, ""
             else:
+                group_warnings.pop("level1", None)
                 if not a.level1_continued and m1 is not None and m1.reason not in ("exact",):
                     notes.append(_name_note("level1", "一级指标", a.level1_raw, m1))
+                    if notes[-1].severity == "warning":
+                        group_warnings["level1"] = notes[-1]
                 if c1 is None and not a.level1_continued:
                     notes.append(RowAnomaly("level1", "taxonomy_unknown", "warning", a.level1_raw, "",
                                             f"一级指标 '{a.level1_raw}' matches no name of the taxonomy"))
@@ -388,15 +442,22 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
                     new_group = True
                 l1, l1_raw = c1, a.level1_raw
         if a.level2_raw:
-            c2, m2 = _canonical(a.level2_raw, 2)
+            c2, m2 = _canonical(a.level2_raw, 2, previous=l2, previous_written=l2_written)
+            group_warnings.pop("level2", None)
             if not a.level2_continued and m2 is not None and m2.reason not in ("exact",):
                 notes.append(_name_note("level2", "二级指标", a.level2_raw, m2))
+                if notes[-1].severity == "warning":
+                    group_warnings["level2"] = notes[-1]
             if c2 is None and not a.level2_continued:
                 notes.append(RowAnomaly("level2", "taxonomy_unknown", "warning", a.level2_raw, "",
                                         f"二级指标 '{a.level2_raw}' matches no name of the taxonomy"))
             l2, l2_raw = c2, a.level2_raw
         elif new_group:
             l2, l2_raw = None, None  # a new level-1 group does not inherit the previous level-2
+            group_warnings.pop("level2", None)
+        for f, w in group_warnings.items():
+            if w not in notes:
+                notes.append(w)
         # level-1 from the taxonomy when missing or contradicting the level-2
         level1 = l1
         if l2 is not None:
@@ -412,8 +473,10 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
                 notes.append(RowAnomaly("level1", "level1_inferred", "info", raw, parent, why))
                 level1 = parent
                 l1 = parent
+        l2_written = bool(a.level2_raw) and not a.level2_continued
         if not a.is_indicator:
-            pending.extend(n for n in notes if n.code in ("taxonomy_fuzzy_match", "taxonomy_unknown"))
+            pending.extend(n for n in notes if n.code in ("taxonomy_fuzzy_match", "taxonomy_unknown")
+                           and n not in group_warnings.values())
             continue
         notes = pending + notes
         pending = []

@@ -267,3 +267,27 @@ def test_empty_operator_cell_keeps_value_and_unit_in_place(tmp_path):
     assert (r.level3, r.operator, r.value, r.value_num, r.unit, r.explanation) == (
         "养护里程", None, "120", 120.0, "公里", "年度养护里程")
     assert any(a.code == "missing_field" and a.field == "operator" for a in o.anomalies if a.seq == 1)
+
+
+def test_garbled_name_equally_near_two_level2s_follows_the_taxonomy_order(tmp_path):
+    # '丁量指标' is as near to 数量指标 as to 质量指标; a newly written name after the 数量指标
+    # group (whose name was not repeated on every row) is the next one, 质量指标
+    rows = [
+        "\t产出指标\t数量指标\t养护里程\t≥\t120\t公里\t年度养护里程\t完成目标得满分\t",
+        "\t\t\t桥梁检查\t≥\t12\t座\t检查座数\t完成目标得满分\t",
+        "\t\t丁量指标\t路面合格率\t≥\t95\t%\t抽检合格比例\t达到或超过标准值得分\t",
+        "\t\t\t桥梁合格率\t≥\t90\t%\t抽检合格比例\t达到或超过标准值得分\t",
+    ]
+    o = run(tmp_path, project_tsv(rows))
+    assert [r.level2 for r in o.indicators] == ["数量指标", "数量指标", "质量指标", "质量指标"]
+    # the guess is a warning, repeated on every row that inherits it
+    for seq in (3, 4):
+        assert any(a.code == "taxonomy_fuzzy_match" and a.severity == "warning" for a in o.anomalies if a.seq == seq)
+
+
+def test_lone_garbled_level2_without_level3_is_still_a_name(tmp_path):
+    rows = ["\t产出指标\t数量指标\t养护里程\t≥\t120\t公里\t年度养护里程\t完成目标得满分\t",
+            "\t\t质壬指标\t\t≥\t98\t%\t水质达标比例\t达到或超过标准值得分\t"]
+    o = run(tmp_path, project_tsv(rows))
+    assert (o.indicators[1].level2, o.indicators[1].level3) == ("质量指标", None)
+    assert {"missing_field", "taxonomy_fuzzy_match"} <= codes(o, 2)
