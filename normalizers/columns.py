@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import yaml
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from extractors.ir import Cell, CheckboxState
 from normalizers import taxonomy, values
@@ -455,7 +455,7 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
         elif new_group:
             l2, l2_raw = None, None  # a new level-1 group does not inherit the previous level-2
             group_warnings.pop("level2", None)
-        for f, w in group_warnings.items():
+        for w in group_warnings.values():
             if w not in notes:
                 notes.append(w)
         # level-1 from the taxonomy when missing or contradicting the level-2

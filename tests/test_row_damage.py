@@ -247,12 +247,12 @@ def test_two_row_indicator_header_gives_the_columns_of_its_lower_row(tmp_path):
         "## 项目支出绩效目标表", "", "2025年度", "",
         "<table>",
         "<tr><td>项目名称</td><td colspan='8'>农村公路养护</td></tr>",
-        "<tr><td rowspan='2'>绩效指标</td><td colspan='3'>指标名称</td><td rowspan='2'>指标类型</td>"
-        "<td rowspan='2'>指标值</td><td rowspan='2'>计量单位</td><td rowspan='2'>指标解释</td>"
-        "<td rowspan='2'>评分标准</td></tr>",
+        ("<tr><td rowspan='2'>绩效指标</td><td colspan='3'>指标名称</td><td rowspan='2'>指标类型</td>"
+         "<td rowspan='2'>指标值</td><td rowspan='2'>计量单位</td><td rowspan='2'>指标解释</td>"
+         "<td rowspan='2'>评分标准</td></tr>"),
         "<tr><td>一级指标</td><td>二级指标</td><td>三级指标</td></tr>",
-        "<tr><td rowspan='1'></td><td>产出指标</td><td>数量指标</td><td>养护里程</td><td>≥</td><td>120</td>"
-        "<td>公里</td><td>年度养护里程</td><td>完成目标得满分</td></tr>",
+        ("<tr><td rowspan='1'></td><td>产出指标</td><td>数量指标</td><td>养护里程</td><td>≥</td><td>120</td>"
+         "<td>公里</td><td>年度养护里程</td><td>完成目标得满分</td></tr>"),
         "</table>",
     ])
     o = run(tmp_path, body)
