@@ -30,6 +30,7 @@ class ColumnCues:
     max_opvalue_cell_length: int
     repair_codes: dict[str, str]
     lone_name_threshold: float
+    checkbox_lookalikes: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -42,6 +43,7 @@ def column_cues() -> ColumnCues:
         max_opvalue_cell_length=int(raw["max_opvalue_cell_length"]),
         repair_codes=dict(raw.get("repair_codes", {})),
         lone_name_threshold=float(raw["lone_name_threshold"]),
+        checkbox_lookalikes=frozenset(raw["checkbox_lookalikes"]),
     )
 
 
@@ -260,6 +262,8 @@ def assign_columns(row: SourceRow, header_cols: dict[str, int]) -> AssignedRow:
             _put(out, "level2", s)
         else:
             level3_parts.append(s)
+    # an unticked box OCR'd as a character ('口', 'C') is no part of a name
+    level3_parts = [s for s in level3_parts if not _is_box_lookalike(s.text)]
     if level3_parts:
         out.level3 = "".join(clean_text(s.text) for s in level3_parts)
         _put(out, "level3", level3_parts[0])
@@ -298,6 +302,11 @@ def assign_columns(row: SourceRow, header_cols: dict[str, int]) -> AssignedRow:
     texts = [s for s in active[rest_start:] if clean_text(s.text)]
     _assign_trailing_text(out, texts)
     return out
+
+
+def _is_box_lookalike(text: str) -> bool:
+    t = clean_text(text)
+    return len(t) == 1 and t in column_cues().checkbox_lookalikes
 
 
 def _header_level(col: int, header_cols: dict[str, int]) -> int | None:

@@ -243,6 +243,15 @@ def read_form(span: FormSpan) -> FormHeader:
     return h
 
 
+_MEANINGFUL = re.compile(r"[\u4e00-\u9fff0-9０-９]")
+
+
+def _meaningful(text: str) -> bool:
+    """A value holds a Chinese character or a digit, or is longer than a stray mark or two."""
+    t = text.strip()
+    return bool(t) and (bool(_MEANINGFUL.search(t)) or len(t) > 2)
+
+
 def _is_review_row(texts: list[str], labels) -> bool:
     """Sign-off rows (业务股室审核 2023.12.12 …) close the table without being data."""
     if not texts:
@@ -268,6 +277,8 @@ def _read_header_row(row: SourceRow, h: FormHeader, labels) -> None:
             i += 1
             continue
         fld, rest = lab
+        if not _meaningful(rest):
+            rest = ""  # OCR specks beside a label ('项目名称R') are not its value
         if fld == "fund_block":
             # '项目资金(万元)' may be followed by '年度资金总额:' in the same row
             i += 1

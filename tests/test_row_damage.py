@@ -291,3 +291,18 @@ def test_lone_garbled_level2_without_level3_is_still_a_name(tmp_path):
     o = run(tmp_path, project_tsv(rows))
     assert (o.indicators[1].level2, o.indicators[1].level3) == ("质量指标", None)
     assert {"missing_field", "taxonomy_fuzzy_match"} <= codes(o, 2)
+
+
+def test_box_read_as_a_character_does_not_make_a_placeholder_row_an_indicator(tmp_path):
+    # OCR reads an unticked box of a placeholder row as '口' or 'C' standing in the name column
+    rows = ["\t成本指标\t经济成本指标\t养护成本\t≤\t100\t万元\t养护支出\t控制在预算内得满分\t",
+            "\t\t社会成本指标\tC\t\t\t\t\t\t",
+            "\t\t生态环境成本指标\t口\t\t\t\t\t\t"]
+    o = run(tmp_path, project_tsv(rows))
+    assert [r.level3 for r in o.indicators] == ["养护成本"]
+
+
+def test_specks_beside_a_header_label_are_not_its_value(tmp_path):
+    body = project_tsv(["\t成本指标\t经济成本指标\t养护成本\t≤\t100\t万元\t养护支出\t控制在预算内得满分\t"])
+    body = body.replace("项目名称\t农村公路养护", "项目名称R\t农村公路养护")
+    assert run(tmp_path, body).forms[0].project_name == "农村公路养护"
