@@ -418,6 +418,24 @@ def _name_note(field: str, label: str, raw: str, m: taxonomy.TaxonomyMatch) -> R
                       f"{label} '{raw}' read as '{m.canonical}' ({m.reason}, score {m.score:.0f})")
 
 
+def _name_notes(field_name: str, label: str, raw: str, m: taxonomy.TaxonomyMatch | None, continued: bool,
+                group_warnings: dict[str, RowAnomaly]) -> list[RowAnomaly]:
+    """Anomalies of a level-1/level-2 name written in this row; a guess to confirm (a warning)
+    becomes the group's warning, repeated on the rows that inherit the name."""
+    group_warnings.pop(field_name, None)
+    if continued:
+        return []
+    if m is None:
+        return [RowAnomaly(field_name, "taxonomy_unknown", "warning", raw, "",
+                           f"{label} '{raw}' matches no name of the taxonomy")]
+    if m.reason == "exact":
+        return []
+    note = _name_note(field_name, label, raw, m)
+    if note.severity == "warning":
+        group_warnings[field_name] = note
+    return [note]
+
+
 def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[IndicatorDraft]:
     """Indicator drafts of one form in reading order, with the row-level anomalies found on the way."""
     drafts: list[IndicatorDraft] = []
@@ -439,27 +457,13 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
                 # a level-2 name standing in the level-1 place
                 a.level2_raw, a.level1_raw = a.level1_raw, ""
             else:
-                group_warnings.pop("level1", None)
-                if not a.level1_continued and m1 is not None and m1.reason not in ("exact",):
-                    notes.append(_name_note("level1", "一级指标", a.level1_raw, m1))
-                    if notes[-1].severity == "warning":
-                        group_warnings["level1"] = notes[-1]
-                if c1 is None and not a.level1_continued:
-                    notes.append(RowAnomaly("level1", "taxonomy_unknown", "warning", a.level1_raw, "",
-                                            f"一级指标 '{a.level1_raw}' matches no name of the taxonomy"))
+                notes.extend(_name_notes("level1", "一级指标", a.level1_raw, m1, a.level1_continued, group_warnings))
                 if c1 != l1:
                     new_group = True
                 l1, l1_raw = c1, a.level1_raw
         if a.level2_raw:
             c2, m2 = _canonical(a.level2_raw, 2, previous=l2, previous_written=l2_written)
-            group_warnings.pop("level2", None)
-            if not a.level2_continued and m2 is not None and m2.reason not in ("exact",):
-                notes.append(_name_note("level2", "二级指标", a.level2_raw, m2))
-                if notes[-1].severity == "warning":
-                    group_warnings["level2"] = notes[-1]
-            if c2 is None and not a.level2_continued:
-                notes.append(RowAnomaly("level2", "taxonomy_unknown", "warning", a.level2_raw, "",
-                                        f"二级指标 '{a.level2_raw}' matches no name of the taxonomy"))
+            notes.extend(_name_notes("level2", "二级指标", a.level2_raw, m2, a.level2_continued, group_warnings))
             l2, l2_raw = c2, a.level2_raw
         elif new_group:
             l2, l2_raw = None, None  # a new level-1 group does not inherit the previous level-2
