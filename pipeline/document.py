@@ -19,7 +19,7 @@ from normalizers import values
 from normalizers.columns import IndicatorDraft, RowAnomaly, interpret_rows
 from normalizers.labels import clean_text
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
-from normalizers.validate import budget_issue, validate_indicators
+from normalizers.validate import budget_issue, validate_indicators, validation_rules
 
 from .forms import FormHeader, FormSpan, document_items, find_forms, read_form
 from .outcome import FileOutcome
@@ -162,8 +162,6 @@ def _form_record(span: FormSpan, h: FormHeader, fid: str, src: str, index: int, 
             year = _parse_year(v["year"])
         except ParseError:
             note("year", "date_invalid", "warning", v["year"], "", f"年度 '{v['year']}' cannot be read as a year")
-    else:
-        note("year", "missing_field", "warning", "", "", "年度 is not given")
     funds: dict[str, float | None] = {}
     for f in FUND_FIELDS:
         raw = v.get(f, "")
@@ -200,6 +198,10 @@ def _form_record(span: FormSpan, h: FormHeader, fid: str, src: str, index: int, 
         page_start=min(pages) if pages else 1, page_end=max(pages) if pages else 1,
         extractor=_form_extractor(doc, pages), **funds,
     )
+    unreadable = {a.field for a in anomalies}
+    for f in validation_rules().required_form_fields:
+        if getattr(form, f, None) in (None, "") and f not in unreadable:
+            note(f, "missing_field", "warning", "", "", f"{f} is not given in the form")
     return form, anomalies
 
 

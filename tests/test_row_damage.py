@@ -306,3 +306,10 @@ def test_specks_beside_a_header_label_are_not_its_value(tmp_path):
     body = project_tsv(["\t成本指标\t经济成本指标\t养护成本\t≤\t100\t万元\t养护支出\t控制在预算内得满分\t"])
     body = body.replace("项目名称\t农村公路养护", "项目名称R\t农村公路养护")
     assert run(tmp_path, body).forms[0].project_name == "农村公路养护"
+
+
+def test_form_without_a_year_is_reported(tmp_path):
+    body = project_tsv(["\t成本指标\t经济成本指标\t养护成本\t≤\t100\t万元\t养护支出\t控制在预算内得满分\t"])
+    o = run(tmp_path, body.replace("( 2025 ) 年度", ""))
+    assert o.forms[0].year is None
+    assert any(a.code == "missing_field" and a.field == "year" and a.seq is None for a in o.anomalies)
