@@ -112,25 +112,35 @@ def split_sections(fmt: str) -> list[str]:
     return sections
 
 
+def _literal_token(section: str, i: int) -> tuple[tuple[str, str] | None, int] | None:
+    """The literal at ``section[i]`` shared by number and date codes ("text", \\x, _x padding, *x
+    fill) as (token or None, next index); None when no literal starts there."""
+    ch = section[i]
+    if ch == '"':
+        j = section.find('"', i + 1)
+        j = len(section) if j == -1 else j
+        return ("lit", section[i + 1: j]), j + 1
+    if i + 1 < len(section):
+        if ch == "\\":
+            return ("lit", section[i + 1]), i + 2
+        if ch == "_":
+            return ("lit", " "), i + 2  # padding the width of the next character
+        if ch == "*":
+            return None, i + 2  # fill character: repeats to the column width, shows nothing meaningful
+    return None
+
+
 def _tokens(section: str) -> list[tuple[str, str]]:
     """(kind, text) tokens: "lit" literal text, "general" the General keyword, "code" one format character."""
     out: list[tuple[str, str]] = []
     i = 0
     while i < len(section):
         ch = section[i]
-        if ch == '"':
-            j = section.find('"', i + 1)
-            j = len(section) if j == -1 else j
-            out.append(("lit", section[i + 1: j]))
-            i = j + 1
-        elif ch == "\\" and i + 1 < len(section):
-            out.append(("lit", section[i + 1]))
-            i += 2
-        elif ch == "_" and i + 1 < len(section):
-            out.append(("lit", " "))  # padding the width of the next character
-            i += 2
-        elif ch == "*" and i + 1 < len(section):
-            i += 2  # fill character: repeats to the column width, shows nothing meaningful
+        literal = _literal_token(section, i)
+        if literal is not None:
+            token, i = literal
+            if token is not None:
+                out.append(token)
         elif ch == "[":
             j = section.find("]", i)
             j = len(section) if j == -1 else j
@@ -261,19 +271,10 @@ def _date_tokens(section: str) -> list[tuple[str, str]]:
         if marker:
             out.append(("ampm", marker))
             i += len(marker)
-        elif ch == '"':
-            j = section.find('"', i + 1)
-            j = len(section) if j == -1 else j
-            out.append(("lit", section[i + 1: j]))
-            i = j + 1
-        elif ch == "\\" and i + 1 < len(section):
-            out.append(("lit", section[i + 1]))
-            i += 2
-        elif ch == "_" and i + 1 < len(section):
-            out.append(("lit", " "))
-            i += 2
-        elif ch == "*" and i + 1 < len(section):
-            i += 2
+        elif (literal := _literal_token(section, i)) is not None:
+            token, i = literal
+            if token is not None:
+                out.append(token)
         elif ch == "[":
             j = section.find("]", i)
             j = len(section) if j == -1 else j

@@ -94,14 +94,18 @@ def title_kind(text: str) -> str | None:
     core = re.sub(r"^[0-9０-９]{4}年度?", "", c)
     if not core or len(core) > labels.title_fuzzy_max_length or core[-1] not in labels.title_end_chars:
         return None
+    candidates = {k: v for k, v in labels.canonical_titles.items() if any(w in core for w in labels.title_cues[k])}
+    return _nearest_key(core, candidates, labels.title_fuzzy_threshold)
+
+
+def _nearest_key(text: str, table: dict[str, tuple[str, ...]], threshold: float) -> str | None:
+    """The key whose names come closest to the text (rapidfuzz ratio at least threshold), or None."""
     best = None
-    for kind, names in labels.canonical_titles.items():
-        if not any(w in core for w in labels.title_cues[kind]):
-            continue
+    for key, names in table.items():
         for name in names:
-            score = fuzz.ratio(core, name)
-            if score >= labels.title_fuzzy_threshold and (best is None or score > best[0]):
-                best = (score, kind)
+            score = fuzz.ratio(text, name)
+            if score >= threshold and (best is None or score > best[0]):
+                best = (score, key)
     return best[1] if best else None
 
 
@@ -116,13 +120,7 @@ def indicator_header_field(text: str) -> str | None:
             return field
     if len(c) < 4 or len(c) > 12:
         return None
-    best = None
-    for field, names in labels.indicator_header.items():
-        for name in names:
-            score = fuzz.ratio(c, name)
-            if score >= labels.label_fuzzy_threshold and (best is None or score > best[0]):
-                best = (score, field)
-    return best[1] if best else None
+    return _nearest_key(c, labels.indicator_header, labels.label_fuzzy_threshold)
 
 
 @lru_cache(maxsize=16384)
