@@ -10,3 +10,4 @@ class ExtractOptions(BaseModel):
     ocr: Literal["auto", "rapidocr", "tesseract"] = "auto"
     dpi: int = 300  # rasterisation resolution for image-only PDF pages
     low_confidence: float = 0.80  # cells read with less confidence than this are flagged
+    row_plausibility: bool = True  # per-row evidence sets indicators.confidence (normalizers/plausibility.py)

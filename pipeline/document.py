@@ -18,6 +18,7 @@ from extractors.registry import extractor_for
 from normalizers import values
 from normalizers.columns import IndicatorDraft, RowAnomaly, interpret_rows
 from normalizers.labels import clean_text
+from normalizers.plausibility import assess_rows
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
 from normalizers.validate import budget_issue, validate_indicators, validation_rules
 
@@ -107,6 +108,8 @@ def records_from_document(doc: Document, out: FileOutcome, options: ExtractOptio
                                      severity="error", seq=len(indicators),
                                      message="the form ends inside its indicator table (no footer); rows may be lost"))
             partial = True
+        if options.row_plausibility:
+            anomalies.extend(assess_rows(indicators, anomalies))
         confs = [r.confidence for r in indicators]
         form.confidence = round(min(confs), 3) if confs else form.confidence
         out.forms.append(form)

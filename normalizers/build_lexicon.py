@@ -1,0 +1,91 @@
+"""Build ``data/confusable_bigrams.tsv``: how often each character pair that holds an OCR-confusable
+character (``data/ocr_confusions.yaml``) occurs in real Chinese words.
+
+Sources (maintained packages, read from their files so the project needs neither at run time):
+jieba's ``dict.txt`` (349k words with corpus frequencies) and cpca's ``adcodes.csv`` (China's
+administrative divisions: every province, city and county name), plus this project's own
+vocabulary (taxonomy names and form labels). A bigram's count is the summed frequency of the words
+that contain it; place names and the project's words get a fixed, high frequency.
+
+    python -m normalizers.build_lexicon --jieba-dict PATH/jieba/dict.txt --adcodes PATH/cpca/resources/adcodes.csv
+
+(`pip download --no-deps jieba==0.42.1 cpca==0.5.5` and unpack to get the two files.)
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+from normalizers.labels import DATA_DIR
+
+OUT = DATA_DIR / "confusable_bigrams.tsv"
+PLACE_FREQ = 2000  # a county name is as certain as a common word
+OWN_FREQ = 5000
+_SUFFIX = re.compile(r"(特别行政区|自治州|自治县|自治旗|地区|街道|省|市|区|县|镇|乡|旗|盟)$")
+
+
+def confusable_chars() -> set[str]:
+    raw = yaml.safe_load((DATA_DIR / "ocr_confusions.yaml").read_text(encoding="utf-8"))
+    return {ch for group in raw["groups"] for ch in group}
+
+
+def own_words() -> list[str]:
+    """Taxonomy names and form labels: every CJK run of the project's vocabulary files."""
+    words = []
+    for name in ("taxonomy.yaml", "form_labels.yaml", "columns.yaml", "validation.yaml"):
+        text = (DATA_DIR / name).read_text(encoding="utf-8")
+        text = "\n".join(line.split("#", 1)[0] for line in text.splitlines())
+        words.extend(re.findall(r"[\u4e00-\u9fff]{2,}", text))
+    return words
+
+
+def build(jieba_dict: Path, adcodes: Path) -> Counter:
+    chars = confusable_chars()
+    counts: Counter = Counter()
+
+    def add(word: str, freq: int) -> None:
+        for a, b in zip(word, word[1:]):
+            if a in chars or b in chars:
+                counts[a + b] += freq
+
+    with jieba_dict.open(encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 2 and parts[1].isdigit():
+                add(parts[0], int(parts[1]))
+    with adcodes.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            name = row["name"]
+            add(name, PLACE_FREQ)
+            short = _SUFFIX.sub("", name)
+            if len(short) >= 2:
+                add(short, PLACE_FREQ)
+    for w in own_words():
+        add(w, OWN_FREQ)
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m normalizers.build_lexicon")
+    ap.add_argument("--jieba-dict", type=Path, required=True)
+    ap.add_argument("--adcodes", type=Path, required=True)
+    ap.add_argument("--min-count", type=int, default=3)
+    a = ap.parse_args(argv)
+    counts = build(a.jieba_dict, a.adcodes)
+    kept = sorted((bg, n) for bg, n in counts.items() if n >= a.min_count)
+    with OUT.open("w", encoding="utf-8") as f:
+        f.write("# character bigram\tsummed word frequency; built by normalizers/build_lexicon.py from jieba 0.42.1 "
+                "dict.txt, cpca 0.5.5 adcodes.csv and the project's vocabulary\n")
+        for bg, n in kept:
+            f.write(f"{bg}\t{n}\n")
+    print(f"{len(kept)} bigrams written to {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,142 @@
+"""Fit the row-confidence model of ``data/plausibility.yaml`` on damaged documents.
+
+    python -m pipeline.damage ../shared/dev-corpus ../shared/seed --out /tmp/dmg --seed 0
+    python -m normalizers.fit_plausibility /tmp/dmg [/tmp/dmg2 ...] [--write] [--max-false 0.02]
+
+Each document is read without the plausibility step; its rows are aligned with the ground truth
+(the alignment and exactness of ``../shared/tools/score.py``) and labelled wrong or right; a
+logistic regression over the evidence of ``normalizers/plausibility.py`` (L2-regularised, Newton
+steps, numpy only) gives P(wrong). The threshold is the highest confidence at which at most
+``--max-false`` of the right rows that carry no other flag would be flagged. ``--write`` puts
+intercept, weights and threshold into the model block of the YAML file.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+
+from extractors.options import ExtractOptions
+from normalizers.labels import DATA_DIR
+from normalizers.plausibility import FEATURES, assess_form
+from pipeline.document import process_file
+from pipeline.evaluate import STRUCT_FIELDS, TEXT_FIELDS, align, field_eq, sim
+
+MODEL_FILE = DATA_DIR / "plausibility.yaml"
+
+
+def _record_dict(rec) -> dict:
+    return {k: ("" if v is None else v) for k, v in rec.model_dump().items()}
+
+
+def row_exact(g: dict, p: dict) -> bool:
+    return all(field_eq(f, g.get(f), p.get(f)) for f in STRUCT_FIELDS) and \
+        all(sim(g.get(f), p.get(f)) == 1.0 for f in TEXT_FIELDS)
+
+
+def labelled_rows(corpus: Path) -> list[dict]:
+    """One entry per matched row: features, wrong (bool), flagged (bool), file, seq."""
+    out = []
+    options = ExtractOptions(row_plausibility=False)
+    for gt_path in sorted((corpus / "gt").glob("*.json")):
+        gt = json.loads(gt_path.read_text(encoding="utf-8"))
+        src = corpus / gt["source_file"]
+        if not src.exists():
+            continue
+        res = process_file(src, gt["source_file"], options)
+        for gf in gt["forms"]:
+            recs = [r for r in res.indicators if r.form_index == gf["form_index"]]
+            seqs = {a.seq for a in res.anomalies if a.form_index == gf["form_index"] and a.seq is not None
+                    and (a.severity in ("warning", "error") or a.code == "low_confidence")}
+            evidence = assess_form(recs, seqs)
+            prs = [_record_dict(r) for r in recs]
+            for gi, pi in align(gf["indicators"], prs):
+                g = gf["indicators"][gi]
+                diff = {f: (g.get(f), prs[pi].get(f)) for f in STRUCT_FIELDS + TEXT_FIELDS
+                        if not (field_eq(f, g.get(f), prs[pi].get(f)) if f in STRUCT_FIELDS
+                                else sim(g.get(f), prs[pi].get(f)) == 1.0)}
+                out.append({"file": gt["source_file"], "seq": recs[pi].seq, "gt_seq": gi + 1, "diff": diff, "level3": prs[pi].get("level3") or "", "features": evidence[pi].features,
+                            "reasons": evidence[pi].reasons,
+                            "wrong": not row_exact(gf["indicators"][gi], prs[pi]), "flagged": recs[pi].seq in seqs})
+    return out
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.1, steps: int = 50) -> np.ndarray:
+    """Intercept + weights maximising the L2-penalised log-likelihood (Newton's method)."""
+    xb = np.hstack([np.ones((len(x), 1)), x])
+    w = np.zeros(xb.shape[1])
+    reg = np.eye(xb.shape[1]) * l2
+    reg[0, 0] = 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-xb @ w))
+        grad = xb.T @ (p - y) + reg @ w
+        hess = xb.T @ (xb * (p * (1 - p))[:, None]) + reg + 1e-9 * np.eye(len(w))
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def choose_threshold(conf: np.ndarray, wrong: np.ndarray, flagged: np.ndarray, max_false: float) -> float:
+    """The highest threshold flagging at most max_false of the right rows that nothing else flags."""
+    right_free = conf[(~wrong) & (~flagged)]
+    if len(right_free) == 0:
+        return 0.5
+    allowed = int(max_false * len(right_free))
+    ordered = np.sort(right_free)
+    # rows with confidence < threshold are flagged: the (allowed)-th lowest right row is the limit
+    return float(ordered[allowed]) if allowed < len(ordered) else float(ordered[-1] + 1e-6)
+
+
+def write_model(intercept: float, weights: dict[str, float], threshold: float) -> None:
+    text = MODEL_FILE.read_text(encoding="utf-8")
+    w = ", ".join(f"{k}: {v:.3f}" for k, v in weights.items())
+    block = (f"model:\n  intercept: {intercept:.3f}\n  weights: {{{w}}}\n  threshold: {threshold:.3f}\n")
+    MODEL_FILE.write_text(re.sub(r"(?ms)^model:\n.*\Z", block, text), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m normalizers.fit_plausibility")
+    ap.add_argument("corpora", nargs="+", type=Path)
+    ap.add_argument("--write", action="store_true")
+    ap.add_argument("--max-false", type=float, default=0.02)
+    ap.add_argument("--show-missed", type=int, default=0, help="print this many wrong rows left unflagged")
+    a = ap.parse_args(argv)
+    rows = [r for c in a.corpora for r in labelled_rows(c)]
+    x = np.array([[r["features"][f] for f in FEATURES] for r in rows], dtype=float)
+    y = np.array([r["wrong"] for r in rows], dtype=float)
+    flagged = np.array([r["flagged"] for r in rows], dtype=bool)
+    w = fit_logistic(x, y)
+    conf = 1 / (1 + np.exp(np.hstack([np.ones((len(x), 1)), x]) @ w))
+    wrong = y.astype(bool)
+    thr = choose_threshold(conf, wrong, flagged, a.max_false)
+    pointed = flagged | (conf < thr)
+    print(f"{len(rows)} rows, {int(wrong.sum())} wrong; before: err_capture {flagged[wrong].mean():.3f} "
+          f"flag_rate {flagged.mean():.3f}; after: err_capture {pointed[wrong].mean():.3f} "
+          f"flag_rate {pointed.mean():.3f} (threshold {thr:.3f})")
+    print("intercept %.3f " % w[0] + " ".join(f"{f}={v:.3f}" for f, v in zip(FEATURES, w[1:])))
+    for i, f in enumerate(FEATURES):
+        on = x[:, i] > 0
+        print(f"  {f:22s} fires on {int(on[wrong].sum()):4d} wrong rows, {int(on[~wrong].sum()):4d} right rows "
+              f"({int((on & ~wrong & ~flagged).sum())} right rows nothing else flags)")
+    missed = [r for r, p in zip(rows, pointed) if r["wrong"] and not p]
+    for r in missed[: a.show_missed]:
+        pass
+    false = [r for r, p in zip(rows, pointed) if not r["wrong"] and p and not r["flagged"]]
+    for r in false[: a.show_missed]:
+        print("  false", r["file"], r["gt_seq"], r["level3"][:20], r["reasons"][:3])
+    for r in missed[: a.show_missed]:
+        print("  missed", r["file"], r["gt_seq"], r["level3"][:20], {k: v for k, v in r["features"].items() if v},
+              {k: (str(g)[:30], str(p)[:30]) for k, (g, p) in r["diff"].items()})
+    if a.write:
+        write_model(float(w[0]), dict(zip(FEATURES, map(float, w[1:]))), thr)
+        print(f"model written to {MODEL_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,335 @@
+"""Per-row plausibility: the checks a careful reviewer makes, combined into one confidence.
+
+A row read confidently can still be wrong: a look-alike character (溆→激), a row filed under the
+group above because its merged 二级指标 label stood mid-span, two rows joined, a digit changed.
+For every indicator row of a form this module gathers evidence (each a number, 0 = nothing
+doubtful) and combines it with a logistic model fitted on damaged documents
+(``normalizers/fit_plausibility.py``):
+
+- ocr_doubt: 1 - the lowest confidence of the row's cells (scans);
+- flagged: the row already carries a warning or error;
+- group_misfit: votes of the group cues (``data/plausibility.yaml``) for another 二级指标 above
+  the votes for the row's own one;
+- confusable: log-ratio by which a look-alike reading of a character makes a more common word
+  (``data/ocr_confusions.yaml``, ``data/confusable_bigrams.tsv``);
+- group_edge: for the rows just above a change of 二级指标, how much better they fit the next
+  group (a merged label standing lower than its span's first row fills them down wrongly);
+- join: signs of two rows in one (a scoring rule that closes twice or repeats itself, a name or
+  explanation far longer than the form's others, two units);
+- misplaced: text of another column inside a field (a taxonomy name or 定性 in the 三级指标, an
+  operator inside a text value) or no 二级指标 at all;
+- rule_target_mismatch: the scoring rule names a target number and the value is none of them;
+- value_suspicious: a percentage over 100 or a time span over a year on a lower bound;
+- missing_parts: operator, value, explanation or scoring rule empty where the form's other rows
+  have them.
+
+Pure functions over records; the data files are read once.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from statistics import median
+
+import yaml
+
+from normalizers import taxonomy, values
+from normalizers.labels import DATA_DIR, compact
+from normalizers.records import Anomaly, IndicatorRecord
+
+FEATURES = ("ocr_doubt", "flagged", "group_misfit", "group_edge", "confusable", "join", "misplaced",
+            "rule_target_mismatch", "value_suspicious", "missing_parts")
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+@dataclass(frozen=True)
+class GroupCue:
+    names: tuple[str, ...]
+    units: frozenset[str]
+    operators: frozenset[str]
+    groups: frozenset[str]
+    weight: float
+
+
+@dataclass(frozen=True)
+class PlausibilityRules:
+    cues: tuple[GroupCue, ...]
+    group_margin: float
+    edge_margin: float
+    repeated_run: int
+    confusable_ratio: float
+    confusable_min_count: float
+    confusable_smoothing: float
+    confusable_fields: tuple[str, ...]
+    rule_phrases: tuple[str, ...]
+    name_length_ratio: float
+    explanation_length_ratio: float
+    rule_targets: tuple[re.Pattern, ...]
+    intercept: float
+    weights: dict[str, float]
+    threshold: float
+
+
+@lru_cache(maxsize=1)
+def rules() -> PlausibilityRules:
+    raw = yaml.safe_load((DATA_DIR / "plausibility.yaml").read_text(encoding="utf-8"))
+    cues = tuple(
+        GroupCue(tuple(c.get("name", ())), frozenset(c.get("unit", ())), frozenset(c.get("operator", ())),
+                 frozenset(c["groups"]), float(c["weight"]))
+        for c in raw["group_cues"])
+    conf, join, model = raw["confusable"], raw["join"], raw["model"]
+    return PlausibilityRules(
+        cues=cues, group_margin=float(raw["group_margin"]), edge_margin=float(raw["edge_margin"]),
+        repeated_run=int(join["repeated_run"]),
+        confusable_ratio=float(conf["ratio"]), confusable_min_count=float(conf["min_count"]),
+        confusable_smoothing=float(conf["self_smoothing"]), confusable_fields=tuple(conf["fields"]),
+        rule_phrases=tuple(join["rule_phrases"]), name_length_ratio=float(join["name_length_ratio"]),
+        explanation_length_ratio=float(join["explanation_length_ratio"]),
+        rule_targets=tuple(re.compile(p) for p in raw["rule_target_patterns"]),
+        intercept=float(model["intercept"]), weights={k: float(v) for k, v in model["weights"].items()},
+        threshold=float(model["threshold"]),
+    )
+
+
+@lru_cache(maxsize=1)
+def confusion_partners() -> dict[str, tuple[str, ...]]:
+    raw = yaml.safe_load((DATA_DIR / "ocr_confusions.yaml").read_text(encoding="utf-8"))
+    partners: dict[str, set[str]] = {}
+    for group in raw["groups"]:
+        for ch in group:
+            partners.setdefault(ch, set()).update(c for c in group if c != ch)
+    return {k: tuple(sorted(v)) for k, v in partners.items()}
+
+
+@lru_cache(maxsize=1)
+def bigram_counts() -> dict[str, int]:
+    out: dict[str, int] = {}
+    with (DATA_DIR / "confusable_bigrams.tsv").open(encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            bg, _, n = line.rstrip("\n").partition("\t")
+            if n:
+                out[bg] = int(n)
+    return out
+
+
+@dataclass
+class RowEvidence:
+    features: dict[str, float] = field(default_factory=lambda: dict.fromkeys(FEATURES, 0.0))
+    reasons: list[str] = field(default_factory=list)
+    confidence: float = 1.0
+
+    @property
+    def doubtful(self) -> bool:
+        return self.confidence < rules().threshold
+
+
+def _support(text: str, i: int, ch: str, counts: dict[str, int]) -> int:
+    left = counts.get(text[i - 1] + ch, 0) if i > 0 else 0
+    right = counts.get(ch + text[i + 1], 0) if i + 1 < len(text) else 0
+    return max(left, right)
+
+
+def confusable_readings(text: str) -> list[tuple[str, str, float]]:
+    """(character, look-alike, log-ratio) where the look-alike makes a far more common word."""
+    r = rules()
+    partners, counts = confusion_partners(), bigram_counts()
+    found = []
+    for i, ch in enumerate(text):
+        if ch not in partners:
+            continue
+        own = _support(text, i, ch, counts)
+        for alt in partners[ch]:
+            other = _support(text, i, alt, counts)
+            if other >= r.confusable_min_count and other >= r.confusable_ratio * (own + r.confusable_smoothing):
+                found.append((text[max(0, i - 1):i + 2], text[max(0, i - 1):i] + alt + text[i + 1:i + 2],
+                              math.log10(other / (own + r.confusable_smoothing))))
+                break
+    return found
+
+
+def group_votes(rec: IndicatorRecord) -> dict[str, float]:
+    """Votes of the group cues for the 二级指标 this row's name, unit and operator point to."""
+    name = compact(rec.level3 or "")
+    unit = compact(rec.unit or "")
+    votes: dict[str, float] = {}
+    for cue in rules().cues:
+        if cue.names and not any(w in name for w in cue.names):
+            continue
+        if cue.units and unit not in cue.units:
+            continue
+        if cue.operators and (rec.operator or "") not in cue.operators:
+            continue
+        if not cue.names and not cue.units and not cue.operators:
+            continue
+        for g in cue.groups:
+            votes[g] = votes.get(g, 0.0) + cue.weight
+    return votes
+
+
+def _rule_targets(text: str) -> set[float]:
+    out = set()
+    for p in rules().rule_targets:
+        for m in p.finditer(text):
+            try:
+                out.add(float(m.group(1)))
+            except ValueError:
+                pass
+    return out
+
+
+def assess_form(rows: list[IndicatorRecord], flagged: set[int]) -> list[RowEvidence]:
+    """Evidence and confidence for each row of one form; ``flagged`` holds the seqs that already
+    carry a warning or error."""
+    r = rules()
+    names = [len(compact(x.level3 or "")) for x in rows if x.level3]
+    expls = [len(compact(x.explanation or "")) for x in rows if x.explanation]
+    typical_name = median(names) if names else 0
+    typical_expl = median(expls) if expls else 0
+    share = {f: sum(1 for x in rows if getattr(x, f)) / len(rows) if rows else 0
+             for f in ("explanation", "scoring_rule")}
+    out = []
+    for rec in rows:
+        ev = RowEvidence()
+        f = ev.features
+        f["ocr_doubt"] = max(0.0, 1.0 - rec.confidence)
+        f["flagged"] = 1.0 if rec.seq in flagged else 0.0
+        # group plausibility
+        votes = group_votes(rec)
+        if rec.level2 and votes:
+            own = votes.get(rec.level2, 0.0)
+            best_group, best = max(votes.items(), key=lambda kv: kv[1])
+            if best_group != rec.level2 and best - own >= r.group_margin:
+                f["group_misfit"] = best - own
+                ev.reasons.append(f"'{rec.level3}' reads like a {best_group} row, not {rec.level2}")
+        # text plausibility
+        worst = 0.0
+        for fld in r.confusable_fields:
+            for seen, alt, score in confusable_readings(getattr(rec, fld) or ""):
+                if score > worst:
+                    worst = score
+                ev.reasons.append(f"{fld} '{seen}' may be a misread '{alt}'")
+        f["confusable"] = worst
+        # structural plausibility: two rows in one
+        join = 0.0
+        rule_text = compact(rec.scoring_rule or "")
+        if any(rule_text.count(p) >= 2 for p in r.rule_phrases):
+            join += 1
+            ev.reasons.append("the scoring rule reads as two rules joined")
+        if typical_name and len(compact(rec.level3 or "")) >= r.name_length_ratio * typical_name + 2:
+            join += 1
+            ev.reasons.append("the 三级指标 is far longer than the form's others (two names joined?)")
+        if typical_expl and len(compact(rec.explanation or "")) >= r.explanation_length_ratio * typical_expl + 4:
+            join += 1
+            ev.reasons.append("the 指标解释 is far longer than the form's others (two rows joined?)")
+        if rec.unit and not values.is_unit(rec.unit):
+            join += 1
+            ev.reasons.append(f"the unit '{rec.unit}' is no unit (two units joined?)")
+        for fld in ("scoring_rule", "explanation"):
+            if _repeats_run(compact(getattr(rec, fld) or ""), r.repeated_run):
+                join += 1
+                ev.reasons.append(f"the {fld} repeats itself (two rows joined?)")
+                break
+        f["join"] = join
+        misplaced = 0.0
+        name = compact(rec.level3 or "")
+        if name and (_holds_taxonomy_name(name) or values.QUALITATIVE in name):
+            misplaced += 1
+            ev.reasons.append(f"the 三级指标 '{rec.level3}' holds the text of another column")
+        if rec.value and rec.value_num is None and _OPERATOR_CHARS.search(rec.value):
+            misplaced += 1
+            ev.reasons.append(f"the value '{rec.value}' holds an operator")
+        if not rec.level2:
+            misplaced += 1
+            ev.reasons.append("the row has no 二级指标")
+        f["misplaced"] = misplaced
+        # value against the scoring rule
+        targets = _rule_targets(rec.scoring_rule or "")
+        if rec.value_num is not None and targets and not any(abs(t - rec.value_num) < 1e-9 for t in targets):
+            f["rule_target_mismatch"] = 1.0
+            ev.reasons.append(f"the value {rec.value} is not the target the scoring rule names "
+                              f"({', '.join(f'{t:g}' for t in sorted(targets))})")
+        if rec.value_num is not None:
+            unit = compact(rec.unit or "")
+            if (unit in ("%", "％") and rec.value_num > 100) or (unit in ("天", "日") and rec.value_num > 366):
+                f["value_suspicious"] = 1.0
+                ev.reasons.append(f"the value {rec.value}{rec.unit} is out of the usual range")
+        missing = 0.0
+        if not rec.operator or not rec.value:
+            missing += 1
+        for fld, s in share.items():
+            if s >= 0.8 and not getattr(rec, fld):
+                missing += 1
+        if missing:
+            ev.reasons.append("cells the form's other rows have are empty here")
+        f["missing_parts"] = missing
+        out.append(ev)
+    _group_edges(rows, out)
+    for ev in out:
+        ev.confidence = row_confidence(ev.features)
+    return out
+
+
+def _group_edges(rows: list[IndicatorRecord], out: list[RowEvidence]) -> None:
+    """Rows above a change of 二级指标 that fit the next group better than their own."""
+    margin = rules().edge_margin
+    for i in range(len(rows) - 1):
+        nxt = rows[i + 1].level2
+        if not nxt or rows[i].level2 == nxt:
+            continue
+        j = i
+        while j >= 0 and rows[j].level2 == rows[i].level2 and rows[j].level2:
+            votes = group_votes(rows[j])
+            gain = votes.get(nxt, 0.0) - votes.get(rows[j].level2, 0.0)
+            if gain < margin:
+                break
+            out[j].features["group_edge"] = gain
+            out[j].reasons.append(f"'{rows[j].level3}' stands just above the {nxt} rows and fits them better "
+                                  f"than {rows[j].level2} (was a merged label filled down?)")
+            j -= 1
+
+
+_OPERATOR_CHARS = re.compile(r"[≥≤><]")
+
+
+def _repeats_run(text: str, n: int) -> bool:
+    """The text holds some run of n characters twice (without overlap)."""
+    seen: dict[str, int] = {}
+    for i in range(len(text) - n + 1):
+        run = text[i:i + n]
+        if run in seen and i - seen[run] >= n:
+            return True
+        seen.setdefault(run, i)
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _holds_taxonomy_name(name: str) -> bool:
+    return any(t in name for t in taxonomy.LEVEL1_NAMES + taxonomy.LEVEL2_NAMES)
+
+
+def row_confidence(features: dict[str, float]) -> float:
+    """1 - P(row wrong) under the fitted logistic model."""
+    r = rules()
+    z = r.intercept + sum(r.weights.get(k, 0.0) * v for k, v in features.items())
+    return 1.0 / (1.0 + math.exp(z)) if z > -500 else 1.0
+
+
+def assess_rows(indicators: list[IndicatorRecord], anomalies: list[Anomaly]) -> list[Anomaly]:
+    """Set each row's confidence from its evidence; a low_confidence anomaly (with the reasons) for
+    every row under the threshold."""
+    flagged = {a.seq for a in anomalies if a.seq is not None and a.severity in ("warning", "error")}
+    notes = []
+    for rec, ev in zip(indicators, assess_form(indicators, flagged)):
+        rec.confidence = round(ev.confidence, 3)
+        if ev.doubtful:
+            reasons = "; ".join(dict.fromkeys(ev.reasons)) or "several weak signs together"
+            notes.append(Anomaly(
+                source_file=rec.source_file, form_id=rec.form_id, form_index=rec.form_index, seq=rec.seq,
+                field="", code="low_confidence", severity="warning", raw_value=(rec.level3 or "")[:200],
+                message=f"row plausibility {ev.confidence:.2f} under {rules().threshold:.2f}: {reasons}"[:500],
+                page=rec.page))
+    return notes
