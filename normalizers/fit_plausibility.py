@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import yaml
 
 from extractors.options import ExtractOptions
 from normalizers.labels import DATA_DIR
@@ -107,7 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show-missed", type=int, default=0, help="print this many wrong rows left unflagged")
     a = ap.parse_args(argv)
     rows = [r for c in a.corpora for r in labelled_rows(c)]
-    x = np.array([[r["features"][f] for f in FEATURES] for r in rows], dtype=float)
+    pinned = yaml.safe_load(MODEL_FILE.read_text(encoding="utf-8")).get("pinned", {})
+    fitted = [f for f in FEATURES if f not in pinned]
+    x = np.array([[r["features"][f] for f in fitted] for r in rows], dtype=float)
     y = np.array([r["wrong"] for r in rows], dtype=float)
     flagged = np.array([r["flagged"] for r in rows], dtype=bool)
     w = fit_logistic(x, y)
@@ -118,8 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(rows)} rows, {int(wrong.sum())} wrong; before: err_capture {flagged[wrong].mean():.3f} "
           f"flag_rate {flagged.mean():.3f}; after: err_capture {pointed[wrong].mean():.3f} "
           f"flag_rate {pointed.mean():.3f} (threshold {thr:.3f})")
-    print("intercept %.3f " % w[0] + " ".join(f"{f}={v:.3f}" for f, v in zip(FEATURES, w[1:])))
-    for i, f in enumerate(FEATURES):
+    print("intercept %.3f " % w[0] + " ".join(f"{f}={v:.3f}" for f, v in zip(fitted, w[1:])))
+    for i, f in enumerate(fitted):
         on = x[:, i] > 0
         print(f"  {f:22s} fires on {int(on[wrong].sum()):4d} wrong rows, {int(on[~wrong].sum()):4d} right rows "
               f"({int((on & ~wrong & ~flagged).sum())} right rows nothing else flags)")
@@ -133,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         print("  missed", r["file"], r["gt_seq"], r["level3"][:20], {k: v for k, v in r["features"].items() if v},
               {k: (str(g)[:30], str(p)[:30]) for k, (g, p) in r["diff"].items()})
     if a.write:
-        write_model(float(w[0]), dict(zip(FEATURES, map(float, w[1:]))), thr)
+        weights = {**dict(zip(fitted, map(float, w[1:]))), **{k: float(v) for k, v in pinned.items()}}
+        write_model(float(w[0]), {f: weights[f] for f in FEATURES}, thr)
         print(f"model written to {MODEL_FILE}")
     return 0
 

@@ -63,6 +63,7 @@ class PlausibilityRules:
     confusable_min_count: float
     confusable_smoothing: float
     confusable_fields: tuple[str, ...]
+    unigram_ratio: float
     rule_phrases: tuple[str, ...]
     name_length_ratio: float
     explanation_length_ratio: float
@@ -85,6 +86,7 @@ def rules() -> PlausibilityRules:
         repeated_run=int(join["repeated_run"]),
         confusable_ratio=float(conf["ratio"]), confusable_min_count=float(conf["min_count"]),
         confusable_smoothing=float(conf["self_smoothing"]), confusable_fields=tuple(conf["fields"]),
+        unigram_ratio=float(conf["unigram_ratio"]),
         rule_phrases=tuple(join["rule_phrases"]), name_length_ratio=float(join["name_length_ratio"]),
         explanation_length_ratio=float(join["explanation_length_ratio"]),
         rule_targets=tuple(re.compile(p) for p in raw["rule_target_patterns"]),
@@ -116,6 +118,16 @@ def bigram_counts() -> dict[str, int]:
     return out
 
 
+@lru_cache(maxsize=1)
+def char_totals() -> dict[str, int]:
+    """How often each confusable character occurs in the lexicon's words at all."""
+    out: dict[str, int] = {}
+    for bg, n in bigram_counts().items():
+        for ch in set(bg):
+            out[ch] = out.get(ch, 0) + n
+    return out
+
+
 @dataclass
 class RowEvidence:
     features: dict[str, float] = field(default_factory=lambda: dict.fromkeys(FEATURES, 0.0))
@@ -142,11 +154,17 @@ def confusable_readings(text: str) -> list[tuple[str, str, float]]:
         if ch not in partners:
             continue
         own = _support(text, i, ch, counts)
+        totals = char_totals()
         for alt in partners[ch]:
             other = _support(text, i, alt, counts)
+            score = 0.0
             if other >= r.confusable_min_count and other >= r.confusable_ratio * (own + r.confusable_smoothing):
-                found.append((text[max(0, i - 1):i + 2], text[max(0, i - 1):i] + alt + text[i + 1:i + 2],
-                              math.log10(other / (own + r.confusable_smoothing))))
+                score = math.log10(other / (own + r.confusable_smoothing))
+            elif own == 0 and totals.get(alt, 0) >= r.unigram_ratio * (totals.get(ch, 0) + 1):
+                # neither reading makes a known word: the far rarer character is the likelier misread
+                score = math.log10(totals[alt] / (totals.get(ch, 0) + 1)) - 1
+            if score > 0:
+                found.append((text[max(0, i - 1):i + 2], text[max(0, i - 1):i] + alt + text[i + 1:i + 2], score))
                 break
     return found
 
@@ -225,6 +243,11 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int]) -> list[RowEvide
         if typical_expl and len(compact(rec.explanation or "")) >= r.explanation_length_ratio * typical_expl + 4:
             join += 1
             ev.reasons.append("the 指标解释 is far longer than the form's others (two rows joined?)")
+        others = [len(compact(x.value or "")) for x in rows if x is not rec and x.value and x.value_num is None]
+        if (others and rec.value and rec.value_num is None
+                and len(compact(rec.value)) >= max(6, 2 * median(others))):
+            join += 1
+            ev.reasons.append(f"the value '{rec.value}' is twice as long as the form's other text values")
         if rec.unit and not values.is_unit(rec.unit):
             join += 1
             ev.reasons.append(f"the unit '{rec.unit}' is no unit (two units joined?)")
