@@ -24,6 +24,10 @@ import yaml
 from normalizers.labels import DATA_DIR
 
 OUT = DATA_DIR / "confusable_bigrams.tsv"
+OUT_TRIGRAMS = DATA_DIR / "confusable_trigrams.txt"
+# a trigram is kept when a look-alike makes its bigram this many times as frequent: the longer word
+# shows the rarer reading is right after all ('低保金' beside the frequent '保全')
+TRIGRAM_DOMINANCE = 5
 PLACE_FREQ = 2000  # a county name is as certain as a common word
 OWN_FREQ = 5000
 _SUFFIX = re.compile(r"(特别行政区|自治州|自治县|自治旗|地区|街道|省|市|区|县|镇|乡|旗|盟)$")
@@ -44,6 +48,50 @@ def own_words() -> list[str]:
     return words
 
 
+def words(jieba_dict: Path, adcodes: Path):
+    """(word, frequency) of the three sources."""
+    with jieba_dict.open(encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 2 and parts[1].isdigit():
+                yield parts[0], int(parts[1])
+    with adcodes.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            name = row["name"]
+            yield name, PLACE_FREQ
+            short = _SUFFIX.sub("", name)
+            if len(short) >= 2:
+                yield short, PLACE_FREQ
+    for w in own_words():
+        yield w, OWN_FREQ
+
+
+def attested_trigrams(jieba_dict: Path, adcodes: Path, counts: Counter) -> set[str]:
+    """Trigrams of real words where a confusable character's bigram is dominated by a look-alike's."""
+    raw = yaml.safe_load((DATA_DIR / "ocr_confusions.yaml").read_text(encoding="utf-8"))
+    partners: dict[str, set[str]] = {}
+    for group in raw["groups"]:
+        for ch in group:
+            partners.setdefault(ch, set()).update(c for c in group if c != ch)
+    out = set()
+    for word, _ in words(jieba_dict, adcodes):
+        for i, ch in enumerate(word):
+            if ch not in partners:
+                continue
+            for j in (i - 1, i):  # the bigram word[j:j+2] holding ch
+                if j < 0 or j + 2 > len(word):
+                    continue
+                bg = word[j:j + 2]
+                for alt in partners[ch]:
+                    alt_bg = bg.replace(ch, alt, 1) if bg[0] == ch else bg[0] + alt
+                    if counts.get(alt_bg, 0) > TRIGRAM_DOMINANCE * (counts.get(bg, 0) + 5):
+                        for k in range(max(0, i - 2), i + 1):
+                            if k + 3 <= len(word):
+                                out.add(word[k:k + 3])
+                        break
+    return out
+
+
 def build(jieba_dict: Path, adcodes: Path) -> Counter:
     chars = confusable_chars()
     counts: Counter = Counter()
@@ -53,20 +101,8 @@ def build(jieba_dict: Path, adcodes: Path) -> Counter:
             if a in chars or b in chars:
                 counts[a + b] += freq
 
-    with jieba_dict.open(encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) >= 2 and parts[1].isdigit():
-                add(parts[0], int(parts[1]))
-    with adcodes.open(encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            name = row["name"]
-            add(name, PLACE_FREQ)
-            short = _SUFFIX.sub("", name)
-            if len(short) >= 2:
-                add(short, PLACE_FREQ)
-    for w in own_words():
-        add(w, OWN_FREQ)
+    for word, freq in words(jieba_dict, adcodes):
+        add(word, freq)
     return counts
 
 
@@ -84,6 +120,11 @@ def main(argv: list[str] | None = None) -> int:
         for bg, n in kept:
             f.write(f"{bg}\t{n}\n")
     print(f"{len(kept)} bigrams written to {OUT}")
+    tri = sorted(attested_trigrams(a.jieba_dict, a.adcodes, counts))
+    OUT_TRIGRAMS.write_text("# trigrams of real words whose confusable character is right although a look-alike makes a "
+                            "more frequent bigram; built by normalizers/build_lexicon.py\n" + "\n".join(tri) + "\n",
+                            encoding="utf-8")
+    print(f"{len(tri)} trigrams written to {OUT_TRIGRAMS}")
     return 0
 
 

@@ -42,6 +42,8 @@ def labelled_rows(corpus: Path) -> list[dict]:
     """One entry per matched row: features, wrong (bool), flagged (bool), file, seq."""
     out = []
     options = ExtractOptions(row_plausibility=False)
+    log = corpus / "damage.json"
+    damage = {(e["file"], e["seq"]): e["kind"] for e in json.loads(log.read_text(encoding="utf-8"))} if log.exists() else {}
     for gt_path in sorted((corpus / "gt").glob("*.json")):
         gt = json.loads(gt_path.read_text(encoding="utf-8"))
         src = corpus / gt["source_file"]
@@ -59,7 +61,7 @@ def labelled_rows(corpus: Path) -> list[dict]:
                 diff = {f: (g.get(f), prs[pi].get(f)) for f in STRUCT_FIELDS + TEXT_FIELDS
                         if not (field_eq(f, g.get(f), prs[pi].get(f)) if f in STRUCT_FIELDS
                                 else sim(g.get(f), prs[pi].get(f)) == 1.0)}
-                out.append({"file": gt["source_file"], "seq": recs[pi].seq, "gt_seq": gi + 1, "diff": diff, "level3": prs[pi].get("level3") or "", "features": evidence[pi].features,
+                out.append({"file": gt["source_file"], "seq": recs[pi].seq, "gt_seq": gi + 1, "diff": diff, "damage": damage.get((gt["source_file"], gi + 1)), "level3": prs[pi].get("level3") or "", "features": evidence[pi].features,
                             "reasons": evidence[pi].reasons,
                             "wrong": not row_exact(gf["indicators"][gi], prs[pi]), "flagged": recs[pi].seq in seqs})
     return out
@@ -88,15 +90,19 @@ def choose_threshold(conf: np.ndarray, wrong: np.ndarray, flagged: np.ndarray, m
     if len(right_free) == 0:
         return 0.5
     allowed = int(max_false * len(right_free))
-    ordered = np.sort(right_free)
+    ordered = np.sort(np.round(right_free, 3))  # confidences as written: equal to 3 decimals, one level
     # rows with confidence < threshold are flagged: the (allowed)-th lowest right row is the limit
-    return float(ordered[allowed]) if allowed < len(ordered) else float(ordered[-1] + 1e-6)
+    if allowed >= len(ordered):
+        return float(ordered[-1] + 1e-6)
+    # halfway to the next lower confidence, so that rounding never moves a row across it
+    lower = ordered[ordered < ordered[allowed]]
+    return float((ordered[allowed] + lower[-1]) / 2) if len(lower) else float(ordered[allowed] - 0.0005)
 
 
 def write_model(intercept: float, weights: dict[str, float], threshold: float) -> None:
     text = MODEL_FILE.read_text(encoding="utf-8")
     w = ", ".join(f"{k}: {v:.3f}" for k, v in weights.items())
-    block = (f"model:\n  intercept: {intercept:.3f}\n  weights: {{{w}}}\n  threshold: {threshold:.3f}\n")
+    block = (f"model:\n  intercept: {intercept:.3f}\n  weights: {{{w}}}\n  threshold: {threshold:.4f}\n")
     MODEL_FILE.write_text(re.sub(r"(?ms)^model:\n.*\Z", block, text), encoding="utf-8")
 
 
@@ -126,6 +132,14 @@ def main(argv: list[str] | None = None) -> int:
         on = x[:, i] > 0
         print(f"  {f:22s} fires on {int(on[wrong].sum()):4d} wrong rows, {int(on[~wrong].sum()):4d} right rows "
               f"({int((on & ~wrong & ~flagged).sum())} right rows nothing else flags)")
+    by_kind: dict[str, list[int]] = {}
+    for r, p in zip(rows, pointed):
+        if r["wrong"]:
+            tally = by_kind.setdefault(r.get("damage") or "other (rows beside a damage)", [0, 0])
+            tally[0] += 1
+            tally[1] += bool(p)
+    for kind, (n, caught) in sorted(by_kind.items()):
+        print(f"  damage {kind:30s} wrong rows {n:4d} flagged {caught:4d} ({caught / n:.2f})")
     missed = [r for r, p in zip(rows, pointed) if r["wrong"] and not p]
     for r in missed[: a.show_missed]:
         pass
@@ -133,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     for r in false[: a.show_missed]:
         print("  false", r["file"], r["gt_seq"], r["level3"][:20], r["reasons"][:3])
     for r in missed[: a.show_missed]:
-        print("  missed", r["file"], r["gt_seq"], r["level3"][:20], {k: v for k, v in r["features"].items() if v},
+        print("  missed", r["damage"], r["file"], r["gt_seq"], r["level3"][:20], {k: v for k, v in r["features"].items() if v},
               {k: (str(g)[:30], str(p)[:30]) for k, (g, p) in r["diff"].items()})
     if a.write:
         weights = {**dict(zip(fitted, map(float, w[1:]))), **{k: float(v) for k, v in pinned.items()}}

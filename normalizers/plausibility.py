@@ -11,7 +11,8 @@ doubtful) and combines it with a logistic model fitted on damaged documents
 - group_misfit: votes of the group cues (``data/plausibility.yaml``) for another 二级指标 above
   the votes for the row's own one;
 - confusable: log-ratio by which a look-alike reading of a character makes a more common word
-  (``data/ocr_confusions.yaml``, ``data/confusable_bigrams.tsv``);
+  (``data/ocr_confusions.yaml``, ``data/confusable_bigrams.tsv``; a reading that stands in a real
+  longer word, ``data/confusable_trigrams.txt``, is not doubted);
 - group_edge: for the rows just above a change of 二级指标, how much better they fit the next
   group (a merged label standing lower than its span's first row fills them down wrongly);
 - join: signs of two rows in one (a scoring rule that closes twice or repeats itself, a name or
@@ -119,6 +120,12 @@ def bigram_counts() -> dict[str, int]:
 
 
 @lru_cache(maxsize=1)
+def attested_trigrams() -> frozenset[str]:
+    lines = (DATA_DIR / "confusable_trigrams.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(t for t in lines if t and not t.startswith("#"))
+
+
+@lru_cache(maxsize=1)
 def char_totals() -> dict[str, int]:
     """How often each confusable character occurs in the lexicon's words at all."""
     out: dict[str, int] = {}
@@ -136,7 +143,7 @@ class RowEvidence:
 
     @property
     def doubtful(self) -> bool:
-        return self.confidence < rules().threshold
+        return round(self.confidence, 3) < rules().threshold  # as written to indicators.confidence
 
 
 def _support(text: str, i: int, ch: str, counts: dict[str, int]) -> int:
@@ -153,6 +160,8 @@ def confusable_readings(text: str) -> list[tuple[str, str, float]]:
     for i, ch in enumerate(text):
         if ch not in partners:
             continue
+        if any(text[k:k + 3] in attested_trigrams() for k in range(max(0, i - 2), i + 1)):
+            continue  # a longer real word holds this reading ('低保金')
         own = _support(text, i, ch, counts)
         totals = char_totals()
         for alt in partners[ch]:
