@@ -30,6 +30,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, ValidationError
 
 from extractors.options import ExtractOptions
+from normalizers import plausibility
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord, field_allows_none, field_type
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -226,7 +227,7 @@ def form_summaries(batch: Batch) -> list[dict[str, Any]]:
             "warnings": counts[f.form_id]["warning"],
             "infos": counts[f.form_id]["info"],
             "min_confidence": min(confidences),
-            "tone": confidence_tone(min(confidences)),
+            "tone": row_tone(min(confidences)),
             "pages": f"{f.page_start}" if f.page_start == f.page_end else f"{f.page_start}–{f.page_end}",
         })
     return out
@@ -430,6 +431,23 @@ def row_boxes(row: IndicatorRecord) -> list[tuple[float, float, float, float, fl
     return boxes
 
 
+def row_tone(confidence: float) -> str:
+    """A row's confidence (normalizers/plausibility.py): low under the flagging threshold, ok at the
+    confidence of a row without any doubtful evidence."""
+    if confidence < plausibility.rules().threshold:
+        return "low"
+    return "mid" if confidence < min(plausibility.row_confidence({}), float(report_settings()["confidence_good"])) - 0.001 \
+        else "ok"
+
+
+def least_confident_rows(rows: list[IndicatorRecord], by_seq: dict[int, list[Anomaly]], limit: int = 10) -> list[dict]:
+    """The rows a reviewer should read first: under the flagging threshold, lowest confidence first."""
+    doubtful = sorted((r for r in rows if row_tone(r.confidence) == "low"), key=lambda r: (r.confidence, r.seq))
+    return [{"seq": r.seq, "level3": r.level3 or "", "confidence": r.confidence,
+             "why": next((a.message for a in by_seq.get(r.seq, []) if a.code == "low_confidence"), "")}
+            for r in doubtful[:limit]]
+
+
 def confidence_tone(confidence: float) -> str:
     if confidence < ExtractOptions().low_confidence:
         return "low"
@@ -530,7 +548,7 @@ def form_view(form: FormRecord, rows: list[IndicatorRecord], anomalies: list[Ano
         table.append({
             "seq": r.seq,
             "severity": worst(a.severity for a in row_anomalies),
-            "tone": confidence_tone(r.confidence),
+            "tone": row_tone(r.confidence),
             "has_boxes": bool(row_boxes(r)),
             "confidence": r.confidence,
             "page": r.page,
@@ -543,6 +561,7 @@ def form_view(form: FormRecord, rows: list[IndicatorRecord], anomalies: list[Ano
     known = {r.seq for r in rows}
     orphans = [a for seq, items in by_seq.items() if seq not in known for a in items]
     return {"header": header, "columns": columns, "rows": table,
+            "least_confident": least_confident_rows(rows, by_seq),
             "form_anomalies": sorted(form_level + orphans, key=lambda a: -severity_rank(a.severity))}
 
 
