@@ -17,6 +17,7 @@ import argparse
 import csv
 import re
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import yaml
@@ -97,7 +98,7 @@ def build(jieba_dict: Path, adcodes: Path) -> Counter:
     counts: Counter = Counter()
 
     def add(word: str, freq: int) -> None:
-        for a, b in zip(word, word[1:]):
+        for a, b in pairwise(word):
             if a in chars or b in chars:
                 counts[a + b] += freq
 

@@ -21,6 +21,7 @@ import numpy as np
 import yaml
 
 from extractors.options import ExtractOptions
+from normalizers import plausibility
 from normalizers.labels import DATA_DIR
 from normalizers.plausibility import FEATURES, assess_form
 from pipeline.document import process_file
@@ -111,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("corpora", nargs="+", type=Path)
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--max-false", type=float, default=0.02)
+    ap.add_argument("--stored", action="store_true", help="evaluate the stored model instead of fitting one")
     ap.add_argument("--show-missed", type=int, default=0, help="print this many wrong rows left unflagged")
     a = ap.parse_args(argv)
     rows = [r for c in a.corpora for r in labelled_rows(c)]
@@ -119,15 +121,21 @@ def main(argv: list[str] | None = None) -> int:
     x = np.array([[r["features"][f] for f in fitted] for r in rows], dtype=float)
     y = np.array([r["wrong"] for r in rows], dtype=float)
     flagged = np.array([r["flagged"] for r in rows], dtype=bool)
-    w = fit_logistic(x, y)
-    conf = 1 / (1 + np.exp(np.hstack([np.ones((len(x), 1)), x]) @ w))
     wrong = y.astype(bool)
-    thr = choose_threshold(conf, wrong, flagged, a.max_false)
+    if a.stored:
+        model = plausibility.rules()
+        w = np.array([model.intercept] + [model.weights.get(f, 0.0) for f in fitted])
+        conf = np.round(np.array([plausibility.row_confidence(r["features"]) for r in rows]), 3)
+        thr = model.threshold
+    else:
+        w = fit_logistic(x, y)
+        conf = 1 / (1 + np.exp(np.hstack([np.ones((len(x), 1)), x]) @ w))
+        thr = choose_threshold(conf, wrong, flagged, a.max_false)
     pointed = flagged | (conf < thr)
     print(f"{len(rows)} rows, {int(wrong.sum())} wrong; before: err_capture {flagged[wrong].mean():.3f} "
           f"flag_rate {flagged.mean():.3f}; after: err_capture {pointed[wrong].mean():.3f} "
           f"flag_rate {pointed.mean():.3f} (threshold {thr:.3f})")
-    print("intercept %.3f " % w[0] + " ".join(f"{f}={v:.3f}" for f, v in zip(fitted, w[1:])))
+    print(f"intercept {w[0]:.3f} " + " ".join(f"{f}={v:.3f}" for f, v in zip(fitted, w[1:])))
     for i, f in enumerate(fitted):
         on = x[:, i] > 0
         print(f"  {f:22s} fires on {int(on[wrong].sum()):4d} wrong rows, {int(on[~wrong].sum()):4d} right rows "

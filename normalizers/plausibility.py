@@ -15,8 +15,10 @@ doubtful) and combines it with a logistic model fitted on damaged documents
   longer word, ``data/confusable_trigrams.txt``, is not doubted);
 - group_edge: for the rows just above a change of 二级指标, how much better they fit the next
   group (a merged label standing lower than its span's first row fills them down wrongly);
-- join: signs of two rows in one (a scoring rule that closes twice or repeats itself, a name or
-  explanation far longer than the form's others, two units);
+- join: signs of two rows in one: a scoring rule that closes twice or repeats itself, a unit that
+  is no unit;
+- longer: a name, explanation or text value far longer than the form's others (weaker: some
+  names are long);
 - misplaced: text of another column inside a field (a taxonomy name or 定性 in the 三级指标, an
   operator inside a text value) or no 二级指标 at all;
 - rule_target_mismatch: the scoring rule names a target number and the value is none of them;
@@ -40,7 +42,7 @@ from normalizers import taxonomy, values
 from normalizers.labels import DATA_DIR, compact
 from normalizers.records import Anomaly, IndicatorRecord
 
-FEATURES = ("ocr_doubt", "flagged", "group_misfit", "group_edge", "confusable", "join", "misplaced",
+FEATURES = ("ocr_doubt", "flagged", "group_misfit", "group_edge", "confusable", "join", "longer", "misplaced",
             "rule_target_mismatch", "value_suspicious", "missing_parts")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
@@ -236,26 +238,26 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int]) -> list[RowEvide
         worst = 0.0
         for fld in r.confusable_fields:
             for seen, alt, score in confusable_readings(getattr(rec, fld) or ""):
-                if score > worst:
-                    worst = score
+                worst = max(worst, score)
                 ev.reasons.append(f"{fld} '{seen}' may be a misread '{alt}'")
         f["confusable"] = worst
         # structural plausibility: two rows in one
-        join = 0.0
+        join = 0.0  # texts that close twice: strong
+        longer = 0.0  # texts longer than the form's others: weak (some names are long)
         rule_text = compact(rec.scoring_rule or "")
         if any(rule_text.count(p) >= 2 for p in r.rule_phrases):
             join += 1
             ev.reasons.append("the scoring rule reads as two rules joined")
         if typical_name and len(compact(rec.level3 or "")) >= r.name_length_ratio * typical_name + 2:
-            join += 1
+            longer += 1
             ev.reasons.append("the 三级指标 is far longer than the form's others (two names joined?)")
         if typical_expl and len(compact(rec.explanation or "")) >= r.explanation_length_ratio * typical_expl + 4:
-            join += 1
+            longer += 1
             ev.reasons.append("the 指标解释 is far longer than the form's others (two rows joined?)")
         others = [len(compact(x.value or "")) for x in rows if x is not rec and x.value and x.value_num is None]
         if (others and rec.value and rec.value_num is None
                 and len(compact(rec.value)) >= max(6, 2 * median(others))):
-            join += 1
+            longer += 1
             ev.reasons.append(f"the value '{rec.value}' is twice as long as the form's other text values")
         if rec.unit and not values.is_unit(rec.unit):
             join += 1
@@ -266,6 +268,7 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int]) -> list[RowEvide
                 ev.reasons.append(f"the {fld} repeats itself (two rows joined?)")
                 break
         f["join"] = join
+        f["longer"] = longer
         misplaced = 0.0
         name = compact(rec.level3 or "")
         if name and (_holds_taxonomy_name(name) or values.QUALITATIVE in name):

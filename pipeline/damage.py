@@ -30,7 +30,7 @@ from normalizers.labels import DATA_DIR
 TEXT_SUFFIXES = (".md", ".txt", ".html", ".htm")
 DAMAGE_KINDS = ("confusable", "operator_lost", "digit_changed", "row_joined", "row_dropped", "label_moved")
 _OPERATOR_TEXT = re.compile(r"\$\\(?:geq|leq|ge|le|gt|lt)\$|\$[<>=]\$|[≥≤＞＜＝><=]|\\(?:geq|leq)")
-_TD = re.compile(r"(<t[dh][^>]*>)(.*?)(</t[dh]>)", re.S)
+_TD = re.compile(r"(<t[dh][^>]*>)(.*?)(</t[dh]>)", re.DOTALL)
 
 
 @lru_cache(maxsize=1)
@@ -64,7 +64,7 @@ class Row:
 
 def table_rows(text: str) -> list[Row]:
     rows: list[Row] = []
-    for m in re.finditer(r"<tr[^>]*>(.*?)</tr>", text, re.S):
+    for m in re.finditer(r"<tr[^>]*>(.*?)</tr>", text, re.DOTALL):
         tds = _TD.findall(m.group(1))
         rows.append(Row(m.start(), m.end(), "html", [t[1] for t in tds], [t[0] for t in tds]))
     if rows:
