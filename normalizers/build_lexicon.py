@@ -4,7 +4,7 @@ character (``data/ocr_confusions.yaml``) occurs in real Chinese words.
 Sources (maintained packages, read from their files so the project needs neither at run time):
 jieba's ``dict.txt`` (349k words with corpus frequencies) and cpca's ``adcodes.csv`` (China's
 administrative divisions: every province, city and county name), plus this project's own
-vocabulary (taxonomy names and form labels). A bigram's count is the summed frequency of the words
+vocabulary (taxonomy names, form labels, ``data/domain_words.yaml``). A bigram's count is the summed frequency of the words
 that contain it; place names and the project's words get a fixed, high frequency.
 
     python -m normalizers.build_lexicon --jieba-dict PATH/jieba/dict.txt --adcodes PATH/cpca/resources/adcodes.csv
@@ -42,7 +42,7 @@ def confusable_chars() -> set[str]:
 def own_words() -> list[str]:
     """Taxonomy names and form labels: every CJK run of the project's vocabulary files."""
     words = []
-    for name in ("taxonomy.yaml", "form_labels.yaml", "columns.yaml", "validation.yaml"):
+    for name in ("taxonomy.yaml", "form_labels.yaml", "columns.yaml", "validation.yaml", "domain_words.yaml"):
         text = (DATA_DIR / name).read_text(encoding="utf-8")
         text = "\n".join(line.split("#", 1)[0] for line in text.splitlines())
         words.extend(re.findall(r"[\u4e00-\u9fff]{2,}", text))

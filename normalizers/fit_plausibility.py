@@ -13,6 +13,7 @@ intercept, weights and threshold into the model block of the YAML file.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import re
 from pathlib import Path
@@ -43,6 +44,8 @@ def labelled_rows(corpus: Path) -> list[dict]:
     """One entry per matched row: features, wrong (bool), flagged (bool), file, seq."""
     out = []
     options = ExtractOptions(row_plausibility=False)
+    mf = corpus / "manifest.csv"
+    formats = {r["file"]: r["format"] for r in csv.DictReader(mf.open(encoding="utf-8"))} if mf.exists() else {}
     log = corpus / "damage.json"
     damage = {(e["file"], e["seq"]): e["kind"] for e in json.loads(log.read_text(encoding="utf-8"))} if log.exists() else {}
     for gt_path in sorted((corpus / "gt").glob("*.json")):
@@ -62,7 +65,8 @@ def labelled_rows(corpus: Path) -> list[dict]:
                 diff = {f: (g.get(f), prs[pi].get(f)) for f in STRUCT_FIELDS + TEXT_FIELDS
                         if not (field_eq(f, g.get(f), prs[pi].get(f)) if f in STRUCT_FIELDS
                                 else sim(g.get(f), prs[pi].get(f)) == 1.0)}
-                out.append({"file": gt["source_file"], "seq": recs[pi].seq, "gt_seq": gi + 1, "diff": diff, "damage": damage.get((gt["source_file"], gi + 1)), "level3": prs[pi].get("level3") or "", "features": evidence[pi].features,
+                out.append({"file": gt["source_file"], "seq": recs[pi].seq, "gt_seq": gi + 1, "diff": diff, "damage": damage.get((gt["source_file"], gi + 1)),
+                            "format": formats.get(gt["source_file"], ""), "level3": prs[pi].get("level3") or "", "features": evidence[pi].features,
                             "reasons": evidence[pi].reasons,
                             "wrong": not row_exact(gf["indicators"][gi], prs[pi]), "flagged": recs[pi].seq in seqs})
     return out
@@ -148,6 +152,13 @@ def main(argv: list[str] | None = None) -> int:
             tally[1] += bool(p)
     for kind, (n, caught) in sorted(by_kind.items()):
         print(f"  damage {kind:30s} wrong rows {n:4d} flagged {caught:4d} ({caught / n:.2f})")
+    for fmt in sorted({r["format"] for r in rows}):
+        sel = [(r, p) for r, p in zip(rows, pointed) if r["format"] == fmt]
+        w_ = [p for r, p in sel if r["wrong"]]
+        w_nd = [p for r, p in sel if r["wrong"] and r.get("damage") != "digit_changed"]
+        print(f"  format {fmt:14s} rows {len(sel):4d} wrong {len(w_) / len(sel):.3f} err_capture "
+              f"{sum(w_) / max(1, len(w_)):.3f} (without changed digits {sum(w_nd) / max(1, len(w_nd)):.3f}) "
+              f"flag_rate {sum(p for _, p in sel) / len(sel):.3f}")
     missed = [r for r, p in zip(rows, pointed) if r["wrong"] and not p]
     for r in missed[: a.show_missed]:
         pass
