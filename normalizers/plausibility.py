@@ -22,7 +22,8 @@ doubtful) and combines it with a logistic model fitted on damaged documents
 - misplaced: text of another column inside a field (a taxonomy name or 定性 in the 三级指标, an
   operator inside a text value) or no 二级指标 at all;
 - rule_target_mismatch: the scoring rule names a target number and the value is none of them;
-- value_suspicious: a percentage over 100 or a time span over a year on a lower bound;
+- value_suspicious: a percentage over 100, a time span over a year, a rate target nobody sets
+  (合格率 ≥ 35%, 投诉率 ≤ 62%);
 - missing_parts: operator, value, explanation or scoring rule empty where the form's other rows
   have them.
 
@@ -71,6 +72,8 @@ class PlausibilityRules:
     name_length_ratio: float
     explanation_length_ratio: float
     rule_targets: tuple[re.Pattern, ...]
+    rate_floor: float
+    rate_ceiling: float
     intercept: float
     weights: dict[str, float]
     threshold: float
@@ -93,6 +96,7 @@ def rules() -> PlausibilityRules:
         rule_phrases=tuple(join["rule_phrases"]), name_length_ratio=float(join["name_length_ratio"]),
         explanation_length_ratio=float(join["explanation_length_ratio"]),
         rule_targets=tuple(re.compile(p) for p in raw["rule_target_patterns"]),
+        rate_floor=float(raw["rate_targets"]["floor"]), rate_ceiling=float(raw["rate_targets"]["ceiling"]),
         intercept=float(model["intercept"]), weights={k: float(v) for k, v in model["weights"].items()},
         threshold=float(model["threshold"]),
     )
@@ -292,6 +296,9 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int]) -> list[RowEvide
             if (unit in ("%", "％") and rec.value_num > 100) or (unit in ("天", "日") and rec.value_num > 366):
                 f["value_suspicious"] = 1.0
                 ev.reasons.append(f"the value {rec.value}{rec.unit} is out of the usual range")
+            elif unit in ("%", "％") and _rate_target_odd(name, rec.operator, rec.value_num):
+                f["value_suspicious"] = 1.0
+                ev.reasons.append(f"a target of {rec.operator} {rec.value}% is unusual for '{rec.level3}'")
         missing = 0.0
         if not rec.operator or not rec.value:
             missing += 1
@@ -319,12 +326,26 @@ def _group_edges(rows: list[IndicatorRecord], out: list[RowEvidence]) -> None:
         while j >= 0 and rows[j].level2 == rows[i].level2 and rows[j].level2:
             votes = group_votes(rows[j])
             gain = votes.get(nxt, 0.0) - votes.get(rows[j].level2, 0.0)
-            if gain < margin:
-                break
-            out[j].features["group_edge"] = gain
-            out[j].reasons.append(f"'{rows[j].level3}' stands just above the {nxt} rows and fits them better "
-                                  f"than {rows[j].level2} (was a merged label filled down?)")
+            if gain < 0:
+                break  # a row that fits its own group better: the group starts at or above it
+            if gain >= margin:
+                out[j].features["group_edge"] = gain
+                out[j].reasons.append(f"'{rows[j].level3}' stands just above the {nxt} rows and fits them better "
+                                      f"than {rows[j].level2} (was a merged label filled down?)")
             j -= 1
+
+
+def _rate_target_odd(name: str, operator: str | None, value: float) -> bool:
+    """A rate better when high with a low lower bound ('合格率 ≥ 35%'), or one better when low with
+    a high upper bound ('投诉率 ≤ 62%'): a target nobody sets, likely a misread digit."""
+    from normalizers.validate import validation_rules  # the word lists of operator_conflict
+
+    r, v = rules(), validation_rules()
+    if operator in ("≥", ">", "=") and any(w in name for w in v.higher_is_better):
+        return value < r.rate_floor
+    if operator in ("≤", "<") and any(w in name for w in v.lower_is_better):
+        return value > r.rate_ceiling
+    return False
 
 
 _OPERATOR_CHARS = re.compile(r"[≥≤><]")
