@@ -1,4 +1,4 @@
-"""Build ``data/confusable_bigrams.tsv``: how often each character pair that holds an OCR-confusable
+"""Build ``data/confusable_bigrams.txt``: how often each character pair that holds an OCR-confusable
 character (``data/ocr_confusions.yaml``) occurs in real Chinese words.
 
 Sources (maintained packages, read from their files so the project needs neither at run time):
@@ -24,7 +24,7 @@ import yaml
 
 from normalizers.labels import DATA_DIR
 
-OUT = DATA_DIR / "confusable_bigrams.tsv"
+OUT = DATA_DIR / "confusable_bigrams.txt"
 OUT_TRIGRAMS = DATA_DIR / "confusable_trigrams.txt"
 # a trigram is kept when a look-alike makes its bigram this many times as frequent: the longer word
 # shows the rarer reading is right after all ('低保金' beside the frequent '保全')

@@ -11,7 +11,7 @@ doubtful) and combines it with a logistic model fitted on damaged documents
 - group_misfit: votes of the group cues (``data/plausibility.yaml``) for another 二级指标 above
   the votes for the row's own one;
 - confusable: log-ratio by which a look-alike reading of a character makes a more common word
-  (``data/ocr_confusions.yaml``, ``data/confusable_bigrams.tsv``; a reading that stands in a real
+  (``data/ocr_confusions.yaml``, ``data/confusable_bigrams.txt``; a reading that stands in a real
   longer word, ``data/confusable_trigrams.txt``, is not doubted);
 - group_edge: for the rows just above a change of 二级指标, how much better they fit the next
   group (a merged label standing lower than its span's first row fills them down wrongly);
@@ -115,7 +115,7 @@ def confusion_partners() -> dict[str, tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def bigram_counts() -> dict[str, int]:
     out: dict[str, int] = {}
-    with (DATA_DIR / "confusable_bigrams.tsv").open(encoding="utf-8") as f:
+    with (DATA_DIR / "confusable_bigrams.txt").open(encoding="utf-8") as f:
         for line in f:
             if line.startswith("#"):
                 continue
