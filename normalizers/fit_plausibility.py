@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import re
 from pathlib import Path
 
@@ -169,7 +170,14 @@ def main(argv: list[str] | None = None) -> int:
         print("  missed", r["damage"], r["file"], r["gt_seq"], r["level3"][:20], {k: v for k, v in r["features"].items() if v},
               {k: (str(g)[:30], str(p)[:30]) for k, (g, p) in r["diff"].items()})
     if a.write:
-        weights = {**dict(zip(fitted, map(float, w[1:]))), **{k: float(v) for k, v in pinned.items()}}
+        weights = dict(zip(fitted, map(float, w[1:])))
+        for k, v in pinned.items():
+            if v == "cell_threshold":
+                # one cell just under ExtractOptions.low_confidence alone brings the row to the threshold
+                doubt = 1.0 - ExtractOptions().low_confidence
+                weights[k] = (math.log(1.0 / thr - 1.0) - float(w[0])) / doubt
+            else:
+                weights[k] = float(v)
         write_model(float(w[0]), {f: weights[f] for f in FEATURES}, thr)
         print(f"model written to {MODEL_FILE}")
     return 0

@@ -153,9 +153,12 @@ def _digit_changed(rng: random.Random, row: Row, ind: dict) -> str | None:
 def _joined(a: Row, b: Row) -> Row | None:
     if a.kind != b.kind or len(a.cells) != len(b.cells):
         return None
+    from normalizers.taxonomy import classify_taxonomy_name
     cells = []
     for x, y in zip(a.cells, b.cells):
-        if _norm(x) == _norm(y) or not _norm(y):
+        # a merged label cell continues; every other cell of both rows is read into one
+        label = _norm(x) == _norm(y) and classify_taxonomy_name(re.sub(r"<[^>]+>", "", x).strip()) is not None
+        if label or not _norm(y):
             cells.append(x)
         elif not _norm(x):
             cells.append(y)
