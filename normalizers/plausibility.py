@@ -145,6 +145,7 @@ def char_totals() -> dict[str, int]:
 class RowEvidence:
     features: dict[str, float] = field(default_factory=lambda: dict.fromkeys(FEATURES, 0.0))
     reasons: list[str] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)  # evidence -> the column it points at
     confidence: float = 1.0
 
     @property
@@ -238,11 +239,14 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int]) -> list[RowEvide
             if best_group != rec.level2 and best - own >= r.group_margin:
                 f["group_misfit"] = best - own
                 ev.reasons.append(f"'{rec.level3}' reads like a {best_group} row, not {rec.level2}")
+                ev.fields["group_misfit"] = "level2"
         # text plausibility
         worst = 0.0
         for fld in r.confusable_fields:
             for seen, alt, score in confusable_readings(getattr(rec, fld) or ""):
-                worst = max(worst, score)
+                if score > worst:
+                    worst = score
+                    ev.fields["confusable"] = fld
                 ev.reasons.append(f"{fld} '{seen}' may be a misread '{alt}'")
         f["confusable"] = worst
         # structural plausibility: two rows in one
@@ -278,26 +282,32 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int]) -> list[RowEvide
         if name and (_holds_taxonomy_name(name) or values.QUALITATIVE in name):
             misplaced += 1
             ev.reasons.append(f"the 三级指标 '{rec.level3}' holds the text of another column")
+            ev.fields["misplaced"] = "level3"
         if rec.value and rec.value_num is None and _OPERATOR_CHARS.search(rec.value):
             misplaced += 1
             ev.reasons.append(f"the value '{rec.value}' holds an operator")
+            ev.fields.setdefault("misplaced", "value")
         if not rec.level2:
             misplaced += 1
             ev.reasons.append("the row has no 二级指标")
+            ev.fields.setdefault("misplaced", "level2")
         f["misplaced"] = misplaced
         # value against the scoring rule
         targets = _rule_targets(rec.scoring_rule or "")
         if rec.value_num is not None and targets and not any(abs(t - rec.value_num) < 1e-9 for t in targets):
             f["rule_target_mismatch"] = 1.0
+            ev.fields["rule_target_mismatch"] = "value"
             ev.reasons.append(f"the value {rec.value} is not the target the scoring rule names "
                               f"({', '.join(f'{t:g}' for t in sorted(targets))})")
         if rec.value_num is not None:
             unit = compact(rec.unit or "")
             if (unit in ("%", "％") and rec.value_num > 100) or (unit in ("天", "日") and rec.value_num > 366):
                 f["value_suspicious"] = 1.0
+                ev.fields["value_suspicious"] = "value"
                 ev.reasons.append(f"the value {rec.value}{rec.unit} is out of the usual range")
             elif unit in ("%", "％") and _rate_target_odd(name, rec.operator, rec.value_num):
                 f["value_suspicious"] = 1.0
+                ev.fields["value_suspicious"] = "value"
                 ev.reasons.append(f"a target of {rec.operator} {rec.value}% is unusual for '{rec.level3}'")
         missing = 0.0
         if not rec.operator or not rec.value:
@@ -330,6 +340,7 @@ def _group_edges(rows: list[IndicatorRecord], out: list[RowEvidence]) -> None:
                 break  # a row that fits its own group better: the group starts at or above it
             if gain >= margin:
                 out[j].features["group_edge"] = gain
+                out[j].fields["group_edge"] = "level2"
                 out[j].reasons.append(f"'{rows[j].level3}' stands just above the {nxt} rows and fits them better "
                                       f"than {rows[j].level2} (was a merged label filled down?)")
             j -= 1
@@ -382,10 +393,13 @@ def assess_rows(indicators: list[IndicatorRecord], anomalies: list[Anomaly]) -> 
     for rec, ev in zip(indicators, assess_form(indicators, flagged)):
         rec.confidence = round(ev.confidence, 3)
         if ev.doubtful:
+            weights = rules().weights
+            strongest = max(ev.fields, key=lambda k: weights.get(k, 0.0) * ev.features[k], default="")
             reasons = "; ".join(dict.fromkeys(ev.reasons)) or "several weak signs together"
             notes.append(Anomaly(
                 source_file=rec.source_file, form_id=rec.form_id, form_index=rec.form_index, seq=rec.seq,
-                field="", code="low_confidence", severity="warning", raw_value=(rec.level3 or "")[:200],
+                field=ev.fields.get(strongest, ""), code="low_confidence", severity="warning",
+                raw_value=(rec.level3 or "")[:200],
                 message=f"row plausibility {ev.confidence:.2f} under {rules().threshold:.2f}: {reasons}"[:500],
                 page=rec.page))
     return notes

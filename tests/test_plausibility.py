@@ -74,6 +74,7 @@ def test_look_alike_in_level3_flags_the_row(tmp_path):
     rows[0] = rows[0].replace("养护成本", "工程峻工结算成本")
     o = run(tmp_path, rows)
     assert "'程峻工' may be a misread '程竣工'" in low(o)[1]
+    assert [a.field for a in o.anomalies if a.code == "low_confidence"] == ["level3"]
     assert o.indicators[0].confidence < plausibility.rules().threshold
     assert set(low(o)) == {1}
 
@@ -90,6 +91,7 @@ def test_merged_label_mid_span_rows_filled_down_from_the_group_above_are_flagged
     r = o.indicators[2]
     assert (r.level2, r.level3) == ("社会成本指标", "发放宣传资料")  # what the layout gives
     assert "fits them better than 社会成本指标" in low(o)[3]
+    assert [a.field for a in o.anomalies if a.code == "low_confidence"] == ["level2"]
     assert set(low(o)) == {3}
 
 
@@ -107,6 +109,7 @@ def test_changed_digit_that_contradicts_the_rule_target_is_flagged(tmp_path):
     rows[3] = rows[3].replace("\t200\t", "\t260\t")
     o = run(tmp_path, rows)
     assert "not the target the scoring rule names (200)" in low(o)[4]
+    assert [a.field for a in o.anomalies if a.code == "low_confidence"] == ["value"]
 
 
 def test_group_votes_follow_name_unit_and_operator():
