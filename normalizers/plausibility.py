@@ -73,6 +73,7 @@ class PlausibilityRules:
     explanation_length_ratio: float
     rule_targets: tuple[re.Pattern, ...]
     rate_floor: float
+    full_marks: tuple[str, ...]
     rate_ceiling: float
     intercept: float
     weights: dict[str, float]
@@ -96,6 +97,7 @@ def rules() -> PlausibilityRules:
         rule_phrases=tuple(join["rule_phrases"]), name_length_ratio=float(join["name_length_ratio"]),
         explanation_length_ratio=float(join["explanation_length_ratio"]),
         rule_targets=tuple(re.compile(p) for p in raw["rule_target_patterns"]),
+        full_marks=tuple(raw["full_marks"]),
         rate_floor=float(raw["rate_targets"]["floor"]), rate_ceiling=float(raw["rate_targets"]["ceiling"]),
         intercept=float(model["intercept"]), weights={k: float(v) for k, v in model["weights"].items()},
         threshold=float(model["threshold"]),
@@ -204,8 +206,18 @@ def group_votes(rec: IndicatorRecord) -> dict[str, float]:
     return votes
 
 
-def _rule_targets(text: str) -> set[float]:
+_CLAUSE = re.compile(r"[，,；;。]")
+_PERCENT_NUMBER = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*[%％]")
+
+
+def _rule_targets(text: str, percent: bool = False) -> set[float]:
+    """Numbers the scoring rule names as the target; for a % row also every 'N%' of a clause that
+    gives full marks ('满意度达到90%以上得满分')."""
     out = set()
+    if percent:
+        for clause in _CLAUSE.split(text):
+            if any(m in clause for m in rules().full_marks):
+                out.update(float(n) for n in _PERCENT_NUMBER.findall(clause))
     for p in rules().rule_targets:
         for m in p.finditer(text):
             try:
@@ -293,7 +305,7 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int]) -> list[RowEvide
             ev.fields.setdefault("misplaced", "level2")
         f["misplaced"] = misplaced
         # value against the scoring rule
-        targets = _rule_targets(rec.scoring_rule or "")
+        targets = _rule_targets(rec.scoring_rule or "", percent=compact(rec.unit or "") in ("%", "％"))
         if rec.value_num is not None and targets and not any(abs(t - rec.value_num) < 1e-9 for t in targets):
             f["rule_target_mismatch"] = 1.0
             ev.fields["rule_target_mismatch"] = "value"
