@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from test_row_damage import project_tsv
 
 from extractors.options import ExtractOptions
@@ -172,3 +174,11 @@ def test_damaged_documents_wrong_rows_are_pointed_at(tmp_path):
     assert len(wrong) >= 30
     assert sum(wrong) / len(wrong) >= 0.85
     assert sum(right_unflagged) / len(right_unflagged) <= 0.05
+
+
+@given(st.integers(min_value=1, max_value=100), st.integers(min_value=1, max_value=99))
+def test_full_marks_clause_names_the_target_and_score_bands_do_not(target, band):
+    rule = f"满意度达到{target}%以上得满分，大于等于{band}%的，得分=（实际完成率-{band}%）/（1-{band}%）×指标分值"
+    assert plausibility._rule_targets(rule, percent=True) == {float(target)}
+    assert plausibility._rule_targets(f"完成率小于{band}%为不及格，不得分；大于等于{band}%的，按比例得分", percent=True) == set()
+    assert plausibility._rule_targets(f"未达到{target}按实际完成数/{target}*指标分值计算") == {float(target)}
