@@ -4,7 +4,7 @@ A row read confidently can still be wrong: a look-alike character (溆→激), a
 group above because its merged 二级指标 label stood mid-span, two rows joined, a digit changed.
 For every indicator row of a form this module gathers evidence (each a number, 0 = nothing
 doubtful) and combines it with a logistic model fitted on damaged documents
-(``normalizers/fit_plausibility.py``):
+(``pipeline/fit_plausibility.py``):
 
 - ocr_doubt: 1 - the lowest confidence of the row's cells (scans);
 - flagged: the row already carries a warning or error;

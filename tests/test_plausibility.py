@@ -15,7 +15,7 @@ from test_row_damage import project_tsv
 
 from extractors.options import ExtractOptions
 from normalizers import plausibility
-from normalizers.fit_plausibility import choose_threshold, fit_logistic, labelled_rows
+from pipeline.fit_plausibility import choose_threshold, fit_logistic, labelled_rows
 from normalizers.records import IndicatorRecord
 from pipeline import damage
 from pipeline.document import process_file

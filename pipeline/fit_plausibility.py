@@ -1,7 +1,7 @@
 """Fit the row-confidence model of ``data/plausibility.yaml`` on damaged documents.
 
     python -m pipeline.damage ../shared/dev-corpus ../shared/seed --out /tmp/dmg --seed 0
-    python -m normalizers.fit_plausibility /tmp/dmg [/tmp/dmg2 ...] [--write] [--max-false 0.02]
+    python -m pipeline.fit_plausibility /tmp/dmg [/tmp/dmg2 ...] [--write] [--max-false 0.02]
 
 Each document is read without the plausibility step; its rows are aligned with the ground truth
 (the alignment and exactness of ``../shared/tools/score.py``) and labelled wrong or right; a
@@ -113,7 +113,7 @@ def write_model(intercept: float, weights: dict[str, float], threshold: float) -
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m normalizers.fit_plausibility")
+    ap = argparse.ArgumentParser(prog="python -m pipeline.fit_plausibility")
     ap.add_argument("corpora", nargs="+", type=Path)
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--max-false", type=float, default=0.02)
