@@ -62,6 +62,7 @@ class PlausibilityRules:
     cues: tuple[GroupCue, ...]
     group_margin: float
     edge_margin: float
+    reassign_margin: float
     repeated_run: int
     confusable_ratio: float
     confusable_min_count: float
@@ -90,6 +91,7 @@ def rules() -> PlausibilityRules:
     conf, join, model = raw["confusable"], raw["join"], raw["model"]
     return PlausibilityRules(
         cues=cues, group_margin=float(raw["group_margin"]), edge_margin=float(raw["edge_margin"]),
+        reassign_margin=float(raw["reassign_margin"]),
         repeated_run=int(join["repeated_run"]),
         confusable_ratio=float(conf["ratio"]), confusable_min_count=float(conf["min_count"]),
         confusable_smoothing=float(conf["self_smoothing"]), confusable_fields=tuple(conf["fields"]),
@@ -148,6 +150,7 @@ class RowEvidence:
     features: dict[str, float] = field(default_factory=lambda: dict.fromkeys(FEATURES, 0.0))
     reasons: list[str] = field(default_factory=list)
     fields: dict[str, str] = field(default_factory=dict)  # evidence -> the column it points at
+    moved_to: str | None = None  # the 二级指标 this row belongs to by the evidence (label stood lower)
     confidence: float = 1.0
 
     @property
@@ -344,12 +347,19 @@ def _group_edges(rows: list[IndicatorRecord], out: list[RowEvidence]) -> None:
         nxt = rows[i + 1].level2
         if not nxt or rows[i].level2 == nxt:
             continue
+        start = i
+        while start > 0 and rows[start - 1].level2 == rows[i].level2:
+            start -= 1
         j = i
+        moving = True  # rows from the change upward that fit the next group clearly better
         while j >= 0 and rows[j].level2 == rows[i].level2 and rows[j].level2:
             votes = group_votes(rows[j])
             gain = votes.get(nxt, 0.0) - votes.get(rows[j].level2, 0.0)
             if gain < 0:
                 break  # a row that fits its own group better: the group starts at or above it
+            moving = moving and gain >= rules().reassign_margin and j > start  # the group keeps its first row
+            if moving:
+                out[j].moved_to = nxt
             if gain >= margin:
                 out[j].features["group_edge"] = gain
                 out[j].fields["group_edge"] = "level2"
@@ -397,12 +407,31 @@ def row_confidence(features: dict[str, float]) -> float:
     return 1.0 / (1.0 + math.exp(z)) if z > -500 else 1.0
 
 
+def _move_to_next_group(rec: IndicatorRecord, below: IndicatorRecord) -> Anomaly:
+    """File a row under the group whose merged label stood below it (the rows up to that label
+    were filled down from the group above); reported as a warning for a person to confirm."""
+    old = rec.level2
+    rec.level2, rec.level2_raw = below.level2, below.level2_raw
+    if rec.level1 != taxonomy.level1_of(below.level2):
+        rec.level1, rec.level1_raw = taxonomy.level1_of(below.level2), below.level1_raw
+    return Anomaly(
+        source_file=rec.source_file, form_id=rec.form_id, form_index=rec.form_index, seq=rec.seq, field="level2",
+        code="group_reassigned", severity="warning", raw_value=old or "", fixed_value=rec.level2 or "",
+        message=f"'{rec.level3}' fits {rec.level2} (whose merged label stands below it) far better than {old}, "
+                f"which it was filled down from; filed under {rec.level2}", page=rec.page)
+
+
 def assess_rows(indicators: list[IndicatorRecord], anomalies: list[Anomaly]) -> list[Anomaly]:
     """Set each row's confidence from its evidence; a low_confidence anomaly (with the reasons) for
-    every row under the threshold."""
+    every row under the threshold. Rows just above a group whose evidence clearly places them in it
+    are moved into it (group_reassigned)."""
     flagged = {a.seq for a in anomalies if a.seq is not None and a.severity in ("warning", "error")}
     notes = []
-    for rec, ev in zip(indicators, assess_form(indicators, flagged)):
+    evidence = assess_form(indicators, flagged)
+    for n in range(len(indicators) - 2, -1, -1):  # bottom-up: the row below has moved already
+        if evidence[n].moved_to:
+            notes.append(_move_to_next_group(indicators[n], indicators[n + 1]))
+    for rec, ev in zip(indicators, evidence):
         rec.confidence = round(ev.confidence, 3)
         if ev.doubtful:
             weights = rules().weights

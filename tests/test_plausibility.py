@@ -91,9 +91,14 @@ def test_merged_label_mid_span_rows_filled_down_from_the_group_above_are_flagged
     ]
     o = run(tmp_path, rows)
     r = o.indicators[2]
-    assert (r.level2, r.level3) == ("社会成本指标", "发放宣传资料")  # what the layout gives
+    assert (r.level1, r.level2, r.level3) == ("产出指标", "数量指标", "发放宣传资料")  # the evidence's choice
+    moved = [a for a in o.anomalies if a.code == "group_reassigned"]
+    assert [(a.seq, a.field, a.severity, a.raw_value, a.fixed_value) for a in moved] == [
+        (3, "level2", "warning", "社会成本指标", "数量指标")]
     assert "fits them better than 社会成本指标" in low(o)[3]
     assert [a.field for a in o.anomalies if a.code == "low_confidence"] == ["level2"]
+    # the group above keeps its own row
+    assert (o.indicators[1].level2, o.indicators[1].level3) == ("社会成本指标", "因施工引发的信访事件")
     assert set(low(o)) == {3}
 
 
