@@ -20,7 +20,8 @@ doubtful) and combines it with a logistic model fitted on damaged documents
 - longer: a name, explanation or text value far longer than the form's others (weaker: some
   names are long);
 - misplaced: text of another column inside a field (a taxonomy name or 定性 in the 三级指标, an
-  operator inside a text value) or no 二级指标 at all;
+  operator inside a text value, a 评分标准 without scoring wording, a bare value as 指标解释) or no
+  二级指标 at all;
 - rule_target_mismatch: the scoring rule names a target number and the value is none of them;
 - value_suspicious: a percentage over 100, a time span over a year, a rate target nobody sets
   (合格率 ≥ 35%, 投诉率 ≤ 62%);
@@ -40,6 +41,7 @@ from statistics import median
 import yaml
 
 from normalizers import taxonomy, values
+from normalizers.columns import is_rule_text
 from normalizers.labels import DATA_DIR, compact
 from normalizers.records import Anomaly, IndicatorRecord
 
@@ -63,10 +65,12 @@ class PlausibilityRules:
     group_margin: float
     edge_margin: float
     reassign_margin: float
+    broad_cue_groups: int
     repeated_run: int
     confusable_ratio: float
     confusable_min_count: float
     confusable_smoothing: float
+    confusable_attested: float
     confusable_fields: tuple[str, ...]
     unigram_ratio: float
     rule_phrases: tuple[str, ...]
@@ -91,10 +95,11 @@ def rules() -> PlausibilityRules:
     conf, join, model = raw["confusable"], raw["join"], raw["model"]
     return PlausibilityRules(
         cues=cues, group_margin=float(raw["group_margin"]), edge_margin=float(raw["edge_margin"]),
-        reassign_margin=float(raw["reassign_margin"]),
+        reassign_margin=float(raw["reassign_margin"]), broad_cue_groups=int(raw["broad_cue_groups"]),
         repeated_run=int(join["repeated_run"]),
         confusable_ratio=float(conf["ratio"]), confusable_min_count=float(conf["min_count"]),
-        confusable_smoothing=float(conf["self_smoothing"]), confusable_fields=tuple(conf["fields"]),
+        confusable_smoothing=float(conf["self_smoothing"]),
+        confusable_attested=float(conf["attested"]), confusable_fields=tuple(conf["fields"]),
         unigram_ratio=float(conf["unigram_ratio"]),
         rule_phrases=tuple(join["rule_phrases"]), name_length_ratio=float(join["name_length_ratio"]),
         explanation_length_ratio=float(join["explanation_length_ratio"]),
@@ -136,6 +141,13 @@ def attested_trigrams() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def domain_trigrams() -> frozenset[str]:
+    """Three-character runs of the form family's terms (data/domain_words.yaml)."""
+    raw = yaml.safe_load((DATA_DIR / "domain_words.yaml").read_text(encoding="utf-8"))
+    return frozenset(w[k:k + 3] for w in raw["words"] for k in range(len(w) - 2))
+
+
+@lru_cache(maxsize=1)
 def char_totals() -> dict[str, int]:
     """How often each confusable character occurs in the lexicon's words at all."""
     out: dict[str, int] = {}
@@ -158,14 +170,17 @@ class RowEvidence:
         return round(self.confidence, 3) < rules().threshold  # as written to indicators.confidence
 
 
-def _support(text: str, i: int, ch: str, counts: dict[str, int]) -> int:
+def _sides(text: str, i: int, ch: str, counts: dict[str, int]) -> tuple[int, int]:
+    """How often ch makes a word with its left and its right neighbour (0 at the text's ends)."""
     left = counts.get(text[i - 1] + ch, 0) if i > 0 else 0
     right = counts.get(ch + text[i + 1], 0) if i + 1 < len(text) else 0
-    return max(left, right)
+    return left, right
 
 
 def confusable_readings(text: str) -> list[tuple[str, str, float]]:
-    """(character, look-alike, log-ratio) where the look-alike makes a far more common word."""
+    """(character, look-alike, log-ratio) where the look-alike makes a far more common word. A
+    reading that makes an attested word on a side where the look-alike does not clearly beat it is
+    kept ('疏浚工': 疏浚 is a word though 竣工 is commoner)."""
     r = rules()
     partners, counts = confusion_partners(), bigram_counts()
     found = []
@@ -174,14 +189,23 @@ def confusable_readings(text: str) -> list[tuple[str, str, float]]:
             continue
         if any(text[k:k + 3] in attested_trigrams() for k in range(max(0, i - 2), i + 1)):
             continue  # a longer real word holds this reading ('低保金')
-        own = _support(text, i, ch, counts)
+        own_sides = _sides(text, i, ch, counts)
+        own = max(own_sides)
         totals = char_totals()
         for alt in partners[ch]:
-            other = _support(text, i, alt, counts)
+            alt_sides = _sides(text, i, alt, counts)
+            alt_text = text[:i] + alt + text[i + 1:]
+            if any(alt_text[k:k + 3] in domain_trigrams() for k in range(max(0, i - 2), i + 1)):
+                # the look-alike makes a term of the form family ('较上年'): a strong sign
+                found.append((text[max(0, i - 1):i + 2], alt_text[max(0, i - 1):i + 2], 2.0))
+                break
+            if any(o >= r.confusable_attested and a < r.confusable_ratio * o for o, a in zip(own_sides, alt_sides)):
+                continue
             score = 0.0
-            if other >= r.confusable_min_count and other >= r.confusable_ratio * (own + r.confusable_smoothing):
-                score = math.log10(other / (own + r.confusable_smoothing))
-            elif own == 0 and totals.get(alt, 0) >= r.unigram_ratio * (totals.get(ch, 0) + 1):
+            best = max((a / (o + r.confusable_smoothing), a) for o, a in zip(own_sides, alt_sides))
+            if best[1] >= r.confusable_min_count and best[0] >= r.confusable_ratio:
+                score = math.log10(best[0])
+            elif own == 0 and max(alt_sides) == 0 and totals.get(alt, 0) >= r.unigram_ratio * (totals.get(ch, 0) + 1):
                 # neither reading makes a known word: the far rarer character is the likelier misread
                 score = math.log10(totals[alt] / (totals.get(ch, 0) + 1)) - 1
             if score > 0:
@@ -190,8 +214,9 @@ def confusable_readings(text: str) -> list[tuple[str, str, float]]:
     return found
 
 
-def group_votes(rec: IndicatorRecord) -> dict[str, float]:
-    """Votes of the group cues for the 二级指标 this row's name, unit and operator point to."""
+def group_votes(rec: IndicatorRecord, specific: bool = False) -> dict[str, float]:
+    """Votes of the group cues for the 二级指标 this row's name, unit and operator point to;
+    ``specific``: only cues that single out a few groups (not 'a lower bound is no cost')."""
     name = compact(rec.level3 or "")
     unit = compact(rec.unit or "")
     votes: dict[str, float] = {}
@@ -203,6 +228,8 @@ def group_votes(rec: IndicatorRecord) -> dict[str, float]:
         if cue.operators and (rec.operator or "") not in cue.operators:
             continue
         if not cue.names and not cue.units and not cue.operators:
+            continue
+        if specific and len(cue.groups) >= rules().broad_cue_groups:
             continue
         for g in cue.groups:
             votes[g] = votes.get(g, 0.0) + cue.weight
@@ -302,6 +329,15 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int]) -> list[RowEvide
             misplaced += 1
             ev.reasons.append(f"the value '{rec.value}' holds an operator")
             ev.fields.setdefault("misplaced", "value")
+        if rec.scoring_rule and not is_rule_text(rec.scoring_rule):
+            misplaced += 1
+            ev.reasons.append(f"the 评(扣)分标准 '{rec.scoring_rule[:20]}' holds no scoring wording "
+                              "(a column the form has was read into it?)")
+            ev.fields.setdefault("misplaced", "scoring_rule")
+        if rec.explanation and _BARE_VALUE.fullmatch(compact(rec.explanation)):
+            misplaced += 1
+            ev.reasons.append(f"the 指标解释 '{rec.explanation}' is a bare value (a column the form has was read into it?)")
+            ev.fields.setdefault("misplaced", "explanation")
         if not rec.level2:
             misplaced += 1
             ev.reasons.append("the row has no 二级指标")
@@ -353,7 +389,7 @@ def _group_edges(rows: list[IndicatorRecord], out: list[RowEvidence]) -> None:
         j = i
         moving = True  # rows from the change upward that fit the next group clearly better
         while j >= 0 and rows[j].level2 == rows[i].level2 and rows[j].level2:
-            votes = group_votes(rows[j])
+            votes = group_votes(rows[j], specific=True)
             gain = votes.get(nxt, 0.0) - votes.get(rows[j].level2, 0.0)
             if gain < 0:
                 break  # a row that fits its own group better: the group starts at or above it
@@ -381,6 +417,7 @@ def _rate_target_odd(name: str, operator: str | None, value: float) -> bool:
     return False
 
 
+_BARE_VALUE = re.compile(r"[0-9０-９.%％]+[^\s]{0,2}|[\u4e00-\u9fff]{1,2}")
 _OPERATOR_CHARS = re.compile(r"[≥≤><]")
 
 

@@ -58,6 +58,7 @@ def test_a_clean_form_keeps_the_confidence_of_an_undoubted_row_and_no_flag(tmp_p
     ("工程峻工验收", "程峻工", "程竣工"),
     ("国士资源管理", "国士资", "国土资"),
     ("激浦县教育局", "激浦", "溆浦"),
+    ("旅游收入校上年增长", "入校上", "入较上"),  # the look-alike makes a term of the form family
 ])
 def test_rare_character_misread_with_high_confidence_is_doubted(text, seen, alt):
     found = plausibility.confusable_readings(text)
@@ -66,7 +67,8 @@ def test_rare_character_misread_with_high_confidence_is_doubted(text, seen, alt)
 
 
 @pytest.mark.parametrize("text", ["工程竣工验收", "国土资源管理", "溆浦县教育局", "按月足额发放低保金的保障对象人数",
-                                  "年度旅游综合收入较上年的增长比例", "资金拨付及时率"])
+                                  "年度旅游综合收入较上年的增长比例", "资金拨付及时率", "河道疏浚工程", "施工后入户核查",
+                                  "主次干道机械化清扫"])
 def test_right_readings_and_real_longer_words_are_not_doubted(text):
     assert plausibility.confusable_readings(text) == []
 
@@ -187,3 +189,20 @@ def test_full_marks_clause_names_the_target_and_score_bands_do_not(target, band)
     assert plausibility._rule_targets(rule, percent=True) == {float(target)}
     assert plausibility._rule_targets(f"完成率小于{band}%为不及格，不得分；大于等于{band}%的，按比例得分", percent=True) == set()
     assert plausibility._rule_targets(f"未达到{target}按实际完成数/{target}*指标分值计算") == {float(target)}
+
+
+def test_a_column_the_reader_does_not_know_read_into_the_scoring_rule_is_flagged(tmp_path):
+    # a 指标方向 column ('正向') read as the scoring rule: no scoring wording in it
+    rows = [r.replace("完成目标得满分，否则不得分", "正向") if "养护里程" in r else r for r in GOOD_ROWS]
+    o = run(tmp_path, rows)
+    assert "holds no scoring wording" in low(o)[3]
+    assert [a.field for a in o.anomalies if a.code == "low_confidence"] == ["scoring_rule"]
+
+
+def test_lower_bound_in_a_cost_group_above_another_group_is_not_moved(tmp_path):
+    # '≥' alone votes against every cost group; it says nothing about which neighbour a row joins
+    rows = [GOOD_ROWS[0], "\t\t\t生均公用经费标准\t≥\t650\t元\t按标准拨付\t达到标准得满分，否则不得分\t",
+            "\t效益指标\t社会效益指标\t群众出行条件\t定性\t明显改善\t群众出行\t按评判等级赋分\t", GOOD_ROWS[7]]
+    o = run(tmp_path, rows)
+    assert o.indicators[1].level2 == "经济成本指标"
+    assert not [a for a in o.anomalies if a.code in ("group_reassigned", "low_confidence")]
