@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SHARED
 
 CHROMIUM = Path("/usr/bin/chromium")
 FIXTURE = Path(__file__).parent / "fixtures" / "review"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEED = SHARED / "seed" / "zhijiang_2024_forms.md"
 TEXT_PDF = SHARED / "dev-corpus" / "dev_003.pdf"
 SCAN_PNG = SHARED / "dev-corpus" / "dev_010.png"
@@ -181,7 +181,7 @@ def test_clicking_a_row_highlights_its_cells_on_the_page_image(page, fixture_rep
     assert page.errors == []
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="../shared/seed is not beside the checkout")
+@pytest.mark.needs_shared("seed", SEED.name)
 def test_edit_export_and_rerun_with_corrections_end_to_end(page, tmp_path):
     work = tmp_path / "work"
     work.mkdir()
@@ -268,7 +268,7 @@ def check_overlay_of_real_run(page, source: Path, tmp_path: Path) -> dict:
             "first": rows(out / "indicators.csv")[0]}
 
 
-@pytest.mark.skipif(not TEXT_PDF.exists(), reason="../shared/dev-corpus is not beside the checkout")
+@pytest.mark.needs_shared("dev-corpus", TEXT_PDF.name)
 def test_text_pdf_page_image_with_boxes_from_the_real_pipeline(page, tmp_path):
     got = check_overlay_of_real_run(page, TEXT_PDF, tmp_path)
     # PDF boxes are in points: the overlay spans the page size the rows give
@@ -277,7 +277,7 @@ def test_text_pdf_page_image_with_boxes_from_the_real_pipeline(page, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not SCAN_PNG.exists(), reason="../shared/dev-corpus is not beside the checkout")
+@pytest.mark.needs_shared("dev-corpus", SCAN_PNG.name)
 def test_scanned_page_image_with_boxes_from_the_real_pipeline(page, tmp_path):
     from PIL import Image
 
