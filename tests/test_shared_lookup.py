@@ -1,9 +1,8 @@
 """The ../shared lookup of tests/conftest.py: a skip with a reason locally, a failure under CI."""
 from __future__ import annotations
 
-import pytest
-
 import conftest
+import pytest
 
 
 @pytest.fixture
