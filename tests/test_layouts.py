@@ -22,7 +22,7 @@ from tests.layouts.docs import all_docs
 from tests.layouts.model import FORM_FIELDS, INDICATOR_FIELDS
 from tests.layouts.status import GAPS, PASSING
 
-TEST_KINDS = {"tsv", "pipe", "html", "cells", "cells_bare", "spaces", "xlsx", "docx", "pdf"}
+TEST_KINDS = {"tsv", "tsv_mid", "pipe", "html", "cells", "cells_bare", "spaces", "xlsx", "docx", "pdf"}
 FLOAT_FIELDS = {"year", "fund_total", "fund_fiscal", "fund_carryover", "fund_other", "fund_total_all",
                 "fund_superior", "value_num", "weight", "score", "actual_score", "seq"}
 

@@ -16,6 +16,7 @@ import argparse
 import csv
 import json
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,30 +24,33 @@ from . import render_text
 from .docs import all_docs
 from .model import LayoutDoc
 
+Writer = Callable[[LayoutDoc, Path, dict], None]  # (document, file, shared resources of the build)
 
-def _text(fn: Callable[[LayoutDoc], str]) -> Callable[[LayoutDoc, Path], None]:
-    def write(doc: LayoutDoc, path: Path) -> None:
+
+def _text(fn: Callable[[LayoutDoc], str]) -> Writer:
+    def write(doc: LayoutDoc, path: Path, res: dict) -> None:
         path.write_text(fn(doc), encoding="utf-8")
     return write
 
 
-def _office(name: str) -> Callable[[LayoutDoc, Path], None]:
-    def write(doc: LayoutDoc, path: Path) -> None:
+def _office(name: str) -> Writer:
+    def write(doc: LayoutDoc, path: Path, res: dict) -> None:
         from . import render_office
         getattr(render_office, name)(doc, path)
     return write
 
 
-def _pdf(scan: bool) -> Callable[[LayoutDoc, Path], None]:
-    def write(doc: LayoutDoc, path: Path) -> None:
+def _pdf(scan: bool) -> Writer:
+    def write(doc: LayoutDoc, path: Path, res: dict) -> None:
         from . import render_pdf
-        (render_pdf.write_scan if scan else render_pdf.write_pdf)(doc, path)
+        (render_pdf.write_scan if scan else render_pdf.write_pdf)(doc, path, res["font"])
     return write
 
 
 # kind -> (file suffix, writer)
-KINDS: dict[str, tuple[str, Callable[[LayoutDoc, Path], None]]] = {
+KINDS: dict[str, tuple[str, Writer]] = {
     "tsv": ("md", _text(render_text.tsv)),
+    "tsv_mid": ("md", _text(lambda d: render_text.tsv(d, middle=True))),
     "pipe": ("md", _text(render_text.pipe)),
     "html": ("md", _text(render_text.html_md)),
     "cells": ("txt", _text(lambda d: render_text.cell_lines(d, vertical_labels=d.vertical_labels))),
@@ -57,7 +61,7 @@ KINDS: dict[str, tuple[str, Callable[[LayoutDoc, Path], None]]] = {
     "docx": ("docx", _office("write_docx")),
     "scan": ("png", _pdf(scan=True)),
 }
-TEXT_KINDS = ("tsv", "pipe", "html", "cells", "cells_bare", "spaces")
+TEXT_KINDS = ("tsv", "tsv_mid", "pipe", "html", "cells", "cells_bare", "spaces")
 
 
 def file_name(doc: LayoutDoc, kind: str) -> str:
@@ -67,19 +71,32 @@ def file_name(doc: LayoutDoc, kind: str) -> str:
 def build(out: Path, kinds: set[str] | None = None, only: set[str] | None = None) -> list[dict]:
     """Write every (document, kind) pair selected; return the manifest rows."""
     (out / "gt").mkdir(parents=True, exist_ok=True)
+    docs = [d for d in all_docs() if not only or d.name in only]
+    jobs = [(d, k) for d in docs for k in d.kinds if not kinds or k in kinds]
+    with tempfile.TemporaryDirectory() as tmp:
+        return _write(out, jobs, _resources(jobs, Path(tmp)))
+
+
+def _resources(jobs: list[tuple[LayoutDoc, str]], tmp: Path) -> dict:
+    """What several files of a build share: the CJK font cut down to the characters drawn."""
+    drawn = [d for d, k in jobs if k in ("pdf", "scan")]
+    if not drawn:
+        return {}
+    from . import render_pdf
+
+    chars = set().union(*(render_pdf.doc_chars(d) for d in drawn))
+    return {"font": render_pdf.subset_font(chars, tmp / "cjk-subset.ttf")}
+
+
+def _write(out: Path, jobs: list[tuple[LayoutDoc, str]], res: dict) -> list[dict]:
     rows = []
-    for doc in all_docs():
-        if only and doc.name not in only:
-            continue
-        for kind in doc.kinds:
-            if kinds and kind not in kinds:
-                continue
-            name = file_name(doc, kind)
-            KINDS[kind][1](doc, out / name)
-            gt = doc.gt(name)
-            (out / "gt" / f"{name}.json").write_text(json.dumps(gt, ensure_ascii=False, indent=1), encoding="utf-8")
-            rows.append({"file": name, "format": kind, "layout": doc.name, "covers": doc.covers,
-                         "n_forms": len(doc.forms), "n_indicators": sum(len(f.indicators) for f in doc.forms)})
+    for doc, kind in jobs:
+        name = file_name(doc, kind)
+        KINDS[kind][1](doc, out / name, res)
+        gt = doc.gt(name)
+        (out / "gt" / f"{name}.json").write_text(json.dumps(gt, ensure_ascii=False, indent=1), encoding="utf-8")
+        rows.append({"file": name, "format": kind, "layout": doc.name, "covers": doc.covers,
+                     "n_forms": len(doc.forms), "n_indicators": sum(len(f.indicators) for f in doc.forms)})
     with open(out / "manifest.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=["file", "format", "layout", "covers", "n_forms", "n_indicators"])
         w.writeheader()

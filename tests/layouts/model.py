@@ -310,15 +310,17 @@ def place(grid: list[Row]) -> list[tuple[int, int, Cell]]:
     return out
 
 
-def matrix(grid: list[Row], width: int | None = None) -> list[list[str]]:
+def matrix(grid: list[Row], width: int | None = None, middle: bool = False) -> list[list[str]]:
     """The grid as a full matrix of texts: a merged cell's text at its top-left position, the
-    positions it covers empty (how a spreadsheet or a TSV export shows merged cells)."""
+    positions it covers empty (how a spreadsheet or a TSV export shows merged cells). With
+    `middle`, a cell merged over several rows stands in its middle row instead, where OCR reads
+    the vertically centred text."""
     placed = place(grid)
     w = width or max(c + cell.colspan for _, c, cell in placed)
     h = max(r + cell.rowspan for r, _, cell in placed)
     out = [[""] * w for _ in range(h)]
     for r, c, cell in placed:
-        out[r][c] = cell.text
+        out[r + ((cell.rowspan - 1) // 2 if middle else 0)][c] = cell.text
     return out
 
 

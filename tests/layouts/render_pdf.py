@@ -119,12 +119,37 @@ def _draw_form(pdf, form: Form, y: float) -> float:
     return y + 10
 
 
-def pdf_bytes(doc: LayoutDoc) -> bytes:
+def doc_chars(doc: LayoutDoc) -> set[str]:
+    chars = set("".join(doc.page_before) + "".join(doc.page_after) + "- 0123456789")
+    for form in doc.forms:
+        chars |= set("".join(form.before) + "".join(form.after))
+        chars |= {ch for row in form.grid for cell in row for ch in cell.text}
+    return chars
+
+
+def subset_font(chars: set[str], path: Path) -> Path:
+    """The CJK font cut down to `chars`, written to `path`: parsing the whole 5 MB font takes
+    most of a small PDF's time, a subset loads in milliseconds."""
+    from fontTools import subset
+
+    options = subset.Options()
+    options.font_number = 0
+    options.notdef_outline = True
+    options.drop_tables += ["FFTM"]  # a FontForge timestamp fontTools cannot subset (it warns)
+    font = subset.load_font(CJK_FONT, options)
+    sub = subset.Subsetter(options)
+    sub.populate(text="".join(sorted(chars)))
+    sub.subset(font)
+    subset.save_font(font, str(path), options)
+    return path
+
+
+def pdf_bytes(doc: LayoutDoc, font: Path | str = CJK_FONT) -> bytes:
     from fpdf import FPDF
 
     pdf = FPDF(orientation="L", unit="pt", format="A4")
     pdf.set_auto_page_break(False)
-    pdf.add_font("cjk", fname=CJK_FONT)
+    pdf.add_font("cjk", fname=str(font))
     pdf.set_line_width(0.6)
     pdf.add_page()
     y = MARGIN
@@ -144,11 +169,11 @@ def pdf_bytes(doc: LayoutDoc) -> bytes:
     return bytes(pdf.output())
 
 
-def write_pdf(doc: LayoutDoc, path: Path) -> None:
-    path.write_bytes(pdf_bytes(doc))
+def write_pdf(doc: LayoutDoc, path: Path, font: Path | str = CJK_FONT) -> None:
+    path.write_bytes(pdf_bytes(doc, font))
 
 
-def write_scan(doc: LayoutDoc, path: Path, dpi: int = 200, seed: int = 7) -> None:
+def write_scan(doc: LayoutDoc, path: Path, font: Path | str = CJK_FONT, dpi: int = 200, seed: int = 7) -> None:
     """The PDF rendered to an image without a text layer: grey speckle noise and a slight
     rotation, one PNG page (or a multi-page TIFF when the suffix says so)."""
     import pypdfium2 as pdfium
@@ -156,7 +181,7 @@ def write_scan(doc: LayoutDoc, path: Path, dpi: int = 200, seed: int = 7) -> Non
 
     rng = random.Random(seed)
     pages = []
-    pdf = pdfium.PdfDocument(pdf_bytes(doc))
+    pdf = pdfium.PdfDocument(pdf_bytes(doc, font))
     for page in pdf:
         img = page.render(scale=dpi / 72).to_pil().convert("L")
         img = img.rotate(rng.uniform(-0.4, 0.4), expand=False, fillcolor=255, resample=Image.BICUBIC)

@@ -24,11 +24,12 @@ def _form_text(form: Form, table: str, markdown: bool) -> str:
     return "\n\n".join([*_lines_before(form, markdown), table, *form.after])
 
 
-def tsv(doc: LayoutDoc) -> str:
-    """Tab-separated rows, merged cells written once at their top-left position."""
+def tsv(doc: LayoutDoc, middle: bool = False) -> str:
+    """Tab-separated rows, merged cells written once at their top-left position (with `middle`:
+    in the middle row of their span, as layout OCR places vertically centred text)."""
     bodies = []
     for f in doc.drawn():
-        table = "\n".join("\t".join(row) for row in matrix(f.grid, f.width()))
+        table = "\n".join("\t".join(row) for row in matrix(f.grid, f.width(), middle=middle))
         bodies.append(_form_text(f, table, markdown=True))
     return _join(doc, bodies)
 

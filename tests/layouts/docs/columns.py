@@ -51,7 +51,8 @@ def minimal() -> LayoutDoc:
         "3168.5", "2800", "368.5",
         "完成城区36.5公里老旧供水管网改造，新建加压泵站2座，降低管网漏损率，提升城区供水保障能力和水质安全水平。",
         cols, inds, ("周立新", "0710-3217765", "2023年12月18日", "何文斌"), "2023-12-18")
-    return LayoutDoc("colset_minimal", "Column sets: 一级/二级/三级 + 指标值 only", [form], WITH_PDF)
+    return LayoutDoc("colset_minimal", "Column sets: 一级/二级/三级 + 指标值 only", [form],
+                     WITH_PDF + ["tsv_mid"])
 
 
 def value_unit_standard() -> LayoutDoc:

@@ -49,7 +49,7 @@ def converted_page() -> LayoutDoc:
                  "1890", 1890.0, "做好城区420万平方米道路清扫保洁，推进生活垃圾分类，保持城区环境整洁。", COLS, inds,
                  ("詹红", "0713-8356214", "2024年1月30日", "操建华"), "2024-01-30")
     return LayoutDoc("damage_converted_page", "Text damage: one cell per line, | runs, space runs, vertical "
-                     "labels, site boilerplate", [form], ["cells", "cells_bare", "spaces"],
+                     "labels, site boilerplate", [form], ["cells", "cells_bare", "spaces", "pdf"],
                      page_before=BOILERPLATE_BEFORE, page_after=BOILERPLATE_AFTER,
                      vertical_labels=("绩效指标", "项目资金（万元）"))
 

@@ -50,7 +50,7 @@ def older_framework() -> LayoutDoc:
     form = _form("农村互助养老服务设施建设", "宜昌市夷陵区民政局", "520",
                  "建成村级互助养老服务站14个，为农村老年人提供助餐、日间照料等服务，提升农村养老服务水平。",
                  inds, ("覃丽", "0717-7822316", "2024年1月19日", "王德胜"), "2024-01-19")
-    return LayoutDoc("framework_older", "Frameworks: 投入/过程/产出/效果指标", [form], KINDS)
+    return LayoutDoc("framework_older", "Frameworks: 投入/过程/产出/效果指标", [form], KINDS + ["tsv_mid"])
 
 
 def nested_names() -> LayoutDoc:
