@@ -9,35 +9,21 @@ reason from tests/layouts/status.py (flip them there when they pass). Scans are 
 """
 from __future__ import annotations
 
-import csv
 import json
-import math
-from collections import defaultdict
-from pathlib import Path
 
 import pytest
-
-from tests.layouts.build import build
-from tests.layouts.docs import all_docs
-from tests.layouts.model import FORM_FIELDS, INDICATOR_FIELDS
-from tests.layouts.status import GAPS, PASSING
+from layouts.build import build
+from layouts.compare import Run, mismatches
+from layouts.docs import all_docs
+from layouts.status import GAPS, PASSING
 
 TEST_KINDS = {"tsv", "tsv_mid", "pipe", "html", "cells", "cells_bare", "spaces", "xlsx", "docx", "pdf"}
-FLOAT_FIELDS = {"year", "fund_total", "fund_fiscal", "fund_carryover", "fund_other", "fund_total_all",
-                "fund_superior", "value_num", "weight", "score", "actual_score", "seq"}
 
 
 def _files() -> list[tuple[str, str]]:
-    from tests.layouts.build import file_name
+    from layouts.build import file_name
 
     return [(file_name(d, k), d.name) for d in all_docs() for k in d.kinds if k in TEST_KINDS]
-
-
-def _read(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return list(csv.DictReader(f))
 
 
 @pytest.fixture(scope="module")
@@ -48,50 +34,7 @@ def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("layouts_out")
     build(corpus, kinds=TEST_KINDS)
     assert main(["extract", str(corpus), "--out", str(out), "--no-cache", "--workers", "1", "--quiet"]) == 0
-    forms, inds, anos = (defaultdict(list) for _ in range(3))
-    for r in _read(out / "forms.csv"):
-        forms[Path(r["source_file"]).name].append(r)
-    for r in _read(out / "indicators.csv"):
-        inds[(Path(r["source_file"]).name, r["form_index"])].append(r)
-    for r in _read(out / "anomalies.csv"):
-        anos[(Path(r["source_file"]).name, r["form_index"])].append(r)
-    return corpus, forms, inds, anos
-
-
-def same(field: str, got: str | None, expected) -> bool:
-    """`got` is the CSV text of the run ('' for empty or for a column the run lacks)."""
-    got = (got or "").strip()
-    if expected is None or expected == "":
-        return got == ""
-    if field in FLOAT_FIELDS:
-        try:
-            return math.isclose(float(got), float(expected), rel_tol=1e-9)
-        except ValueError:
-            return False
-    return got == str(expected)
-
-
-def mismatches(gt: dict, forms: dict, inds: dict, anos: dict) -> list[tuple]:
-    """Every (form_index, seq, field, got, expected) where the run differs from the gt."""
-    name = gt["source_file"]
-    got_forms = sorted(forms.get(name, []), key=lambda r: int(r["form_index"]))
-    if len(got_forms) != len(gt["forms"]):
-        return [("forms", len(got_forms), len(gt["forms"]))]
-    problems: list[tuple] = []
-    for gf, pf in zip(gt["forms"], got_forms):
-        i = gf["form_index"]
-        problems += [(i, 0, f, pf.get(f), gf[f]) for f in FORM_FIELDS if not same(f, pf.get(f), gf[f])]
-        rows = sorted(inds.get((name, str(i)), []), key=lambda r: int(r["seq"]))
-        if len(rows) != len(gf["indicators"]):
-            problems.append((i, "rows", len(rows), len(gf["indicators"])))
-        else:
-            for pr, gr in zip(rows, gf["indicators"]):
-                problems += [(i, gr["seq"], f, pr.get(f), gr[f]) for f in INDICATOR_FIELDS
-                             if not same(f, pr.get(f), gr[f])]
-        flagged = {(int(float(a["seq"])) if a.get("seq") else 0, a["code"]) for a in anos.get((name, str(i)), [])}
-        problems += [(i, seq, "must_flag", code, None) for seq, code in gf["must_flag"]
-                     if (seq, code) not in flagged and not (seq == 0 and any(c == code for _, c in flagged))]
-    return problems
+    return corpus, Run(out)
 
 
 def _param(name: str, layout: str):
@@ -103,9 +46,9 @@ def _param(name: str, layout: str):
 
 @pytest.mark.parametrize("name", [_param(n, layout) for n, layout in _files()])
 def test_layout_document_matches_gt(run, name):
-    corpus, forms, inds, anos = run
+    corpus, result = run
     gt = json.loads((corpus / "gt" / f"{name}.json").read_text(encoding="utf-8"))
-    problems = mismatches(gt, forms, inds, anos)
+    problems = mismatches(gt, result)
     assert not problems, f"{len(problems)} differences, first: {problems[:8]}"
 
 
@@ -122,7 +65,7 @@ def test_every_layout_names_its_gap_until_it_passes():
 def test_gt_is_consistent_with_the_model():
     """The expected records themselves: seq from 1, canonical names only, numbers where the
     operator is quantitative, target_period one of the two agreed values."""
-    from tests.layouts.model import LEVEL1_OF
+    from layouts.model import LEVEL1_OF
 
     for doc in all_docs():
         gt = doc.gt("x")
@@ -165,8 +108,8 @@ def test_gt_of_register_table_checked_by_hand():
 def test_text_renderings_keep_every_cell_once():
     """The renderers lose no cell and invent none: each cell text of the grid appears in every
     text rendering (merged cells once, at their top-left position)."""
-    from tests.layouts import render_text
-    from tests.layouts.model import matrix
+    from layouts import render_text
+    from layouts.model import matrix
 
     doc = next(d for d in all_docs() if d.name == "periods_stacked")
     form = doc.forms[0]
@@ -178,3 +121,21 @@ def test_text_renderings_keep_every_cell_once():
         out = render(doc)
         assert all(t in out for t in texts), render
     assert "长\n期\n目\n标" in render_text.cell_lines(doc, vertical_labels=("长期目标",))
+
+
+def test_gt_text_stands_in_the_document():
+    """Every text the gt expects as written (names, goals, footer values, indicator texts) is in
+    the rendered document: a typo in a layout's gt cannot pass as a reader's error."""
+    from layouts import render_text
+
+    for doc in all_docs():
+        source = render_text.html_md(doc)
+        for form in doc.gt("x")["forms"]:
+            for f in ("agency", "project_name", "competent_dept", "overall_goal", "overall_goal_long_term",
+                      "preparer", "phone", "unit_head", "agency_code", "competent_dept_code",
+                      "implementing_agency", "project_attribute", "period", "budget_code"):
+                assert form[f] is None or form[f] in source, (doc.name, f, form[f])
+            for r in form["indicators"]:
+                for f in ("level3", "explanation", "scoring_rule", "note", "level1_raw", "level2_raw", "standard",
+                          "direction", "actual_value", "deviation_reason"):
+                    assert r[f] is None or r[f] in source, (doc.name, r["seq"], f, r[f])

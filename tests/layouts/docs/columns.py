@@ -98,7 +98,7 @@ def operator_weight_direction() -> LayoutDoc:
         "培训农村实用人才1500人次，建设示范基地6个，提升农民生产经营能力，带动农户增收和农村劳动力就业。",
         cols, inds, ("汪海燕", "0556-5532019", "2024年2月26日", "程志远"), "2024-02-26")
     return LayoutDoc("colset_operator_weight_direction", "Column sets: operator column, 度量单位, 权重, 指标方向性",
-                     [form], WITH_PDF + ["scan"])
+                     [form], WITH_PDF + ["scan", "spaces"])
 
 
 SCORE_RANGES = {"产出指标": "产出指标(0-40)分", "成本指标": "成本指标(0-20)分", "效益指标": "效益指标(0-20)分",

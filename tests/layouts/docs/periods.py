@@ -93,7 +93,8 @@ def stacked() -> LayoutDoc:
               "overall_goal_long_term": long_goal, "preparer": foot[0], "phone": foot[1], "fill_date": "2024-02-02",
               "unit_head": foot[3]}
     form = Form(["项目支出绩效目标表", "（2024年度）"], grid, footer(*foot), record, long_records + annual_records)
-    return LayoutDoc("periods_stacked", "Long-term/annual stacked as two sections (长期目标 / 年度目标)", [form], KINDS + ["pdf"])
+    return LayoutDoc("periods_stacked", "Long-term/annual stacked as two sections (长期目标 / 年度目标)", [form],
+                     KINDS + ["pdf", "cells"])
 
 
 def docs() -> list[LayoutDoc]:
