@@ -87,12 +87,14 @@ class Ind:
     flags: list[str] = field(default_factory=list)
 
     @property
-    def level1(self) -> str:
-        return self.l1_canon or self.l1
+    def level1(self) -> str | None:
+        """The canonical level-1; None for a name of another framework with no sound counterpart
+        (`l1_canon` set to "")."""
+        return None if self.l1_canon == "" else (self.l1_canon or self.l1)
 
     @property
-    def level2(self) -> str:
-        return self.l2_canon or self.l2
+    def level2(self) -> str | None:
+        return None if self.l2_canon == "" else (self.l2_canon or self.l2)
 
 
 def _num(value: str | None) -> float | None:
@@ -112,7 +114,7 @@ def indicator_record(ind: Ind, period: str | None = None) -> dict:
     value = ind.long_value if long else ind.value
     unit = ind.long_unit if long else ind.unit
     qualitative = op == "定性"
-    assert ind.level2 in LEVEL1_OF and LEVEL1_OF[ind.level2] == ind.level1, (ind.l3, ind.level1, ind.level2)
+    assert (ind.level1, ind.level2) == (None, None) or LEVEL1_OF.get(ind.level2) == ind.level1, (ind.l3, ind.level1)
     return {
         "level1": ind.level1, "level2": ind.level2, "level3": ind.l3, "operator": op, "value": value,
         "value_num": None if qualitative else _num(value), "unit": None if qualitative else unit,
@@ -186,7 +188,7 @@ def indicator_block(inds: list[Ind], cols: list[Col], lead: list[Cell] | None = 
                     ) -> tuple[list[Row], list[dict]]:
     """Grid rows of an indicator table (its header row when `header`, then one row per indicator,
     level-1 and level-2 cells merged over consecutive equal names) and the expected records in
-    reading order (a row with both targets gives its records in column order). `lead` cells open
+    reading order (a row with both targets gives two records, the annual one first). `lead` cells open
     the first row (e.g. a 绩效指标 cell spanning the block); `l1_text` rewrites how a level-1 name
     is written (e.g. with its score range)."""
     rows: list[Row] = []
@@ -219,8 +221,9 @@ def indicator_block(inds: list[Ind], cols: list[Col], lead: list[Cell] | None = 
                 periods.append("long_term")
             elif k in ("value", "value_unit", "value_unit_no_eq") and ind.long_value is not None:
                 periods.append("annual")
-        if not periods:
-            periods = [ind.period]
+        # both targets of one row: the annual record first, whatever the column order (the
+        # convention the readers follow, README "Output tables")
+        periods = sorted(periods, key=lambda p: p != "annual") or [ind.period]
         for p in periods:
             rec = indicator_record(ind, p)
             rec["_flags"] = list(ind.flags)

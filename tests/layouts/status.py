@@ -27,7 +27,7 @@ GAPS: dict[str, str] = {
     "multi_register_table": "issue 11: township register table with several projects (one form each), 小计 rows",
     "multi_two_on_one_page": "issue 11: two forms on one page with 年度资金总额（万元） as one row",
     "multi_groups_any_order": "issue 11: level-1 groups in another order, 年度绩效指标 label, 单位名称 line",
-    "framework_older": "issue 11: 投入/过程/效果指标 mapped onto the taxonomy (framework_mapped)",
+    "framework_older": "issue 11: 效果指标 mapped (framework_mapped); 投入/过程 names without counterpart (taxonomy_unknown)",
     "framework_nested_names": "issue 11: 成本指标 under 产出指标, 满意度 under 效益指标 (framework_mapped)",
     "damage_converted_page": "issue 11: one cell per line / space runs / vertical labels / site boilerplate",
     "damage_digits_operators": "issue 11: digits split by a space, ≥ read as 2 (operator_misread)",

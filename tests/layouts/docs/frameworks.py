@@ -32,14 +32,15 @@ def _mapped(ind: Ind, l1: str, l2: str | None = None) -> Ind:
 
 
 def older_framework() -> LayoutDoc:
-    """投入指标 / 过程指标 / 产出指标 / 效果指标, each mapped where its level-2 says what it is:
-    投入/资金投入 (money put in) -> 成本指标/经济成本指标, 过程/项目进度 -> 产出指标/时效指标,
-    效果/社会效益指标 -> 效益指标, 效果/服务对象满意度指标 -> 满意度指标."""
+    """投入指标 / 过程指标 / 产出指标 / 效果指标 (the older evaluation framework). 效果指标 maps onto
+    效益指标 / 满意度指标 by its level-2 (flagged framework_mapped); 投入/资金落实 and
+    过程/财务管理 have no counterpart in the target taxonomy: level1/level2 stay empty, the source
+    names in level1_raw/level2_raw, reported as taxonomy_unknown."""
+    unknown = {"l1_canon": "", "l2_canon": "", "flags": ["taxonomy_unknown"]}
     inds = [
-        _mapped(Ind("投入指标", "资金投入", "项目预算控制数", "≤", "520", "万元", explanation="项目总投入不超过批复预算"),
-                "成本指标", "经济成本指标"),
-        _mapped(Ind("过程指标", "项目进度", "项目开工时间", "≤", "3", "月", explanation="当年3月底前开工"),
-                "产出指标", "时效指标"),
+        Ind("投入指标", "资金落实", "资金到位率", "=", "100", "%", explanation="实际到位资金占计划投入资金的比例", **unknown),
+        Ind("过程指标", "财务管理", "资金使用合规性", "定性", "合规", explanation="资金使用符合财务管理制度规定",
+            **unknown),
         Ind("产出指标", "数量指标", "建成村级养老服务站", "≥", "14", "个", explanation="当年建成并投入运营的服务站数量"),
         Ind("产出指标", "质量指标", "服务站建设达标率", "=", "100", "%", explanation="达到省级建设标准的服务站占比"),
         _mapped(Ind("效果指标", "社会效益指标", "农村老年人助餐服务覆盖率", "≥", "60", "%",

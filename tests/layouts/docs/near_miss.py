@@ -31,8 +31,8 @@ def self_evaluation() -> LayoutDoc:
     dept = "常德市鼎城区农业农村局"
     goal = "完成农村户厕改造1200户，改厕验收合格率95%以上，提升农村人居环境质量。"
     grid = [kv("项目名称", project, width), kv("主管部门", dept, width),
-            [Cell("项目资金（万元）"), Cell("年初预算数"), Cell("216", colspan=2), Cell("全年执行数"), Cell("208.1", colspan=2),
-             Cell("执行率"), Cell("96.3%")],
+            [Cell("项目资金（万元）"), Cell("年度资金总额"), Cell("216", colspan=2), Cell("全年执行数"),
+             Cell("208.1", colspan=2), Cell("执行率"), Cell("96.3%")],
             [Cell("年度总体目标"), Cell("预期目标", colspan=4), Cell("实际完成情况", colspan=4)],
             [Cell(""), Cell(goal, colspan=4), Cell("完成户厕改造1156户，验收合格率97%，农村人居环境明显改善。", colspan=4)],
             *block]
