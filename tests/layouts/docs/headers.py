@@ -151,5 +151,42 @@ def budget_level_amounts() -> LayoutDoc:
                      [form], KINDS)
 
 
+def department_tasks() -> LayoutDoc:
+    """A department form with a 年度主要任务 table (task, content, its budget split three ways) and
+    a 金额合计 row above the goal: the tasks are no indicators, the 合计 is the year's budget."""
+    rule = "完成目标得满分，未完成按比例扣分"
+    inds = [
+        Ind("产出指标", "数量指标", "主次干道机械化清扫面积", "≥", "680", "万平方米", rule=rule),
+        Ind("产出指标", "数量指标", "查处违法建设", "≥", "120", "处", rule=rule),
+        Ind("产出指标", "质量指标", "市容环境卫生测评达标率", "≥", "95", "%", rule=rule),
+        Ind("成本指标", "经济成本指标", "部门整体支出", "≤", "8652.3", "万元", rule="控制在预算内得满分"),
+        Ind("效益指标", "社会效益指标", "城市管理投诉按时办结率", "≥", "98", "%", rule=rule),
+        Ind("满意度指标", "服务对象满意度指标", "市民满意度", "≥", "90", "%", rule=rule),
+    ]
+    width = 6
+    block, records = indicator_block(inds, COLS)
+    block[0] = [Cell("年度绩效指标", rowspan=len(block)), *block[0]]
+    tasks = [("环境卫生作业", "城区道路清扫保洁、垃圾收运", "5260.5", "5200", "60.5"),
+             ("违法建设治理", "违法建设巡查、拆除及复绿", "1830", "1830", ""),
+             ("市容秩序管理", "占道经营整治、户外广告规范", "1561.8", "1500", "61.8")]
+    goal = "保持城区环境干净整洁，依法查处违法建设，规范市容秩序，提升城市精细化管理水平和群众满意度。"
+    grid = [
+        kv("部门（单位）名称", "长沙市天心区城市管理和综合执法局", width),
+        [Cell("年度主要任务", rowspan=len(tasks) + 3), Cell("任务名称", rowspan=2), Cell("主要内容", rowspan=2),
+         Cell("预算金额（万元）", colspan=3)],
+        [Cell("总额"), Cell("财政拨款"), Cell("其他资金")],
+        *[[Cell(n), Cell(c), Cell(t), Cell(f), Cell(o)] for n, c, t, f, o in tasks],
+        [Cell("金额合计", colspan=2), Cell("8652.3"), Cell("8530"), Cell("122.3")],
+        kv("年度总体目标", goal, width), *block,
+    ]
+    foot = ("易晓红", "0731-85899012", "2024年1月18日", "黄建")
+    record = {"form_kind": "department", "year": 2024, "agency": "长沙市天心区城市管理和综合执法局",
+              "fund_total": 8652.3, "fund_fiscal": 8530.0, "fund_other": 122.3, "overall_goal": goal,
+              "preparer": foot[0], "phone": foot[1], "fill_date": "2024-01-18", "unit_head": foot[3]}
+    form = Form(["部门整体支出绩效目标表", "（2024年度）"], grid, footer(*foot), record, records)
+    return LayoutDoc("header_department_tasks", "Header variants: department form with a 年度主要任务 table and "
+                     "金额合计", [form], KINDS + ["pdf"])
+
+
 def docs() -> list[LayoutDoc]:
-    return [coded_with_units(), yuan_five_way(), department_coded(), budget_level_amounts()]
+    return [coded_with_units(), yuan_five_way(), department_coded(), budget_level_amounts(), department_tasks()]

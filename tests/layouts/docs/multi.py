@@ -84,7 +84,50 @@ def two_on_one_page() -> LayoutDoc:
         Ind("效益指标", "生态效益指标", "疫点拔除数量", "≥", "2", "个"),
         Ind("满意度指标", "服务对象满意度指标", "林农满意度", "≥", "90", "%"),
     ], foot, "2024-01-12")
-    return LayoutDoc("multi_two_on_one_page", "Two forms on one page", [a, b], KINDS + ["pdf"], one_page=True)
+    return LayoutDoc("multi_two_on_one_page", "Two forms on one page", [a, b], KINDS + ["pdf", "scan"], one_page=True)
+
+
+def long_over_pages() -> LayoutDoc:
+    """A department form of 26 indicators that runs over two PDF pages (the merged 绩效指标 and
+    level-1 cells continue open on page 2): one form, not two pieces."""
+    quantity = [("开展中小学教师全员培训", "≥", "3200", "人次"), ("新建改扩建幼儿园", "≥", "6", "所"),
+                ("改造薄弱学校校舍面积", "≥", "2.4", "万平方米"), ("配备学生课桌椅", "≥", "5600", "套"),
+                ("开展学生体质健康监测", "≥", "41000", "人"), ("组织教育教学督导", "≥", "24", "次"),
+                ("资助家庭经济困难学生", "≥", "6800", "人次"), ("更新实验教学仪器", "≥", "180", "套")]
+    quality = [("义务教育巩固率", "≥", "98.5", "%"), ("学前教育毛入园率", "≥", "92", "%"),
+               ("高中阶段毛入学率", "≥", "95", "%"), ("教师培训合格率", "≥", "96", "%"),
+               ("校舍安全达标率", "=", "100", "%"), ("学生体质健康达标率", "≥", "90", "%")]
+    timely = [("资助资金发放及时率", "=", "100", "%"), ("校舍改造完工率", "≥", "95", "%")]
+    inds = [Ind("产出指标", "数量指标", n, op, v, u) for n, op, v, u in quantity]
+    inds += [Ind("产出指标", "质量指标", n, op, v, u) for n, op, v, u in quality]
+    inds += [Ind("产出指标", "时效指标", n, op, v, u) for n, op, v, u in timely]
+    inds += [
+        Ind("成本指标", "经济成本指标", "生均公用经费标准（小学）", "≥", "720", "元"),
+        Ind("成本指标", "经济成本指标", "生均公用经费标准（初中）", "≥", "940", "元"),
+        Ind("效益指标", "社会效益指标", "适龄儿童入学率", "=", "100", "%"),
+        Ind("效益指标", "社会效益指标", "城乡教育均衡发展水平", "定性", "稳步提升"),
+        Ind("效益指标", "可持续影响指标", "教师队伍素质", "定性", "持续提高"),
+        Ind("满意度指标", "服务对象满意度指标", "学生家长满意度", "≥", "92", "%"),
+        Ind("满意度指标", "服务对象满意度指标", "教师满意度", "≥", "90", "%"),
+        Ind("满意度指标", "服务对象满意度指标", "社会公众满意度", "≥", "88", "%"),
+    ]
+    for i in inds:
+        i.rule = ("按实现程度分档计分：完全实现得满分，基本实现得80%分值，部分实现得60%分值，未实现不得分"
+                  if i.op == "定性" else "达到或超过目标值得满分，未达到的按实际完成值占目标值的比例计分，指标分值扣完为止")
+    cols = [Col("一级指标", "l1"), Col("二级指标", "l2"), Col("三级指标", "l3"), Col("指标值", "value_unit"),
+            Col("评（扣）分标准", "rule")]
+    width = 6
+    block, records = indicator_block(inds, cols)
+    block[0] = [Cell("绩效指标", rowspan=len(block)), *block[0]]
+    goal = ("巩固义务教育基本均衡成果，扩大普惠性学前教育资源，改善薄弱学校办学条件，加强教师队伍建设，"
+            "落实学生资助政策，办好人民满意的教育。")
+    grid = [kv("年度总体目标", goal, width), *block]
+    foot = ("周静", "0746-8223517", "2024年1月23日", "唐卫东")
+    record = {"form_kind": "department", "year": 2024, "agency": "永州市冷水滩区教育局", "overall_goal": goal,
+              "preparer": foot[0], "phone": foot[1], "fill_date": "2024-01-23", "unit_head": foot[3]}
+    form = Form(["部门整体支出绩效目标表", "（2024年度）", "永州市冷水滩区教育局"], grid, footer(*foot), record, records)
+    return LayoutDoc("multi_long_over_pages", "Forms split into pieces today: one form over two pages", [form],
+                     ["pdf", "docx", "pipe"])
 
 
 def groups_any_order() -> LayoutDoc:
@@ -113,4 +156,4 @@ def groups_any_order() -> LayoutDoc:
 
 
 def docs() -> list[LayoutDoc]:
-    return [register_table(), two_on_one_page(), groups_any_order()]
+    return [register_table(), two_on_one_page(), groups_any_order(), long_over_pages()]
