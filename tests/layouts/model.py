@@ -173,7 +173,6 @@ CELL_TEXT: dict[str, Callable[[Ind], str]] = {
     "actual_value": lambda i: i.actual_value or "",
     "actual_score": lambda i: _fmt_num(i.actual_score),
     "deviation": lambda i: i.deviation or "",
-    "blank": lambda i: "",
 }
 
 
@@ -183,14 +182,13 @@ class Col:
     kind: str  # a key of CELL_TEXT, or l1 / l2
 
 
-def indicator_block(inds: list[Ind], cols: list[Col], lead: list[Cell] | None = None,
-                    header: bool = True, l1_text: Callable[[str], str] | None = None
-                    ) -> tuple[list[Row], list[dict]]:
+def indicator_block(inds: list[Ind], cols: list[Col], header: bool = True,
+                    l1_text: Callable[[str], str] | None = None) -> tuple[list[Row], list[dict]]:
     """Grid rows of an indicator table (its header row when `header`, then one row per indicator,
     level-1 and level-2 cells merged over consecutive equal names) and the expected records in
-    reading order (a row with both targets gives two records, the annual one first). `lead` cells open
-    the first row (e.g. a 绩效指标 cell spanning the block); `l1_text` rewrites how a level-1 name
-    is written (e.g. with its score range)."""
+    reading order (a row with both targets gives two records, the annual one first). `l1_text`
+    rewrites how a level-1 name is written (e.g. with its score range). Callers put a label cell
+    spanning the block (绩效指标) before the first row themselves."""
     rows: list[Row] = []
     if header:
         rows.append([Cell(c.label) for c in cols])
@@ -210,8 +208,6 @@ def indicator_block(inds: list[Ind], cols: list[Col], lead: list[Cell] | None = 
             else:
                 row.append(Cell(CELL_TEXT[c.kind](ind)))
         rows.append(row)
-    if lead:
-        rows[0] = [*lead, *rows[0]]
     kinds = [c.kind for c in cols]
     records: list[dict] = []
     for ind in inds:
@@ -232,14 +228,11 @@ def indicator_block(inds: list[Ind], cols: list[Col], lead: list[Cell] | None = 
 
 
 def _run(inds: list[Ind], i: int, key) -> int:
+    """How many rows from `i` on share its `key` (the rows a merged cell spans)."""
     n = 1
-    while i + n < len(inds) and key(inds[i + n]) == key(inds[i]) and key_l1(inds[i + n]) == key_l1(inds[i]):
+    while i + n < len(inds) and key(inds[i + n]) == key(inds[i]):
         n += 1
     return n
-
-
-def key_l1(ind: Ind) -> str:
-    return ind.l1
 
 
 @dataclass
