@@ -16,6 +16,7 @@ GAPS: dict[str, str] = {
     "colset_operator_weight_direction": "issue 11: 指标性质 operator column, 度量单位, 权重 (weight), 指标方向性 (direction)",
     "colset_scores": "issue 11: 分值 column (score), score ranges in level-1 names",
     "colset_explanation_target": "issue 11: 指标解释 before 目标值, no unit and no rule column",
+    "colset_operator_words": "issue 11: 指标性质 operator column written in words (大于等于 / 小于等于 / 等于)",
     "periods_side_by_side_1": "issue 11: 指标值(长期) | 指标值(年度) side by side (target_period), 中期目标 goal",
     "periods_side_by_side_2": "issue 11: 实施期目标 | 本年度目标 side by side (target_period), 项目支出实施期",
     "periods_stacked": "issue 11: 长期目标 / 年度目标 sections (target_period), 长期总体目标",

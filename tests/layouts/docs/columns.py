@@ -161,5 +161,34 @@ def explanation_target() -> LayoutDoc:
     return LayoutDoc("colset_explanation_target", "Column sets: 指标解释 and 目标值, no unit, no rule", [form], ALL)
 
 
+WORDS = {"≥": "大于等于", "≤": "小于等于", "=": "等于", ">": "大于", "<": "小于", "定性": "定性"}
+
+
+def operator_words() -> LayoutDoc:
+    """The operator column written in words (指标性质: 大于等于 / 小于等于 / 等于 / 定性) with 计量单位,
+    指标解释 and 备注 columns."""
+    cols = [Col("一级指标", "l1"), Col("二级指标", "l2"), Col("三级指标", "l3"), Col("指标性质", "op"),
+            Col("指标值", "value"), Col("计量单位", "unit"), Col("指标解释", "explanation"), Col("备注", "note")]
+    rows = [
+        ("产出指标", "数量指标", "完成河道清淤疏浚", "≥", "18.5", "公里", "年度完成清淤疏浚的河道长度", None),
+        ("产出指标", "数量指标", "新建护岸", "≥", "4.2", "公里", "新建生态护岸长度", "含干砌石护岸"),
+        ("产出指标", "质量指标", "单元工程质量合格率", "=", "100", "%", "验收合格的单元工程占比", None),
+        ("产出指标", "时效指标", "主体工程完工时间", "≤", "11", "月", "当年11月底前完成主体工程", None),
+        ("成本指标", "经济成本指标", "每公里清淤成本", "≤", "42", "万元", "清淤疏浚工程单位长度成本", None),
+        ("效益指标", "生态效益指标", "河道水质", "定性", "稳定达到Ⅲ类", None, "治理河段断面水质类别", None),
+        ("效益指标", "社会效益指标", "受益人口", ">", "3.5", "万人", "防洪保护范围内人口", None),
+        ("满意度指标", "服务对象满意度指标", "沿河群众满意度", "≥", "90", "%", "问卷调查沿河群众满意程度", None),
+    ]
+    inds = [Ind(l1, l2, l3, op, v, u, explanation=e, note=n, written_op=WORDS[op]) for l1, l2, l3, op, v, u, e, n in rows]
+    form = _project_form(
+        "项目支出绩效目标表", 2024, "中小河流综合治理工程", "南平市建阳区水利局",
+        "1650", "1420", "230",
+        "完成18.5公里河道清淤疏浚和4.2公里生态护岸建设，提高河段防洪标准，改善河道生态环境。",
+        cols, inds, ("江丽萍", "0599-5822367", "2024年2月28日", "叶志坚"), "2024-02-28")
+    return LayoutDoc("colset_operator_words", "Column sets: operator column in words (大于等于/小于等于/等于)",
+                     [form], ["pipe", "html", "tsv", "xlsx", "docx"])
+
+
 def docs() -> list[LayoutDoc]:
-    return [minimal(), value_unit_standard(), operator_weight_direction(), scores(), explanation_target()]
+    return [minimal(), value_unit_standard(), operator_weight_direction(), scores(), explanation_target(),
+            operator_words()]
