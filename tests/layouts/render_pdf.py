@@ -4,6 +4,7 @@ multi-page TIFF). Needs the CJK font WenQuanYi Micro Hei (fonts-wqy-microhei).""
 from __future__ import annotations
 
 import random
+from datetime import datetime, timezone
 from pathlib import Path
 
 from .model import Form, LayoutDoc, place
@@ -149,6 +150,7 @@ def pdf_bytes(doc: LayoutDoc, font: Path | str = CJK_FONT) -> bytes:
 
     pdf = FPDF(orientation="L", unit="pt", format="A4")
     pdf.set_auto_page_break(False)
+    pdf.set_creation_date(datetime(2024, 1, 1, tzinfo=timezone.utc))  # same bytes on every build
     pdf.add_font("cjk", fname=str(font))
     pdf.set_line_width(0.6)
     pdf.add_page()
