@@ -100,7 +100,7 @@ def traditional() -> LayoutDoc:
                  "為轄區居家老人提供社區養老服務5000人次以上，提升老年人生活品質。", cols, raw, foot, "2024-01-10")
     form.after = [f"填表人：{foot[0]}", f"聯繫電話：{foot[1]}", f"填報日期：{foot[2]}", f"單位負責人簽字：{foot[3]}"]
     return LayoutDoc("damage_traditional", "Text damage: Traditional characters (matched as simplified, kept)",
-                     [form], ["pipe", "html", "docx"])
+                     [form], ["pipe", "html", "docx", "pdf"])
 
 
 def docs() -> list[LayoutDoc]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..model import Cell, Col, Form, Ind, LayoutDoc, indicator_block
 from .common import footer, kv
 
-KINDS = ["pipe", "html", "tsv", "xlsx", "docx"]
+KINDS = ["pipe", "html", "tsv", "xlsx", "docx", "pdf"]
 COLS = [Col("一级指标", "l1"), Col("二级指标", "l2"), Col("三级指标", "l3"), Col("指标值", "value_unit"),
         Col("指标解释", "explanation")]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..model import Cell, Col, Form, Ind, LayoutDoc, indicator_block
 from .common import footer, kv, kv_pairs
 
-KINDS = ["pipe", "html", "tsv", "xlsx", "docx"]
+KINDS = ["pipe", "html", "tsv", "xlsx", "docx", "pdf"]
 COLS = [Col("一级指标", "l1"), Col("二级指标", "l2"), Col("三级指标", "l3"), Col("指标值", "value_unit"),
         Col("评（扣）分标准", "rule")]
 
@@ -49,7 +49,7 @@ def coded_with_units() -> LayoutDoc:
               "unit_head": foot[3]}
     form = Form(["2024年度项目支出绩效目标表"], grid, footer(*foot), record, records)
     return LayoutDoc("header_coded_units", "Header variants: 项目支出名称, 主管部门及编码, 实施单位, 项目属性, "
-                     "项目起止时间, 部门预算编码, 资金总额 beside 当年资金总额, amounts with unit", [form], KINDS + ["pdf"])
+                     "项目起止时间, 部门预算编码, 资金总额 beside 当年资金总额, amounts with unit", [form], KINDS)
 
 
 def yuan_five_way() -> LayoutDoc:
@@ -185,7 +185,7 @@ def department_tasks() -> LayoutDoc:
               "preparer": foot[0], "phone": foot[1], "fill_date": "2024-01-18", "unit_head": foot[3]}
     form = Form(["部门整体支出绩效目标表", "（2024年度）"], grid, footer(*foot), record, records)
     return LayoutDoc("header_department_tasks", "Header variants: department form with a 年度主要任务 table and "
-                     "金额合计", [form], KINDS + ["pdf"])
+                     "金额合计", [form], KINDS)
 
 
 def docs() -> list[LayoutDoc]:

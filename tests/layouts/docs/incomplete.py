@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..model import Cell, Col, Form, Ind, LayoutDoc, indicator_block
 from .common import footer, kv
 
-KINDS = ["pipe", "html", "tsv", "docx"]
+KINDS = ["pipe", "html", "tsv", "docx", "pdf"]
 COLS = [Col("一级指标", "l1"), Col("二级指标", "l2"), Col("三级指标", "l3"), Col("指标类型", "op"),
         Col("指标值", "value"), Col("计量单位", "unit"), Col("评(扣)分标准", "rule")]
 
@@ -39,8 +39,7 @@ def truncated() -> LayoutDoc:
     form = _form("重大动物疫病防控", "怀化市鹤城区畜牧水产事务中心", "128",
                  "完成重大动物疫病强制免疫，免疫抗体合格率保持在70%以上，确保不发生区域性重大动物疫情。", inds, None, None,
                  ["form_truncated"])
-    return LayoutDoc("incomplete_truncated", "Incomplete forms: cut after its fourth row, no footer", [form],
-                     KINDS + ["pdf"])
+    return LayoutDoc("incomplete_truncated", "Incomplete forms: cut after its fourth row, no footer", [form], KINDS)
 
 
 def missing_groups() -> LayoutDoc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..model import Cell, Col, Form, Ind, LayoutDoc, indicator_block
 from .common import footer, kv
 
-KINDS = ["pipe", "html", "tsv", "xlsx", "docx"]
+KINDS = ["pipe", "html", "tsv", "xlsx", "docx", "pdf"]
 
 
 def register_table() -> LayoutDoc:
@@ -53,7 +53,7 @@ def register_table() -> LayoutDoc:
     for f in forms:
         f.record["agency"] = "青山镇人民政府"
     return LayoutDoc("multi_register_table", "Several forms in one table: township register, amounts in 元, 小计 rows",
-                     forms, KINDS + ["pdf"])
+                     forms, KINDS)
 
 
 def _small_project(name: str, dept: str, total: str, goal: str, inds: list[Ind], foot, fill_date: str) -> Form:
@@ -84,7 +84,7 @@ def two_on_one_page() -> LayoutDoc:
         Ind("效益指标", "生态效益指标", "疫点拔除数量", "≥", "2", "个"),
         Ind("满意度指标", "服务对象满意度指标", "林农满意度", "≥", "90", "%"),
     ], foot, "2024-01-12")
-    return LayoutDoc("multi_two_on_one_page", "Two forms on one page", [a, b], KINDS + ["pdf", "scan"], one_page=True)
+    return LayoutDoc("multi_two_on_one_page", "Two forms on one page", [a, b], KINDS + ["scan"], one_page=True)
 
 
 def long_over_pages() -> LayoutDoc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..model import Cell, Col, Form, Ind, LayoutDoc, indicator_block
 from .common import kv
 
-KINDS = ["pipe", "html", "tsv", "pdf", "xlsx", "scan"]
+KINDS = ["pipe", "html", "tsv", "pdf", "xlsx", "docx", "scan"]
 
 
 def self_evaluation() -> LayoutDoc:

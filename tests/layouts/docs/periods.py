@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..model import Cell, Col, Form, Ind, LayoutDoc, indicator_block
 from .common import footer, kv
 
-KINDS = ["pipe", "html", "tsv", "xlsx", "docx"]
+KINDS = ["pipe", "html", "tsv", "xlsx", "docx", "pdf"]
 
 
 def _goal_rows(width: int, long_label: str, annual_label: str, long_goal: str, goal: str) -> list:
@@ -50,7 +50,7 @@ def side_by_side(name: str, long_col: str, annual_col: str, long_goal_label: str
               "fund_total": 2700.0, "fund_fiscal": 2700.0, "overall_goal": goal, "overall_goal_long_term": long_goal,
               "period": period, "preparer": foot[0], "phone": foot[1], "fill_date": "2024-01-22", "unit_head": foot[3]}
     form = Form(["项目支出绩效目标表", "（2024年度）"], grid, footer(*foot), record, records)
-    kinds = KINDS + (["pdf", "scan", "tsv_mid"] if name.endswith("1") else [])
+    kinds = KINDS + (["scan", "tsv_mid"] if name.endswith("1") else [])
     return LayoutDoc(name, f"Long-term/annual side by side: {long_col} | {annual_col}", [form], kinds)
 
 
@@ -94,7 +94,7 @@ def stacked() -> LayoutDoc:
               "unit_head": foot[3]}
     form = Form(["项目支出绩效目标表", "（2024年度）"], grid, footer(*foot), record, long_records + annual_records)
     return LayoutDoc("periods_stacked", "Long-term/annual stacked as two sections (长期目标 / 年度目标)", [form],
-                     KINDS + ["pdf", "cells"])
+                     KINDS + ["cells"])
 
 
 def docs() -> list[LayoutDoc]:
