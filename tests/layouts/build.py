@@ -60,6 +60,7 @@ KINDS: dict[str, tuple[str, Writer]] = {
     "xlsx": ("xlsx", _office("write_xlsx")),
     "docx": ("docx", _office("write_docx")),
     "scan": ("png", _pdf(scan=True)),
+    "scan_tif": ("tif", _pdf(scan=True)),  # multi-page TIFF
 }
 TEXT_KINDS = ("tsv", "tsv_mid", "pipe", "html", "cells", "cells_bare", "spaces")
 
@@ -79,7 +80,7 @@ def build(out: Path, kinds: set[str] | None = None, only: set[str] | None = None
 
 def _resources(jobs: list[tuple[LayoutDoc, str]], tmp: Path) -> dict:
     """What several files of a build share: the CJK font cut down to the characters drawn."""
-    drawn = [d for d, k in jobs if k in ("pdf", "scan")]
+    drawn = [d for d, k in jobs if k in ("pdf", "scan", "scan_tif")]
     if not drawn:
         return {}
     from . import render_pdf

@@ -49,7 +49,8 @@ def coded_with_units() -> LayoutDoc:
               "unit_head": foot[3]}
     form = Form(["2024年度项目支出绩效目标表"], grid, footer(*foot), record, records)
     return LayoutDoc("header_coded_units", "Header variants: 项目支出名称, 主管部门及编码, 实施单位, 项目属性, "
-                     "项目起止时间, 部门预算编码, 资金总额 beside 当年资金总额, amounts with unit", [form], KINDS)
+                     "项目起止时间, 部门预算编码, 资金总额 beside 当年资金总额, amounts with unit", [form],
+                     KINDS + ["scan"])
 
 
 def yuan_five_way() -> LayoutDoc:

@@ -127,7 +127,7 @@ def long_over_pages() -> LayoutDoc:
               "preparer": foot[0], "phone": foot[1], "fill_date": "2024-01-23", "unit_head": foot[3]}
     form = Form(["部门整体支出绩效目标表", "（2024年度）", "永州市冷水滩区教育局"], grid, footer(*foot), record, records)
     return LayoutDoc("multi_long_over_pages", "Forms split into pieces today: one form over two pages", [form],
-                     ["pdf", "docx", "pipe"])
+                     ["pdf", "docx", "pipe", "scan_tif"])
 
 
 def groups_any_order() -> LayoutDoc:
