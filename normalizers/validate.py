@@ -67,7 +67,7 @@ def validate_indicators(drafts: list[IndicatorDraft], fund_total: float | None) 
     """Per draft, the anomalies validation finds (in addition to those found while reading the row)."""
     rules = validation_rules()
     out: list[list[RowAnomaly]] = []
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}  # (三级指标, target period): a row's long-term and annual targets differ
     for n, d in enumerate(drafts, start=1):
         notes: list[RowAnomaly] = []
         already = {(a.field, a.code) for a in d.anomalies}
@@ -94,7 +94,7 @@ def validate_indicators(drafts: list[IndicatorDraft], fund_total: float | None) 
                 notes.append(RowAnomaly("value", "budget_mismatch", "warning", d.value or "", "",
                                         f"cost indicator {d.value}万元 exceeds the 年度资金总额 {fund_total:g}万元"))
         if d.level3:
-            key = compact(d.level3)
+            key = (compact(d.level3), d.target_period)
             if key in seen:
                 notes.append(RowAnomaly("level3", "duplicate_indicator", "warning", d.level3, "",
                                         f"'{d.level3}' already appears as indicator {seen[key]} of this form"))

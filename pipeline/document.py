@@ -244,7 +244,9 @@ def _indicator_record(d: IndicatorDraft, more: list[RowAnomaly], fid: str, src: 
         form_id=fid, source_file=src, form_index=index, seq=seq, level1=d.level1, level2=d.level2,
         level3=d.level3, operator=d.operator, value=d.value, value_num=d.value_num, unit=d.unit,
         explanation=d.explanation, scoring_rule=d.scoring_rule, note=d.note, level1_raw=d.level1_raw,
-        level2_raw=d.level2_raw, page=d.page, confidence=round(conf, 3), bbox=bbox, page_size=page_size,
+        level2_raw=d.level2_raw, target_period=d.target_period, weight=d.weight, score=d.score,
+        standard=d.standard, direction=d.direction, actual_value=d.actual_value, actual_score=d.actual_score,
+        deviation_reason=d.deviation_reason, page=d.page, confidence=round(conf, 3), bbox=bbox, page_size=page_size,
         cell_boxes=cell_boxes,
     )
     anomalies = [

@@ -7,7 +7,23 @@ names (`<layout>.<kind>.<suffix>`, see build.file_name) as your change makes the
 """
 from __future__ import annotations
 
-PASSING: set[str] = set()
+PASSING: set[str] = {
+    "colset_minimal.pipe.md",
+    "colset_minimal.html.md",
+    "colset_minimal.tsv.md",
+    "colset_value_unit_standard.pipe.md",
+    "colset_value_unit_standard.html.md",
+    "colset_value_unit_standard.tsv.md",
+    "colset_operator_weight_direction.pipe.md",
+    "colset_operator_weight_direction.html.md",
+    "colset_operator_weight_direction.tsv.md",
+    "colset_scores.pipe.md",
+    "colset_scores.html.md",
+    "colset_scores.tsv.md",
+    "colset_explanation_target.pipe.md",
+    "colset_explanation_target.html.md",
+    "colset_explanation_target.tsv.md",
+}
 
 # layout -> what the current code does not do yet (the xfail reason)
 GAPS: dict[str, str] = {
