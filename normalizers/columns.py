@@ -9,6 +9,7 @@ merged level-1/level-2 cells are filled down from the rows above.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -230,7 +231,7 @@ _NUMBER_TEXT = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 
 def side_number(text: str) -> float | None:
     """A weight or score cell as a number ('15', '15%', '10分', '7.5'); None when it is none."""
-    t = compact(text).rstrip("%％分")
+    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")).rstrip("%分")
     return float(t) if _NUMBER_TEXT.match(t) else None
 
 
@@ -336,6 +337,12 @@ def assign_columns(row: SourceRow, header_cols: dict[str, int]) -> AssignedRow:
             loose = loose_taxonomy_match(s.text, column_level=column_level)
             if loose is not None and (not last or (_written_as_name(s.text) and loose.score >= column_cues().lone_name_threshold)):
                 lvl = loose.level
+            elif taxonomy.other_framework_level1(s.text):
+                lvl = 1  # 投入指标 / 过程指标 of the older framework
+            elif not last and column_level is not None:
+                # a name the taxonomy does not know, standing under the 一级/二级指标 header with the
+                # level-3 name still to come: a level name all the same (reported taxonomy_unknown)
+                lvl = column_level
         if lvl == 1 and (not out.level1_raw or out.level1_continued) and not out.level2_raw and not level3_parts:
             out.level1_raw, out.level1_continued = s.text.strip(), False
             _put(out, "level1", s)
@@ -551,6 +558,13 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
         a = assign_columns(row, header_cols)
         notes: list[RowAnomaly] = list(side_notes)
         new_group = False
+        if (a.level1_raw and not a.level1_continued and not a.level2_raw and l1_raw
+                and a.source_cols.get("level1") == header_cols.get("level2")):
+            m2 = taxonomy.match_level2(a.level1_raw)
+            if m2 is not None and taxonomy.is_framework_parent(l1_raw, m2.canonical):
+                # 满意度指标 in the 二级指标 column under 效益指标: a level-2 of another framework
+                a.level2_raw, a.level1_raw = a.level1_raw, ""
+                a.source_cols["level2"] = a.source_cols.pop("level1")
         if a.level1_raw:
             c1, m1 = _canonical(a.level1_raw, 1, previous=l1)
             if c1 is None and a.level2_raw == "" and taxonomy.match_level2(a.level1_raw):
