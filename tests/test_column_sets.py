@@ -223,3 +223,112 @@ def test_bare_number_with_unit_in_a_form_without_operator_column_is_an_equality_
     o = run(tmp_path, project_pipe(header, rows))
     got = [fields(r, "operator value value_num unit standard explanation") for r in o.indicators]
     assert got == [("=", "120", 120.0, "台", "计划标准", None), ("=", "250", 250.0, "万", "计划标准", None)]
+
+
+# ---------------------------------------------------------------- the same layouts in xlsx and docx
+
+def _grid(header: list[str], rows: list[list[str]], title: str) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
+    """Title, header fields and the indicator table as a full matrix, with the level-1 cells merged
+    down over their groups (empty cells below a name), as spreadsheets and documents write them."""
+    width = len(header)
+    top = [[title] + [""] * (width - 1), ["项目名称", "社区养老服务站建设"] + [""] * (width - 2),
+           ["主管部门", "某市民政局"] + [""] * (width - 2), ["年度资金总额", "520"] + [""] * (width - 2),
+           ["其中：财政拨款", "520"] + [""] * (width - 2),
+           ["年度总体目标", "建成社区养老服务站8个，为老年人提供日间照料服务。"] + [""] * (width - 2), header]
+    matrix = top + [r + [""] * (width - len(r)) for r in rows]
+    merges = [(0, 0, 0, width - 1)] + [(r, 1, r, width - 1) for r in range(1, 6)]
+    r = len(top)
+    while r < len(matrix):
+        end = r
+        while end + 1 < len(matrix) and matrix[end + 1][0] == "" and matrix[r][0]:
+            end += 1
+        if end > r:
+            merges.append((r, 0, end, 0))
+        r = end + 1
+    return matrix, merges
+
+
+def _write_xlsx(path: Path, header, rows, title) -> None:
+    import openpyxl
+
+    matrix, merges = _grid(header, rows, title)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r, row in enumerate(matrix, 1):
+        for c, text in enumerate(row, 1):
+            if text:
+                ws.cell(r, c, text)
+    for r0, c0, r1, c1 in merges:
+        ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
+    r = len(matrix) + 2
+    for line in FOOTER.split():
+        ws.cell(r, 1, line)
+        r += 1
+    wb.save(path)
+
+
+def _write_docx(path: Path, header, rows, title) -> None:
+    import docx
+
+    matrix, merges = _grid(header, rows, title)
+    d = docx.Document()
+    d.add_paragraph(matrix[0][0])
+    d.add_paragraph("（2024年度）")
+    body = matrix[1:]
+    table = d.add_table(rows=len(body), cols=len(header))
+    for r, row in enumerate(body):
+        for c, text in enumerate(row):
+            if text:
+                table.cell(r, c).text = text
+    for r0, c0, r1, c1 in merges:
+        if r0 == 0:
+            continue
+        table.cell(r0 - 1, c0).merge(table.cell(r1 - 1, c1))
+    for line in FOOTER.split():
+        d.add_paragraph(line)
+    d.save(path)
+
+
+OFFICE_HEADER = ["一级指标", "二级指标", "三级指标", "指标性质", "实施期目标", "本年度目标", "度量单位", "权重（%）",
+                 "指标方向性"]
+OFFICE_ROWS = [
+    ["产出指标", "数量指标", "建成社区养老服务站", "≥", "30", "8", "个", "40", "正向"],
+    ["", "时效指标", "资金拨付时间", "≤", "30", "30", "天", "20", "反向"],
+    ["满意度指标", "服务对象满意度指标", "老年人满意度", "≥", "95", "90", "%", "40", "正向"],
+]
+OFFICE_EXPECTED = [
+    ("产出指标", "数量指标", "建成社区养老服务站", "annual", "≥", "8", "个", 40.0, "正向"),
+    ("产出指标", "数量指标", "建成社区养老服务站", "long_term", "≥", "30", "个", 40.0, "正向"),
+    ("产出指标", "时效指标", "资金拨付时间", "annual", "≤", "30", "天", 20.0, "反向"),
+    ("产出指标", "时效指标", "资金拨付时间", "long_term", "≤", "30", "天", 20.0, "反向"),
+    ("满意度指标", "服务对象满意度指标", "老年人满意度", "annual", "≥", "90", "%", 40.0, "正向"),
+    ("满意度指标", "服务对象满意度指标", "老年人满意度", "long_term", "≥", "95", "%", 40.0, "正向"),
+]
+OFFICE_FIELDS = "level1 level2 level3 target_period operator value unit weight direction"
+
+
+def test_implementation_period_and_annual_targets_with_weights_in_a_workbook(tmp_path):
+    path = tmp_path / "form.xlsx"
+    _write_xlsx(path, OFFICE_HEADER, OFFICE_ROWS, "项目支出绩效目标表")
+    o = process_file(path, path.name, ExtractOptions())
+    assert [fields(r, OFFICE_FIELDS) for r in o.indicators] == OFFICE_EXPECTED
+
+
+def test_implementation_period_and_annual_targets_with_weights_in_a_word_document(tmp_path):
+    path = tmp_path / "form.docx"
+    _write_docx(path, OFFICE_HEADER, OFFICE_ROWS, "项目支出绩效目标表")
+    o = process_file(path, path.name, ExtractOptions())
+    assert [fields(r, OFFICE_FIELDS) for r in o.indicators] == OFFICE_EXPECTED
+
+
+def test_self_evaluation_form_in_a_workbook(tmp_path):
+    path = tmp_path / "self.xlsx"
+    header = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
+    rows = [["产出指标", "数量指标", "建成社区养老服务站", "≥8个", "7个", "20", "17.5", "一个站点选址调整"],
+            ["满意度指标", "服务对象满意度指标", "老年人满意度", "≥90%", "93%", "10", "10", ""]]
+    _write_xlsx(path, header, rows, "2024年度项目支出绩效自评表")
+    o = process_file(path, path.name, ExtractOptions())
+    assert o.forms[0].form_kind == "self_evaluation"
+    got = [fields(r, "level3 value actual_value score actual_score deviation_reason") for r in o.indicators]
+    assert got == [("建成社区养老服务站", "8", "7个", 20.0, 17.5, "一个站点选址调整"),
+                   ("老年人满意度", "90", "93%", 10.0, 10.0, None)]
