@@ -16,8 +16,8 @@ import argparse
 import csv
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from . import render_text
 from .docs import all_docs
@@ -49,7 +49,7 @@ KINDS: dict[str, tuple[str, Callable[[LayoutDoc, Path], None]]] = {
     "tsv": ("md", _text(render_text.tsv)),
     "pipe": ("md", _text(render_text.pipe)),
     "html": ("md", _text(render_text.html_md)),
-    "cells": ("txt", _text(render_text.cell_lines)),
+    "cells": ("txt", _text(lambda d: render_text.cell_lines(d, vertical_labels=d.vertical_labels))),
     "cells_bare": ("txt", _text(lambda d: render_text.cell_lines(d, pipes=False))),
     "spaces": ("txt", _text(render_text.space_run)),
     "pdf": ("pdf", _pdf(scan=False)),

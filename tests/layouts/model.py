@@ -16,8 +16,8 @@ order.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 CANONICAL = {
     "成本指标": ["经济成本指标", "社会成本指标", "生态环境成本指标"],
@@ -277,6 +277,12 @@ class LayoutDoc:
     page_before: list[str] = field(default_factory=list)
     page_after: list[str] = field(default_factory=list)
     one_page: bool = False  # in PDF/scan renderings, all forms on one page
+    vertical_labels: tuple[str, ...] = ()  # in the "cells" kind, labels written one character per line
+
+    def drawn(self) -> list[Form]:
+        """The forms that have a table or lines of their own (the other forms of a register
+        table live in the first form's grid)."""
+        return [f for f in self.forms if f.grid or f.before or f.after]
 
     def gt(self, source_file: str) -> dict:
         return {"source_file": source_file, "forms": [f.gt(i) for i, f in enumerate(self.forms)]}

@@ -27,7 +27,7 @@ def _form_text(form: Form, table: str, markdown: bool) -> str:
 def tsv(doc: LayoutDoc) -> str:
     """Tab-separated rows, merged cells written once at their top-left position."""
     bodies = []
-    for f in doc.forms:
+    for f in doc.drawn():
         table = "\n".join("\t".join(row) for row in matrix(f.grid, f.width()))
         bodies.append(_form_text(f, table, markdown=True))
     return _join(doc, bodies)
@@ -40,7 +40,7 @@ def _pipe(cells: list[str]) -> str:
 def pipe(doc: LayoutDoc) -> str:
     """Markdown pipe tables; the first table row is taken as the markdown header row."""
     bodies = []
-    for f in doc.forms:
+    for f in doc.drawn():
         rows = matrix(f.grid, f.width())
         lines = [_pipe(rows[0]), "|" + "---|" * len(rows[0]), *(_pipe(r) for r in rows[1:])]
         bodies.append(_form_text(f, "\n".join(lines), markdown=True))
@@ -61,7 +61,7 @@ def html_table(form: Form) -> str:
 
 def html_md(doc: LayoutDoc) -> str:
     """HTML <table> with row/col spans inside markdown (what layout-OCR services return)."""
-    return _join(doc, [_form_text(f, html_table(f), markdown=True) for f in doc.forms])
+    return _join(doc, [_form_text(f, html_table(f), markdown=True) for f in doc.drawn()])
 
 
 def _vertical(text: str) -> str:
@@ -69,24 +69,26 @@ def _vertical(text: str) -> str:
 
 
 def cell_lines(doc: LayoutDoc, pipes: bool = True, vertical_labels: tuple[str, ...] = ()) -> str:
-    """Each cell on its own line, as copying a web table gives: with `pipes`, every cell ends in
-    `|` and an empty cell adds a `|` (so empty cells are runs of `|`); labels in `vertical_labels`
-    are written one character per line (a narrow merged column)."""
+    """Each cell on its own line, as copying a web table gives. With `pipes`, every position of the
+    table (merged cells expanded) ends in `|`, so the positions a merged cell covers and empty
+    cells are runs of `|`; without, only the non-empty cells, one per line. Labels in
+    `vertical_labels` are written one character per line (a narrow merged column)."""
     bodies = []
-    for f in doc.forms:
+    for f in doc.drawn():
+        rows = matrix(f.grid, f.width()) if pipes else [[c.text for c in row] for row in f.grid]
         lines: list[str] = []
-        for row in f.grid:
-            for c in row:
-                text = _vertical(c.text) if c.text in vertical_labels else c.text
-                if pipes:
+        for row in rows:
+            for text in row:
+                text = _vertical(text) if text in vertical_labels else text
+                if not pipes:
                     if text:
-                        lines.append(text + "|")
-                    elif lines:
-                        lines[-1] += "|"
-                    else:
-                        lines.append("|")
+                        lines.append(text)
                 elif text:
-                    lines.append(text)
+                    lines.append(text + "|")
+                elif lines:
+                    lines[-1] += "|"
+                else:
+                    lines.append("|")
         bodies.append("\n".join([*f.before, "\n".join(lines), *f.after]))
     return _join(doc, bodies)
 
@@ -94,7 +96,7 @@ def cell_lines(doc: LayoutDoc, pipes: bool = True, vertical_labels: tuple[str, .
 def space_run(doc: LayoutDoc, sep: str = "  ") -> str:
     """Each table row on one line, its non-empty cells run together with only spaces between."""
     bodies = []
-    for f in doc.forms:
+    for f in doc.drawn():
         lines = [sep.join(c.text for c in row if c.text) for row in f.grid]
         bodies.append("\n".join([*f.before, *(l for l in lines if l), *f.after]))
     return _join(doc, bodies)

@@ -5,7 +5,7 @@ from ..model import LayoutDoc
 
 
 def all_docs() -> list[LayoutDoc]:
-    from . import columns, frameworks, headers, incomplete, multi, near_miss, periods, damage
+    from . import columns, damage, frameworks, headers, incomplete, multi, near_miss, periods
 
     docs: list[LayoutDoc] = []
     for module in (columns, periods, headers, multi, frameworks, damage, near_miss, incomplete):

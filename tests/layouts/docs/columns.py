@@ -5,7 +5,8 @@ from ..model import Cell, Col, Form, Ind, LayoutDoc, indicator_block
 from .common import footer, kv
 
 TEXT = ["pipe", "html", "tsv"]
-ALL = ["pipe", "html", "tsv"]  # pdf, xlsx, docx: renderers to come
+ALL = ["pipe", "html", "tsv", "xlsx", "docx"]
+WITH_PDF = ALL + ["pdf"]  # (a PDF takes ~0.6 s to write: a few layouts only)
 
 
 def _project_form(title: str, year: int, name: str, dept: str, total: str, fiscal: str, other: str | None,
@@ -50,7 +51,7 @@ def minimal() -> LayoutDoc:
         "3168.5", "2800", "368.5",
         "完成城区36.5公里老旧供水管网改造，新建加压泵站2座，降低管网漏损率，提升城区供水保障能力和水质安全水平。",
         cols, inds, ("周立新", "0710-3217765", "2023年12月18日", "何文斌"), "2023-12-18")
-    return LayoutDoc("colset_minimal", "Column sets: 一级/二级/三级 + 指标值 only", [form], ALL)
+    return LayoutDoc("colset_minimal", "Column sets: 一级/二级/三级 + 指标值 only", [form], WITH_PDF)
 
 
 def value_unit_standard() -> LayoutDoc:
@@ -96,7 +97,7 @@ def operator_weight_direction() -> LayoutDoc:
         "培训农村实用人才1500人次，建设示范基地6个，提升农民生产经营能力，带动农户增收和农村劳动力就业。",
         cols, inds, ("汪海燕", "0556-5532019", "2024年2月26日", "程志远"), "2024-02-26")
     return LayoutDoc("colset_operator_weight_direction", "Column sets: operator column, 度量单位, 权重, 指标方向性",
-                     [form], ALL)
+                     [form], WITH_PDF + ["scan"])
 
 
 SCORE_RANGES = {"产出指标": "产出指标(0-40)分", "成本指标": "成本指标(0-20)分", "效益指标": "效益指标(0-20)分",
