@@ -137,3 +137,44 @@ def test_gt_is_consistent_with_the_model():
                     assert r["value_num"] is not None, (doc.name, r)
                 else:
                     assert r["value_num"] is None and r["unit"] is None
+
+
+def test_gt_of_side_by_side_targets_checked_by_hand():
+    """One record per target in column order: the long-term target first, as the form reads."""
+    doc = next(d for d in all_docs() if d.name == "periods_side_by_side_1")
+    form = doc.gt("x")["forms"][0]
+    first, second = form["indicators"][:2]
+    assert (first["level3"], first["target_period"], first["operator"], first["value"], first["unit"]) == (
+        "新建改建农村公路", "long_term", "≥", "150", "公里")
+    assert (second["level3"], second["target_period"], second["value"], second["value_num"]) == (
+        "新建改建农村公路", "annual", "45", 45.0)
+    assert len(form["indicators"]) == 16
+    assert form["overall_goal"].startswith("本年度") and form["overall_goal_long_term"].startswith("到2026年底")
+    assert form["period"] == "2024年1月-2026年12月"
+
+
+def test_gt_of_register_table_checked_by_hand():
+    """Three projects of one table: three forms, amounts in 元 as 万元, the conversion flagged."""
+    doc = next(d for d in all_docs() if d.name == "multi_register_table")
+    forms = doc.gt("x")["forms"]
+    assert [(f["project_name"], f["fund_total"], len(f["indicators"])) for f in forms] == [
+        ("村级道路硬化工程", 128.0, 4), ("农村人居环境整治", 45.0, 4), ("基层公共文化服务", 8.65, 3)]
+    assert all(f["must_flag"] == [[0, "unit_converted"]] for f in forms)
+
+
+def test_text_renderings_keep_every_cell_once():
+    """The renderers lose no cell and invent none: each cell text of the grid appears in every
+    text rendering (merged cells once, at their top-left position)."""
+    from tests.layouts import render_text
+    from tests.layouts.model import matrix
+
+    doc = next(d for d in all_docs() if d.name == "periods_stacked")
+    form = doc.forms[0]
+    texts = [c.text for row in form.grid for c in row if c.text]
+    flat = [t for row in matrix(form.grid) for t in row if t]
+    assert sorted(flat) == sorted(texts)
+    for render in (render_text.tsv, render_text.pipe, render_text.html_md, render_text.space_run,
+                   lambda d: render_text.cell_lines(d, pipes=False)):
+        out = render(doc)
+        assert all(t in out for t in texts), render
+    assert "长\n期\n目\n标" in render_text.cell_lines(doc, vertical_labels=("长期目标",))

@@ -16,10 +16,20 @@ LINE = SIZE + 2.5
 
 
 def _wrap(text: str, width: float) -> list[str]:
+    """Lines of at most the characters that fit; a break never splits a number (`25` stays
+    together, as a word processor keeps an ASCII word)."""
     per_line = max(int((width - 4) // (SIZE * 0.98)), 1)
     out = []
     for part in text.split("\n"):
-        out += [part[i : i + per_line] for i in range(0, len(part), per_line)] or [""]
+        while len(part) > per_line:
+            cut = per_line
+            while cut > 1 and part[cut - 1].isascii() and part[cut].isascii() and part[cut].isalnum():
+                cut -= 1
+            if cut <= 1:
+                cut = per_line
+            out.append(part[:cut])
+            part = part[cut:]
+        out.append(part)
     return out or [""]
 
 

@@ -38,6 +38,8 @@ GAPS: dict[str, str] = {
     "header_coded_units": "issue 11: 项目支出名称, 主管部门及编码, 实施单位, 项目属性, 项目起止时间, 部门预算编码, "
                           "资金总额 beside 当年资金总额, 上级资金, amounts with unit",
     "header_yuan_five_way": "issue 11: 预算部门, 项目支出实施期, funds in 元 (unit_converted) split five ways",
+    "header_department_coded": "issue 11: 部门（单位）名称 [code]name (agency_code), 部门预算编码, 部门职能职责概述",
+    "header_budget_level_amounts": "issue 11: 资金总额 10000万元 (fund_total_all), 年度本级预算金额 250万",
     "multi_register_table": "issue 11: township register table with several projects (one form each), 小计 rows",
     "multi_two_on_one_page": "issue 11: two forms on one page with 年度资金总额（万元） as one row",
     "multi_groups_any_order": "issue 11: level-1 groups in another order, 年度绩效指标 label, 单位名称 line",

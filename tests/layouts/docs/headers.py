@@ -87,5 +87,69 @@ def yuan_five_way() -> LayoutDoc:
                      [form], KINDS)
 
 
+def department_coded() -> LayoutDoc:
+    """A department form: 部门（单位）名称 with its code (`[105001]…`), 部门预算编码, the year's
+    budget with thousands separators, and a 部门职能职责概述 row that is no goal."""
+    rule = "达到目标值得满分，未达到按比例扣分"
+    inds = [
+        Ind("产出指标", "数量指标", "开展预算绩效评价项目", "≥", "25", "个", rule=rule),
+        Ind("产出指标", "质量指标", "绩效目标审核覆盖率", "=", "100", "%", rule=rule),
+        Ind("产出指标", "时效指标", "部门预算批复时间", "≤", "20", "日", rule="人代会批准后20日内批复得满分"),
+        Ind("成本指标", "经济成本指标", "“三公”经费", "≤", "18.6", "万元", rule="不超过上年得满分"),
+        Ind("效益指标", "社会效益指标", "财政资金使用效益", "定性", "稳步提高", rule=rule),
+        Ind("满意度指标", "服务对象满意度指标", "预算单位满意度", "≥", "90", "%", rule=rule),
+    ]
+    width = 6
+    block, records = indicator_block(inds, COLS)
+    block[0] = [Cell("年度绩效指标", rowspan=len(block)), *block[0]]
+    goal = "科学编制部门预算，全面实施预算绩效管理，重点项目绩效评价覆盖面不低于25个，提高财政资金使用效益。"
+    grid = [
+        kv("部门（单位）名称", "[105001]宜宾市翠屏区财政局", width),
+        kv("部门预算编码", "511502105001", width),
+        [Cell("年度预算申请（万元）", rowspan=2), Cell("资金总额", colspan=2), Cell("财政拨款", colspan=2), Cell("其他资金")],
+        [Cell("1,286.40", colspan=2), Cell("1,200.00", colspan=2), Cell("86.40")],
+        kv("部门职能职责概述", "负责全区财政收支管理、预算编制与执行、政府采购监督和国有资产管理等工作。", width),
+        kv("年度总体目标", goal, width), *block,
+    ]
+    foot = ("文静", "0831-8226417", "2024年1月11日", "邹平")
+    record = {"form_kind": "department", "year": 2024, "agency": "宜宾市翠屏区财政局", "agency_code": "105001",
+              "budget_code": "511502105001", "fund_total": 1286.4, "fund_fiscal": 1200.0, "fund_other": 86.4,
+              "overall_goal": goal, "preparer": foot[0], "phone": foot[1], "fill_date": "2024-01-11",
+              "unit_head": foot[3]}
+    form = Form(["2024年度部门整体支出绩效目标表"], grid, footer(*foot), record, records)
+    return LayoutDoc("header_department_coded", "Header variants: department form, 部门（单位）名称 with code, "
+                     "部门预算编码, 部门职能职责概述 row", [form], KINDS)
+
+
+def budget_level_amounts() -> LayoutDoc:
+    """资金总额 of the whole period `10000万元` and 年度本级预算金额 `250万` (amounts with units)."""
+    rule = "按期完成得满分，未完成按比例扣分"
+    inds = [
+        Ind("产出指标", "数量指标", "完成保障性租赁住房筹集", "≥", "1200", "套", rule=rule),
+        Ind("产出指标", "时效指标", "年度资本金拨付完成率", "=", "100", "%", rule=rule),
+        Ind("成本指标", "经济成本指标", "年度资本金投入", "≤", "250", "万元", rule="不超过年度预算得满分"),
+        Ind("效益指标", "社会效益指标", "新市民青年人住房困难缓解", "定性", "有效缓解", rule=rule),
+        Ind("满意度指标", "服务对象满意度指标", "承租人满意度", "≥", "85", "%", rule=rule),
+    ]
+    width = 6
+    block, records = indicator_block(inds, COLS)
+    block[0] = [Cell("绩效指标", rowspan=len(block)), *block[0]]
+    project = "保障性租赁住房项目资本金"
+    dept = "合肥市住房保障和房产管理局"
+    goal = "按计划拨付年度项目资本金，推进保障性租赁住房筹集建设，缓解新市民、青年人住房困难。"
+    grid = [
+        kv("项目名称", project, width), kv("主管部门", dept, width),
+        kv_pairs([("资金总额", "10000万元"), ("年度本级预算金额", "250万")], width),
+        kv("年度总体目标", goal, width), *block,
+    ]
+    foot = ("吴磊", "0551-62638815", "2024年2月20日", "孙立新")
+    record = {"form_kind": "project", "year": 2024, "project_name": project, "competent_dept": dept,
+              "fund_total_all": 10000.0, "fund_total": 250.0, "overall_goal": goal, "preparer": foot[0],
+              "phone": foot[1], "fill_date": "2024-02-20", "unit_head": foot[3]}
+    form = Form(["项目支出绩效目标表", "（2024年度）"], grid, footer(*foot), record, records)
+    return LayoutDoc("header_budget_level_amounts", "Header variants: 资金总额 10000万元, 年度本级预算金额 250万",
+                     [form], KINDS)
+
+
 def docs() -> list[LayoutDoc]:
-    return [coded_with_units(), yuan_five_way()]
+    return [coded_with_units(), yuan_five_way(), department_coded(), budget_level_amounts()]
