@@ -35,6 +35,7 @@ class ColumnCues:
     numeric_side_fields: frozenset[str]
     direction_words: frozenset[str]
     standard_max_length: int
+    side_by_side_order: str
 
 
 @lru_cache(maxsize=1)
@@ -51,6 +52,7 @@ def column_cues() -> ColumnCues:
         numeric_side_fields=frozenset(raw["numeric_side_fields"]),
         direction_words=frozenset(compact(w) for w in raw["direction_words"]),
         standard_max_length=int(raw["standard_max_length"]),
+        side_by_side_order=str(raw["side_by_side_order"]),
     )
 
 
@@ -618,7 +620,12 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
         drafts.append(d)
         long_term = side.get("value_long_term")
         if long_term is not None and clean_text(long_term.text):
-            drafts.append(_long_term_draft(d, long_term))
+            long_draft = _long_term_draft(d, long_term)
+            if (column_cues().side_by_side_order == "column_order"
+                    and long_term.col < header_cols.get("value", long_term.col)):
+                drafts.insert(len(drafts) - 1, long_draft)
+            else:
+                drafts.append(long_draft)
     return drafts
 
 
