@@ -52,6 +52,7 @@ class FormLabels:
     label_fuzzy_threshold: float
     score_annotation: re.Pattern
     period_sections: dict[str, tuple[str, ...]]
+    self_evaluation_columns: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -80,6 +81,7 @@ def form_labels() -> FormLabels:
         label_fuzzy_threshold=float(raw["label_fuzzy_threshold"]),
         score_annotation=re.compile(raw["score_annotation"]),
         period_sections=compacted(raw["period_sections"]),
+        self_evaluation_columns=frozenset(raw["self_evaluation_columns"]),
     )
 
 

@@ -5,6 +5,7 @@ returned FileOutcome, so a batch (local processes or a Dask cluster) goes on.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -17,7 +18,7 @@ from extractors.options import ExtractOptions
 from extractors.registry import extractor_for
 from normalizers import values
 from normalizers.columns import IndicatorDraft, RowAnomaly, interpret_rows
-from normalizers.labels import clean_text
+from normalizers.labels import clean_text, form_labels
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
 from normalizers.validate import budget_issue, validate_indicators, validation_rules
 
@@ -89,6 +90,9 @@ def records_from_document(doc: Document, out: FileOutcome, options: ExtractOptio
     for index, span in enumerate(spans):
         fid = form_id_for(out.sha256, index)
         header = read_form(span)
+        if span.kind != "self_evaluation" and form_labels().self_evaluation_columns & set(header.indicator_header):
+            # 实际完成值 / 得分 columns: a self-evaluation, whatever the title says
+            span = dataclasses.replace(span, kind="self_evaluation")
         form, anomalies = _form_record(span, header, fid, src, index, doc)
         drafts = interpret_rows(header.indicator_rows, header.indicator_header)
         extra = validate_indicators(drafts, form.fund_total)

@@ -272,7 +272,7 @@ def _is_header_continuation(row: SourceRow, h: FormHeader) -> bool:
     if any(not _is_section_row(r) for r in h.indicator_rows):
         return False
     texts = [s.text for s in row.slots if s.text.strip() and not s.continued]
-    return bool(texts) and all(indicator_header_field(t) for t in texts)
+    return len(texts) > 1 and all(indicator_header_field(t) for t in texts)
 
 
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fff0-9０-９]")

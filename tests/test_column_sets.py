@@ -332,3 +332,33 @@ def test_self_evaluation_form_in_a_workbook(tmp_path):
     got = [fields(r, "level3 value actual_value score actual_score deviation_reason") for r in o.indicators]
     assert got == [("建成社区养老服务站", "8", "7个", 20.0, 17.5, "一个站点选址调整"),
                    ("老年人满意度", "90", "93%", 10.0, 10.0, None)]
+
+
+def test_a_target_form_title_over_actual_value_and_score_columns_is_a_self_evaluation(tmp_path):
+    header = ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "得分"]
+    rows = [["产出指标", "数量指标", "建成社区养老服务站", "≥8个", "8个", "20"]]
+    o = run(tmp_path, project_pipe(header, rows, title="项目支出绩效目标表"))
+    assert o.forms[0].form_kind == "self_evaluation"
+    assert fields(o.indicators[0], "value actual_value actual_score") == ("8", "8个", 20.0)
+
+
+def test_a_plain_target_form_stays_a_project_form_with_annual_targets_and_no_side_fields(tmp_path):
+    header = ["一级指标", "二级指标", "三级指标", "指标值"]
+    rows = [["产出指标", "数量指标", "建成社区养老服务站", "≥8个"]]
+    o = run(tmp_path, project_pipe(header, rows))
+    assert o.forms[0].form_kind == "project"
+    assert fields(o.indicators[0], "target_period weight score standard direction actual_value actual_score "
+                                   "deviation_reason") == ("annual", None, None, None, None, None, None, None)
+
+
+def test_two_row_header_with_long_term_and_annual_under_one_value_label(tmp_path):
+    header = ["一级指标", "二级指标", "三级指标", "指标值", ""]
+    rows = [
+        ["", "", "", "长期", "年度"],
+        ["产出指标", "数量指标", "建成社区养老服务站", "≥30个", "≥8个"],
+    ]
+    o = run(tmp_path, project_pipe(header, rows))
+    assert [fields(r, SIDE) for r in o.indicators] == [
+        ("建成社区养老服务站", "annual", "≥", "8", 8.0, "个"),
+        ("建成社区养老服务站", "long_term", "≥", "30", 30.0, "个"),
+    ]
