@@ -20,7 +20,7 @@ from normalizers import values
 from normalizers.columns import IndicatorDraft, RowAnomaly, interpret_rows
 from normalizers.labels import clean_text, form_labels
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
-from normalizers.validate import budget_issue, validate_indicators, validation_rules
+from normalizers.validate import budget_issue, validate_indicators, validation_rules, weight_issue
 
 from .forms import FormHeader, FormSpan, document_items, find_forms, read_form
 from .outcome import FileOutcome
@@ -95,7 +95,11 @@ def records_from_document(doc: Document, out: FileOutcome, options: ExtractOptio
             span = dataclasses.replace(span, kind="self_evaluation")
         form, anomalies = _form_record(span, header, fid, src, index, doc)
         drafts = interpret_rows(header.indicator_rows, header.indicator_header)
-        extra = validate_indicators(drafts, form.fund_total)
+        extra = validate_indicators(drafts, form.fund_total, set(header.indicator_header) or None)
+        why = weight_issue(drafts)
+        if why:
+            anomalies.append(Anomaly(source_file=src, form_id=fid, form_index=index, field="weight",
+                                     code="weight_mismatch", severity="warning", message=why))
         indicators = []
         for seq, (d, more) in enumerate(zip(drafts, extra), start=1):
             rec, row_anoms = _indicator_record(d, more, fid, src, index, seq, doc, options)

@@ -362,3 +362,24 @@ def test_two_row_header_with_long_term_and_annual_under_one_value_label(tmp_path
         ("建成社区养老服务站", "annual", "≥", "8", 8.0, "个"),
         ("建成社区养老服务站", "long_term", "≥", "30", 30.0, "个"),
     ]
+
+
+def test_weights_that_do_not_sum_to_100_are_reported_on_the_form(tmp_path):
+    header = ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "权重"]
+    good = [["产出指标", "数量指标", "建成社区养老服务站", "≥", "8", "个", "60"],
+            ["满意度指标", "服务对象满意度指标", "老年人满意度", "≥", "90", "%", "40"]]
+    bad = [good[0], good[1][:-1] + ["30"]]
+    assert "weight_mismatch" not in codes(run(tmp_path, project_pipe(header, good), "good.md"))
+    o = run(tmp_path, project_pipe(header, bad), "bad.md")
+    notes = [a for a in o.anomalies if a.code == "weight_mismatch"]
+    assert [(a.seq, a.field, a.severity) for a in notes] == [(None, "weight", "warning")]
+    assert "90" in notes[0].message
+
+
+def test_a_form_without_a_rule_column_is_not_told_its_rules_are_missing(tmp_path):
+    header = ["一级指标", "二级指标", "三级指标", "指标值"]
+    o = run(tmp_path, project_pipe(header, [["产出指标", "数量指标", "建成社区养老服务站", "≥8个"]]))
+    assert not [a for a in o.anomalies if a.code == "missing_field" and a.field == "scoring_rule"]
+    header = ["一级指标", "二级指标", "三级指标", "指标值", "评分标准"]
+    o = run(tmp_path, project_pipe(header, [["产出指标", "数量指标", "建成社区养老服务站", "≥8个", ""]]), "r.md")
+    assert [a.seq for a in o.anomalies if a.code == "missing_field" and a.field == "scoring_rule"] == [1]
