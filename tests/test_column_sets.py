@@ -383,3 +383,16 @@ def test_a_form_without_a_rule_column_is_not_told_its_rules_are_missing(tmp_path
     header = ["一级指标", "二级指标", "三级指标", "指标值", "评分标准"]
     o = run(tmp_path, project_pipe(header, [["产出指标", "数量指标", "建成社区养老服务站", "≥8个", ""]]), "r.md")
     assert [a.seq for a in o.anomalies if a.code == "missing_field" and a.field == "scoring_rule"] == [1]
+
+
+def test_review_page_shows_the_new_columns_only_for_forms_that_fill_them(tmp_path):
+    from pipeline.review import form_view
+
+    header = ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "权重"]
+    rows = [["产出指标", "数量指标", "建成社区养老服务站", "≥", "8", "个", "100"]]
+    o = run(tmp_path, project_pipe(header, rows))
+    shown = [c["field"] for c in form_view(o.forms[0], o.indicators, o.anomalies)["columns"]]
+    assert "weight" in shown and "target_period" not in shown and "actual_score" not in shown
+    plain = run(tmp_path, project_pipe(header[:-1], [rows[0][:-1]]), "plain.md")
+    shown = [c["field"] for c in form_view(plain.forms[0], plain.indicators, plain.anomalies)["columns"]]
+    assert "weight" not in shown
