@@ -396,3 +396,25 @@ def test_review_page_shows_the_new_columns_only_for_forms_that_fill_them(tmp_pat
     plain = run(tmp_path, project_pipe(header[:-1], [rows[0][:-1]]), "plain.md")
     shown = [c["field"] for c in form_view(plain.forms[0], plain.indicators, plain.anomalies)["columns"]]
     assert "weight" not in shown
+
+
+# ---------------------------------------------------------------- parsers
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from normalizers.columns import side_number  # noqa: E402
+
+
+@given(st.decimals(min_value=0, max_value=1000, places=2, allow_nan=False, allow_infinity=False),
+       st.sampled_from(["", "%", "分", " 分", "％"]))
+def test_side_number_reads_weights_and_scores_as_written(number, suffix):
+    assert side_number(f"{number}{suffix}") == float(number)
+
+
+@given(st.text(max_size=12))
+def test_side_number_never_raises_and_reads_no_number_from_words(text):
+    got = side_number(text)
+    assert got is None or isinstance(got, float)
+    if not any(ch.isdigit() for ch in text):
+        assert got is None
