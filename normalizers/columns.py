@@ -549,7 +549,7 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
     l2_written = False
     period = "annual"  # stacked sections (长期目标 / 年度目标) set it for the rows that follow
     for row in rows:
-        row_period, row = _period_of_row(row)
+        row_period, row = _period_of_row(row, header_cols)
         if row_period is not None and row_period != period:
             # a new section starts its own groups
             l1 = l1_raw = l2 = l2_raw = None
@@ -629,13 +629,18 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
     return drafts
 
 
-def _period_of_row(row: SourceRow) -> tuple[str | None, SourceRow]:
+def _period_of_row(row: SourceRow, header_cols: dict[str, int]) -> tuple[str | None, SourceRow]:
     """The target period a section label in the row names (a row holding only 长期目标, or a merged
-    cell 年度目标 beside the section's rows), and the row without that label."""
+    cell 年度目标 in the lead column left of the names), and the row without that label. The same
+    words elsewhere in a row (a note '年度目标') are data."""
+    texts = [s for s in row.slots if s.text.strip() and not s.continued]
+    alone = len(texts) == 1
+    names = [header_cols[f] for f in ("level1", "level2", "level3") if f in header_cols]
+    lead_end = min(names) if names else 0
     period = None
     slots = []
     for s in row.slots:
-        p = period_section(s.text) if s.text.strip() else None
+        p = period_section(s.text) if s.text.strip() and (alone or s.col < lead_end) else None
         if p is None:
             slots.append(s)
             continue

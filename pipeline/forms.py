@@ -254,7 +254,12 @@ def read_form(span: FormSpan) -> FormHeader:
 def _section_labels(row: SourceRow) -> SourceRow | None:
     """The row's period-section label (长期目标, 年度目标 …) as a row of its own, or None (also
     when the row names both periods: that is a header of targets side by side)."""
-    slots = [s for s in row.slots if s.text.strip() and not s.continued and period_section(s.text)]
+    names = [s.col for s in row.slots if indicator_header_field(s.text) in ("level1", "level2", "level3")]
+    lead_end = min(names) if names else len(row.slots) + 1_000
+    # in a header row only the lead cell left of the name columns is a section label ('年度目标'
+    # over a value column is that column's label)
+    slots = [s for s in row.slots if s.text.strip() and not s.continued and period_section(s.text)
+             and (s.col < lead_end or _is_section_row(row))]
     if len({period_section(s.text) for s in slots}) != 1:
         return None
     return SourceRow(slots=slots[:1], page=row.page, table_index=row.table_index, row_index=row.row_index)
