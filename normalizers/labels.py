@@ -50,6 +50,9 @@ class FormLabels:
     title_cues: dict[str, tuple[str, ...]]
     title_end_chars: str
     label_fuzzy_threshold: float
+    score_annotation: re.Pattern
+    period_sections: dict[str, tuple[str, ...]]
+    self_evaluation_columns: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -76,19 +79,22 @@ def form_labels() -> FormLabels:
         title_cues={k: tuple(v) for k, v in raw["title_cues"].items()},
         title_end_chars=str(raw["title_end_chars"]),
         label_fuzzy_threshold=float(raw["label_fuzzy_threshold"]),
+        score_annotation=re.compile(raw["score_annotation"]),
+        period_sections=compacted(raw["period_sections"]),
+        self_evaluation_columns=frozenset(raw["self_evaluation_columns"]),
     )
 
 
 @lru_cache(maxsize=4096)
 def title_kind(text: str) -> str | None:
-    """'department' / 'project' when the text is a form title, else None. OCR'd titles with a
+    """'department' / 'project' / 'self_evaluation' when the text is a form title, else None. OCR'd titles with a
     few wrong characters are recognised by similarity to the canonical titles."""
     labels = form_labels()
     c = compact(text)
     if not c or len(c) > labels.title_max_length:
         return None
-    for kind in ("department", "project"):
-        for pat in labels.title_patterns.get(kind, ()):
+    for kind, patterns in labels.title_patterns.items():  # in the order of the data file
+        for pat in patterns:
             if pat.search(c):
                 return kind
     core = re.sub(r"^[0-9０-９]{4}年度?", "", c)
@@ -109,6 +115,17 @@ def _nearest_key(text: str, table: dict[str, tuple[str, ...]], threshold: float)
     return best[1] if best else None
 
 
+@lru_cache(maxsize=16384)
+def without_score_annotation(text: str) -> str:
+    """The text without a score or score range written into it ('成本指标(0-20)分' -> '成本指标')."""
+    t = unicodedata.normalize("NFKC", text or "")
+    stripped = form_labels().score_annotation.sub("", t).strip()
+    return stripped or t.strip()
+
+
+_TRAILING_NOTE = re.compile(r"[(（][^()（）]*[)）]\s*$")
+
+
 @lru_cache(maxsize=4096)
 def indicator_header_field(text: str) -> str | None:
     c = compact(text)
@@ -118,8 +135,14 @@ def indicator_header_field(text: str) -> str | None:
     for field, names in labels.indicator_header.items():
         if c in names:
             return field
-    if len(c) < 4 or len(c) > 12:
-        return None
+    # a unit or note in brackets after the label ('权重（%）', '分值(分)', '得分（10分）')
+    bare = compact(_TRAILING_NOTE.sub("", unicodedata.normalize("NFKC", text)))
+    if bare and bare != c:
+        for field, names in labels.indicator_header.items():
+            if bare in names:
+                return field
+    if len(c) < 4 or len(c) > 12 or is_block_label(text):
+        return None  # the block's own label ('绩效指标') is near '绩效标准' but names no column
     return _nearest_key(c, labels.indicator_header, labels.label_fuzzy_threshold)
 
 
@@ -172,7 +195,20 @@ def _rest_after_label(original: str, label_compact: str) -> str:
 
 
 def is_block_label(text: str) -> bool:
-    return compact(text) in form_labels().block_labels
+    return compact(without_score_annotation(text)) in form_labels().block_labels
+
+
+@lru_cache(maxsize=4096)
+def period_section(text: str) -> str | None:
+    """'long_term' / 'annual' when the text is the label of a section of stacked targets
+    (长期目标 / 年度目标, 中期目标, 实施期目标 ...), else None."""
+    c = compact(without_score_annotation(text))
+    if not c:
+        return None
+    for period, names in form_labels().period_sections.items():
+        if c in names:
+            return period
+    return None
 
 
 def without_header_noise(text: str) -> str:

@@ -18,7 +18,7 @@ class FormRecord(BaseModel):
     form_id: str
     source_file: str
     form_index: int
-    form_kind: Literal["department", "project"]
+    form_kind: Literal["department", "project", "self_evaluation"]
     year: int | None = None
     agency: str | None = None
     project_name: str | None = None
@@ -57,6 +57,15 @@ class IndicatorRecord(BaseModel):
     level2_raw: str | None = None
     page: int = 1
     confidence: float = 1.0
+    # issue 11: other provinces' column sets; empty when the form has no such column
+    target_period: Literal["annual", "long_term"] = "annual"  # which target of the row the value is
+    weight: float | None = None  # 权重
+    score: float | None = None  # 分值: points allotted to the indicator
+    standard: str | None = None  # 绩效标准 (计划标准 / 历史标准 / 行业标准 ...)
+    direction: str | None = None  # 指标方向性 (正向 / 反向)
+    actual_value: str | None = None  # 实际完成值 of a self-evaluation form
+    actual_score: float | None = None  # 得分 of a self-evaluation form
+    deviation_reason: str | None = None  # 偏差原因 (and measures) of a self-evaluation form
     # beyond the contract: where the row stands on its page (page units) for the review page
     bbox: str | None = None  # "x0,y0,x1,y1"
     page_size: str | None = None  # "width,height" in the same units

@@ -199,6 +199,9 @@ def is_unit(text: str) -> bool:
         return False
     if s in cfg.base_units:
         return True
+    alternative = re.fullmatch(r"(.+)\((.+)\)", s)
+    if alternative:  # a unit with its alternative in brackets: 万头(只)
+        return is_unit(alternative.group(1)) and is_unit(alternative.group(2))
     parts = re.split(r"[/·・]", s)
     return len(parts) > 1 and all(_is_simple_unit(p, cfg) for p in parts) or _is_simple_unit(s, cfg)
 

@@ -5,6 +5,7 @@ returned FileOutcome, so a batch (local processes or a Dask cluster) goes on.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -17,9 +18,9 @@ from extractors.options import ExtractOptions
 from extractors.registry import extractor_for
 from normalizers import values
 from normalizers.columns import IndicatorDraft, RowAnomaly, interpret_rows
-from normalizers.labels import clean_text
+from normalizers.labels import clean_text, form_labels
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
-from normalizers.validate import budget_issue, validate_indicators, validation_rules
+from normalizers.validate import budget_issue, validate_indicators, validation_rules, weight_issue
 
 from .forms import FormHeader, FormSpan, document_items, find_forms, read_form
 from .outcome import FileOutcome
@@ -89,9 +90,16 @@ def records_from_document(doc: Document, out: FileOutcome, options: ExtractOptio
     for index, span in enumerate(spans):
         fid = form_id_for(out.sha256, index)
         header = read_form(span)
+        if span.kind != "self_evaluation" and form_labels().self_evaluation_columns & set(header.indicator_header):
+            # 实际完成值 / 得分 columns: a self-evaluation, whatever the title says
+            span = dataclasses.replace(span, kind="self_evaluation")
         form, anomalies = _form_record(span, header, fid, src, index, doc)
         drafts = interpret_rows(header.indicator_rows, header.indicator_header)
-        extra = validate_indicators(drafts, form.fund_total)
+        extra = validate_indicators(drafts, form.fund_total, set(header.indicator_header) or None)
+        why = weight_issue(drafts)
+        if why:
+            anomalies.append(Anomaly(source_file=src, form_id=fid, form_index=index, field="weight",
+                                     code="weight_mismatch", severity="warning", message=why))
         indicators = []
         for seq, (d, more) in enumerate(zip(drafts, extra), start=1):
             rec, row_anoms = _indicator_record(d, more, fid, src, index, seq, doc, options)
@@ -244,7 +252,9 @@ def _indicator_record(d: IndicatorDraft, more: list[RowAnomaly], fid: str, src: 
         form_id=fid, source_file=src, form_index=index, seq=seq, level1=d.level1, level2=d.level2,
         level3=d.level3, operator=d.operator, value=d.value, value_num=d.value_num, unit=d.unit,
         explanation=d.explanation, scoring_rule=d.scoring_rule, note=d.note, level1_raw=d.level1_raw,
-        level2_raw=d.level2_raw, page=d.page, confidence=round(conf, 3), bbox=bbox, page_size=page_size,
+        level2_raw=d.level2_raw, target_period=d.target_period, weight=d.weight, score=d.score,
+        standard=d.standard, direction=d.direction, actual_value=d.actual_value, actual_score=d.actual_score,
+        deviation_reason=d.deviation_reason, page=d.page, confidence=round(conf, 3), bbox=bbox, page_size=page_size,
         cell_boxes=cell_boxes,
     )
     anomalies = [

@@ -16,6 +16,7 @@ from normalizers.labels import (
     form_labels,
     indicator_header_field,
     leading_label,
+    period_section,
     title_kind,
     without_header_noise,
 )
@@ -223,7 +224,13 @@ def read_form(span: FormSpan) -> FormHeader:
             continue
         seen_table = True
         row = it.row
-        if _looks_like_indicator_header(it):
+        header_row = _looks_like_indicator_header(it)
+        section = _section_labels(row) if header_row or _is_section_row(row) else None
+        if section is not None:
+            # 长期目标 / 年度目标: the label of the stacked targets that follow (in its own row or in
+            # the lead cell of the section's header row); interpret_rows sets target_period from it
+            h.indicator_rows.append(section)
+        if header_row or (in_indicators and _is_header_continuation(row, h)):
             cols = {}
             for s in row.slots:
                 f = indicator_header_field(s.text)
@@ -231,8 +238,9 @@ def read_form(span: FormSpan) -> FormHeader:
                     cols[f] = s.col
             if not h.indicator_header:
                 h.indicator_header = cols
-            elif in_indicators and not h.indicator_rows:
-                # a two-row header ('指标名称' over 一级/二级/三级指标): the lower row is more precise
+            elif in_indicators and not any(not _is_section_row(r) for r in h.indicator_rows):
+                # a two-row header ('指标名称' over 一级/二级/三级指标, '指标值' over 长期 | 年度):
+                # the lower row is more precise
                 h.indicator_header.update(cols)
             in_indicators = True
             continue
@@ -241,6 +249,35 @@ def read_form(span: FormSpan) -> FormHeader:
             continue
         _read_header_row(row, h, labels)
     return h
+
+
+def _section_labels(row: SourceRow) -> SourceRow | None:
+    """The row's period-section label (长期目标, 年度目标 …) as a row of its own, or None (also
+    when the row names both periods: that is a header of targets side by side)."""
+    names = [s.col for s in row.slots if indicator_header_field(s.text) in ("level1", "level2", "level3")]
+    lead_end = min(names) if names else len(row.slots) + 1_000
+    # in a header row only the lead cell left of the name columns is a section label ('年度目标'
+    # over a value column is that column's label)
+    slots = [s for s in row.slots if s.text.strip() and not s.continued and period_section(s.text)
+             and (s.col < lead_end or _is_section_row(row))]
+    if len({period_section(s.text) for s in slots}) != 1:
+        return None
+    return SourceRow(slots=slots[:1], page=row.page, table_index=row.table_index, row_index=row.row_index)
+
+
+def _is_section_row(row: SourceRow) -> bool:
+    """A row holding nothing but one section label."""
+    texts = [s.text for s in row.slots if s.text.strip() and not s.continued]
+    return len(texts) == 1 and period_section(texts[0]) is not None
+
+
+def _is_header_continuation(row: SourceRow, h: FormHeader) -> bool:
+    """The lower row of a two-row indicator header: every cell a column label ('长期' | '年度'
+    under '指标值'), right below the header, before any indicator row."""
+    if any(not _is_section_row(r) for r in h.indicator_rows):
+        return False
+    texts = [s.text for s in row.slots if s.text.strip() and not s.continued]
+    return len(texts) > 1 and all(indicator_header_field(t) for t in texts)
 
 
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fff0-9０-９]")
