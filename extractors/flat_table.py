@@ -1,0 +1,431 @@
+"""Tables that page or document conversion flattened into lines, rebuilt for the OCR'd-text reader.
+
+Converting a web page or a PDF to text often loses a table's grid: each cell lands on its own line
+(sometimes ending in ``|``, with empty cells as runs of ``|``), or the cells of a row run together
+on one line with only spaces between them. Narrow merged cells come out one character per line
+(``绩\\n效\\n指\\n标``), and the site's page furniture (索引号, 发布日期, 字号 …) stands around the form.
+
+This module finds such a table from the meaning of its indicator header (one-cell lines, or one
+line of space-separated cells, that are column labels: 一级指标, 二级指标, 三级指标, 指标值 …) and
+regroups the cells after it into rows by their content: a best-scoring alignment of each cell's
+kind (a taxonomy name, an operator, a number, a unit, a scoring rule, other text) with the header's
+columns, where merged cells (level-1/level-2 names given once per group) and empty cells are
+skipped columns. The header fields above the indicator header (项目名称, 主管部门, 资金 …) become
+label rows. The result is an ordinary Table at the header's grid positions, so the normalizers read
+it like a clean form. Vocabulary and scores live in ``extractors/data/text_damage.yaml``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DATA_FILE = Path(__file__).with_name("data") / "text_damage.yaml"
+
+SPACE_RUN_RE = re.compile(r"[ \t\u3000]{2,}")
+PIPES_ONLY_RE = re.compile(r"^\s*\|+\s*$")
+SPACES_RE = re.compile(r"[\s\u3000]+")
+BLOCK = "block"
+
+
+@dataclass(frozen=True)
+class DamageVocabulary:
+    furniture: tuple[re.Pattern[str], ...]
+    vertical_min_run: int
+    costs: dict
+
+
+@cache
+def damage_vocabulary() -> DamageVocabulary:
+    import yaml
+
+    raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    return DamageVocabulary(
+        furniture=tuple(re.compile(p) for p in raw["page_furniture"]),
+        vertical_min_run=int(raw["vertical_min_run"]),
+        costs=raw["alignment"],
+    )
+
+
+# --- what a line says (the form vocabulary lives with the normalizers) ---------------------------
+
+
+def _labels():
+    from normalizers import labels
+
+    return labels
+
+
+def matching_text(text: str) -> str:
+    """The text as labels are compared: Traditional characters folded to Simplified."""
+    from normalizers.chinese_script import to_simplified
+
+    return to_simplified(text)
+
+
+def is_page_furniture(line: str) -> bool:
+    s = SPACES_RE.sub("", matching_text(line)).strip("|")
+    return bool(s) and any(p.search(s) for p in damage_vocabulary().furniture)
+
+
+def header_field(text: str) -> str | None:
+    """The indicator column a header cell names (level1 … note), or None."""
+    t = text.strip()
+    if not t or len(t) > 16:
+        return None
+    return _labels().indicator_header_field(t)
+
+
+def is_header_label(text: str) -> bool:
+    """A form header field label standing alone or leading its value (项目名称, 年度总体目标 …)."""
+    t = text.strip()
+    return bool(t) and _labels().leading_label(t, "header_fields") is not None
+
+
+def is_block_label(text: str) -> bool:
+    return bool(text.strip()) and _labels().is_block_label(text)
+
+
+def ends_table(text: str) -> bool:
+    """A line after which the indicator rows cannot go on: a footer, sign-off, notes or title."""
+    labels = _labels()
+    t = text.strip()
+    if not t:
+        return False
+    c = labels.compact(t)
+    if labels.leading_label(t, "footer_fields") is not None:
+        return True
+    if len(c) <= 10 and any(m in c for m in labels.form_labels().review_row_markers):
+        return True
+    if any(c.startswith(m) for m in labels.form_labels().notes_markers):
+        return True
+    return labels.title_kind(t.lstrip("#").strip()) is not None
+
+
+def is_title(text: str) -> bool:
+    return _labels().title_kind(text.lstrip("#").strip()) is not None
+
+
+# --- line repairs --------------------------------------------------------------------------------
+
+
+def drop_page_furniture(lines: list[str]) -> list[str]:
+    return [line for line in lines if not is_page_furniture(line)]
+
+
+def _single_character(line: str) -> str | None:
+    s = line.strip().removesuffix("|").strip()
+    return s if len(s) == 1 and not s.isascii() else None
+
+
+def _known_label(text: str) -> bool:
+    labels = _labels()
+    return bool(
+        header_field(text) or is_block_label(text) or is_header_label(text)
+        or labels.leading_label(text, "footer_fields") or labels.title_kind(text)
+    )
+
+
+def join_vertical_labels(lines: list[str]) -> list[str]:
+    """Runs of one-character lines that spell a label (or are long) joined into one line."""
+    out: list[str] = []
+    min_run = damage_vocabulary().vertical_min_run
+    i = 0
+    while i < len(lines):
+        j = i
+        chars = []
+        while j < len(lines) and (ch := _single_character(lines[j])) is not None:
+            chars.append(ch)
+            j += 1
+        if len(chars) >= 2:
+            joined = "".join(chars)
+            if len(chars) >= min_run or _known_label(joined):
+                out.append(joined)
+                i = j
+                continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
+# --- finding flattened tables --------------------------------------------------------------------
+
+
+@dataclass
+class Token:
+    text: str
+    line_start: bool  # first cell of its source line
+
+
+def _cell_line(line: str) -> str:
+    """A one-cell line without the ``|`` that closes it."""
+    s = line.strip()
+    if s.endswith("|") and not s.endswith("\\|") and not PIPES_ONLY_RE.match(s):
+        s = s[:-1].rstrip()
+    return s
+
+
+def _is_grid_line(line: str) -> bool:
+    """A line that already keeps its grid: a tab row, or a pipe row with several cells."""
+    s = line.strip()
+    if "\t" in s:
+        return True
+    return s.startswith("|") and not PIPES_ONLY_RE.match(s) and s.count("|") >= 2 and not s.endswith("||")
+
+
+def _space_cells(line: str) -> list[str]:
+    return [c for c in SPACE_RUN_RE.split(line.strip()) if c]
+
+
+def _header_run(lines: list[str], i: int) -> tuple[int, list[str], str] | None:
+    """(end, header cells, mode) when an indicator header starts at line i."""
+    line = lines[i]
+    if _is_grid_line(line) or not line.strip():
+        return None
+    cells = _space_cells(line)
+    if len(cells) >= 3:
+        fields = [header_field(c) for c in cells]
+        named = {f for f in fields if f}
+        if sum(1 for f in fields if f) >= 3 and named & {"level2", "level3"}:
+            return i + 1, cells, "spaces"
+        return None
+    j = i
+    cells = []
+    while j < len(lines):
+        s = _cell_line(lines[j])
+        if not s:
+            j += 1
+            continue
+        if _is_grid_line(lines[j]) or header_field(s) is None:
+            break
+        cells.append(s)
+        j += 1
+    named = {header_field(c) for c in cells}
+    if len(cells) >= 3 and named & {"level2", "level3"}:
+        return j, cells, "lines"
+    return None
+
+
+def _region_start(lines: list[str], header_start: int, floor: int) -> int:
+    """The first line of the form header fields above an indicator header (a label line)."""
+    start = header_start
+    k = header_start - 1
+    while k >= floor:
+        s = _cell_line(lines[k])
+        if _is_grid_line(lines[k]) or is_title(s):
+            break
+        if is_header_label(s):
+            start = k
+        k -= 1
+    return start
+
+
+def _header_rows(lines: list[str], mode: str) -> list[list[str]]:
+    """The lines of form header fields as label rows: a label starts a row, its values follow."""
+    rows: list[list[str]] = []
+    for line in lines:
+        cells = _space_cells(line) if mode == "spaces" else [_cell_line(line)]
+        for cell in cells:
+            if not cell or PIPES_ONLY_RE.match(cell):
+                continue
+            if is_header_label(cell) or is_block_label(cell) or not rows:
+                rows.append([cell])
+            else:
+                rows[-1].append(cell)
+    return rows
+
+
+def _body_tokens(lines: list[str], mode: str) -> list[Token]:
+    tokens: list[Token] = []
+    for line in lines:
+        s = line.strip()
+        if not s:
+            continue
+        if PIPES_ONLY_RE.match(s):
+            tokens.extend(Token("", k == 0) for k in range(s.count("|")))
+            continue
+        cells = _space_cells(s) if mode == "spaces" else [_cell_line(s)]
+        tokens.extend(Token(c, k == 0) for k, c in enumerate(cells))
+    return tokens
+
+
+# --- regrouping cells into rows ------------------------------------------------------------------
+
+
+def cell_kind(text: str) -> str:
+    """What a cell's content is: block_label, level1_name, level2_name, operator, operator_value,
+    number, unit, rule, short_text or text."""
+    from normalizers import columns, taxonomy, values
+
+    t = text.strip()
+    folded = matching_text(t)
+    if is_block_label(t):
+        return "block_label"
+    if set(t) <= set("☑☐ "):
+        return "operator"  # the boxes of an operator cell with none of its labels
+    l1 = taxonomy.match_level1(folded)
+    if l1 is not None and l1.score >= taxonomy.CONFIDENT_SCORE:
+        return "level1_name"
+    l2 = taxonomy.match_level2(folded)
+    if l2 is not None and l2.score >= taxonomy.CONFIDENT_SCORE:
+        return "level2_name"
+    if values.parse_operator(folded) is not None:
+        return "operator"
+    squeezed = SPACES_RE.sub("", folded)
+    try:
+        values.parse_number(squeezed)
+        return "number"
+    except Exception:  # noqa: BLE001 - ParseError: not a number
+        pass
+    pv = values.parse_value_cell(folded)
+    if pv.operator is not None and pv.value_num is not None:
+        return "operator_value"
+    if pv.value_num is not None:
+        return "number"
+    if values.is_unit(folded):
+        return "unit"
+    if columns.is_rule_text(folded):
+        return "rule"
+    if len(squeezed) <= damage_vocabulary().costs["short_text_max"]:
+        return "short_text"
+    return "text"
+
+
+def _field_costs(fields: list[str]) -> tuple[list[float], dict]:
+    costs = damage_vocabulary().costs
+    skip = [float(costs["skip"].get(f, costs["skip"]["other"])) for f in fields]
+    return skip, costs
+
+
+def _fit(kind: str, field: str, costs: dict) -> float:
+    if kind == "empty":
+        return 0.0
+    table = costs["fit"].get(kind, {})
+    if field in table:
+        return float(table[field])
+    if field.startswith("other") and "other" in table:
+        return float(table["other"])
+    return float(costs["mismatch"])
+
+
+def align_rows(tokens: list[Token], fields: list[str], mode: str) -> list[list[str]]:
+    """The tokens regrouped into rows of len(fields) cells (best-scoring alignment)."""
+    if not tokens or not fields:
+        return []
+    skip, costs = _field_costs(fields)
+    n_f = len(fields)
+    prefix = [0.0]
+    for s in skip:
+        prefix.append(prefix[-1] + s)
+
+    def skipped(a: int, b: int) -> float:  # columns a..b-1 left empty
+        return prefix[b] - prefix[a] if b > a else 0.0
+
+    names = {BLOCK, "level1", "level2"}
+
+    def row_rest(g: int) -> float:
+        """Columns after g left empty; a row of names only (a placeholder row) costs nothing."""
+        return 0.0 if fields[g] in names else skipped(g + 1, n_f)
+
+    kinds = ["empty" if not t.text else cell_kind(t.text) for t in tokens]
+    fit = [[_fit(k, f, costs) for f in fields] for k in kinds]
+    spaces = mode == "spaces"
+    neg = float("-inf")
+    # best[i][f]: best score with token i in column f; back[i][f] = (previous column, how)
+    best = [[neg] * n_f for _ in tokens]
+    back: list[list[tuple[int, str]]] = [[(-1, "start")] * n_f for _ in tokens]
+    for f in range(n_f):
+        best[0][f] = skipped(0, f) + fit[0][f]
+    for i in range(1, len(tokens)):
+        start = tokens[i].line_start
+        for f in range(n_f):
+            here = fit[i][f]
+            top, how_top = neg, (-1, "start")
+            for g in range(n_f):
+                prev = best[i - 1][g]
+                if prev == neg:
+                    continue
+                if f > g:  # same row
+                    s = prev + skipped(g + 1, f) + here
+                    if spaces and start:
+                        s += costs["continue_over_line"]
+                    if s > top:
+                        top, how_top = s, (g, "same")
+                if f == g and kinds[i] != "empty" and kinds[i - 1] != "empty" and fields[f] not in (
+                        "operator", "value", "unit", "level1", "level2", BLOCK):
+                    s = prev + costs["join_same_field"]
+                    if s > top:
+                        top, how_top = s, (g, "join")
+                s = prev + row_rest(g) + costs["new_row"] + skipped(0, f) + here
+                if spaces and not start:
+                    s += costs["break_inside_line"]
+                if s > top:
+                    top, how_top = s, (g, "new")
+            best[i][f] = top
+            back[i][f] = how_top
+    last = len(tokens) - 1
+    f = max(range(n_f), key=lambda k: best[last][k] + row_rest(k))
+    path: list[tuple[int, str]] = []
+    for i in range(last, -1, -1):
+        g, how = back[i][f]
+        path.append((f, how))
+        f = g
+    path.reverse()
+    rows: list[list[str]] = []
+    for (f, how), tok in zip(path, tokens):
+        if how in ("start", "new"):
+            rows.append([""] * n_f)
+        if how == "join":
+            rows[-1][f] = (rows[-1][f] + tok.text) if _cjk_glue(rows[-1][f], tok.text) else f"{rows[-1][f]} {tok.text}"
+        else:
+            rows[-1][f] = tok.text
+    return [r for r in rows if any(c.strip() for c in r)]
+
+
+_CJK_RE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def _cjk_glue(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and bool(_CJK_RE.match(a[-1])) and bool(_CJK_RE.match(b[0]))
+
+
+@dataclass
+class FlatTable:
+    start: int  # first line of the region
+    end: int  # line after the region
+    rows: list[list[str]]  # cells at raw positions
+
+
+def find_flat_tables(lines: list[str]) -> list[FlatTable]:
+    """Every flattened form table in the lines, with the rows it regroups into."""
+    found: list[FlatTable] = []
+    floor = 0
+    i = 0
+    n = len(lines)
+    while i < n:
+        run = _header_run(lines, i)
+        if run is None:
+            i += 1
+            continue
+        header_end, header_cells, mode = run
+        start = _region_start(lines, i, floor)
+        fields = [header_field(c) or f"other{k}" for k, c in enumerate(header_cells)]
+        header_lines = lines[start:i]
+        # a block label just above the header names the leftmost merged column (绩效指标)
+        above = [_cell_line(x) for x in header_lines if _cell_line(x) and not PIPES_ONLY_RE.match(x)]
+        if above and is_block_label(above[-1]) and mode == "lines":
+            header_cells = [above[-1], *header_cells]
+            fields = [BLOCK, *fields]
+            drop = max(k for k, x in enumerate(header_lines) if _cell_line(x) == above[-1])
+            header_lines = header_lines[:drop]
+        j = header_end
+        while j < n and not ends_table(_cell_line(lines[j])) and not _is_grid_line(lines[j]) \
+                and not is_page_furniture(lines[j]):
+            j += 1
+        rows = _header_rows(header_lines, mode)
+        rows.append(header_cells)
+        rows.extend(align_rows(_body_tokens(lines[header_end:j], mode), fields, mode))
+        found.append(FlatTable(start=start, end=j, rows=rows))
+        floor = i = j
+    return found
