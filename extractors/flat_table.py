@@ -357,6 +357,10 @@ def align_rows(tokens: list[Token], fields: list[str], mode: str) -> list[list[s
                     s = prev + costs["join_same_field"]
                     if s > top:
                         top, how_top = s, (g, "join")
+                if f == g and kinds[i] == "empty":  # an empty cell that holds no column (a stray |)
+                    s = prev + costs["empty_ignored"]
+                    if s > top:
+                        top, how_top = s, (g, "ignore")
                 s = prev + row_rest(g) + costs["new_row"] + skipped(0, f) + here
                 if spaces and not start:
                     s += costs["break_inside_line"]
@@ -376,6 +380,8 @@ def align_rows(tokens: list[Token], fields: list[str], mode: str) -> list[list[s
     for (f, how), tok in zip(path, tokens):
         if how in ("start", "new"):
             rows.append([""] * n_f)
+        if how == "ignore":
+            continue
         if how == "join":
             rows[-1][f] = (rows[-1][f] + tok.text) if _cjk_glue(rows[-1][f], tok.text) else f"{rows[-1][f]} {tok.text}"
         else:
@@ -395,6 +401,12 @@ class FlatTable:
     start: int  # first line of the region
     end: int  # line after the region
     rows: list[list[str]]  # cells at raw positions
+
+
+def _ends_region(line: str) -> bool:
+    first = _space_cells(line)[:1]
+    return (ends_table(_cell_line(line)) or bool(first) and ends_table(first[0]) or _is_grid_line(line)
+            or is_page_furniture(line))
 
 
 def find_flat_tables(lines: list[str]) -> list[FlatTable]:
@@ -420,8 +432,7 @@ def find_flat_tables(lines: list[str]) -> list[FlatTable]:
             drop = max(k for k, x in enumerate(header_lines) if _cell_line(x) == above[-1])
             header_lines = header_lines[:drop]
         j = header_end
-        while j < n and not ends_table(_cell_line(lines[j])) and not _is_grid_line(lines[j]) \
-                and not is_page_furniture(lines[j]):
+        while j < n and not _ends_region(lines[j]):
             j += 1
         rows = _header_rows(header_lines, mode)
         rows.append(header_cells)

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 
 from extractors.ir import Cell, CheckboxState
 from normalizers import taxonomy, values
+from normalizers.chinese_script import to_simplified
 from normalizers.labels import DATA_DIR, clean_text, compact, is_block_label
 
 _DIGIT = re.compile(r"[0-9０-９]")
@@ -173,7 +174,7 @@ class IndicatorDraft:
 
 
 def is_rule_text(text: str) -> bool:
-    return bool(column_cues().rule_words.search(text or ""))
+    return bool(column_cues().rule_words.search(to_simplified(text or "")))
 
 
 def _is_operator_cell(text: str) -> bool:
@@ -511,6 +512,8 @@ def _draft(a: AssignedRow, level1, level2, l1_raw, l2_raw, notes: list[RowAnomal
         op = op or pv.operator
     value = pv.value if pv.value is not None else (value_text or None)
     unit = a.unit or pv.unit or None
+    if unit and values.is_unit(unit):
+        unit = to_simplified(unit)  # a unit is vocabulary (萬元 is 万元); free text keeps its script
     value_num = pv.value_num
     if op is None and value is not None and value_num is None:
         op = values.QUALITATIVE

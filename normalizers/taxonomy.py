@@ -25,6 +25,7 @@ import yaml
 from rapidfuzz import fuzz
 
 from extractors.errors import ParseError
+from normalizers.chinese_script import to_simplified
 
 _DATA = Path(__file__).with_name("data") / "taxonomy.yaml"
 _SUFFIX = "指标"
@@ -103,8 +104,9 @@ _ENUMERATOR = re.compile(r"^(?:[（(]?[0-9一二三四五六七八九十]{1,2}[)
 
 
 def normalize_name(text: str) -> str:
-    """Half-width, no whitespace, punctuation, symbols, checkbox glyphs or leading enumerator."""
-    s = unicodedata.normalize("NFKC", text or "")
+    """Half-width, Simplified, no whitespace, punctuation, symbols, checkbox glyphs or leading
+    enumerator."""
+    s = to_simplified(unicodedata.normalize("NFKC", text or ""))
     s = "".join(ch for ch in s if not ch.isspace())
     s = _ENUMERATOR.sub("", s)
     return "".join(ch for ch in s if unicodedata.category(ch)[0] not in "PSZC")
