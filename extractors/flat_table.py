@@ -258,6 +258,8 @@ def cell_kind(text: str) -> str:
     number, unit, rule, short_text or text."""
     from normalizers import columns, taxonomy, values
 
+    from .errors import ParseError
+
     t = text.strip()
     folded = matching_text(t)
     if is_block_label(t):
@@ -270,17 +272,18 @@ def cell_kind(text: str) -> str:
     l2 = taxonomy.match_level2(folded)
     if l2 is not None and l2.score >= taxonomy.CONFIDENT_SCORE:
         return "level2_name"
+    pv = values.parse_value_cell(folded)
+    if pv.operator is not None and pv.operator != values.QUALITATIVE and pv.value_num is not None:
+        return "operator_value"
     if values.parse_operator(folded) is not None:
         return "operator"
     squeezed = SPACES_RE.sub("", folded)
     try:
         values.parse_number(squeezed)
-        return "number"
-    except Exception:  # noqa: BLE001 - ParseError: not a number
+    except ParseError:
         pass
-    pv = values.parse_value_cell(folded)
-    if pv.operator is not None and pv.value_num is not None:
-        return "operator_value"
+    else:
+        return "number"
     if pv.value_num is not None:
         return "number"
     if values.is_unit(folded):

@@ -18,8 +18,8 @@ from rapidfuzz import fuzz
 from extractors.ir import Cell, CheckboxState
 from normalizers import taxonomy, values
 from normalizers.chinese_script import to_simplified
-from normalizers.operator_misread import repair_misread_operators
 from normalizers.labels import DATA_DIR, clean_text, compact, is_block_label
+from normalizers.operator_misread import repair_misread_operators
 
 _DIGIT = re.compile(r"[0-9０-９]")
 
