@@ -127,9 +127,10 @@ def _known_label(text: str) -> bool:
     )
 
 
-def join_vertical_labels(lines: list[str]) -> list[str]:
-    """Runs of one-character lines that spell a label (or are long) joined into one line."""
-    out: list[str] = []
+def vertical_label_runs(lines: list[str]) -> list[tuple[int, int, str]]:
+    """(start, end, joined text) of each run of one-character lines that spells a label (or is
+    long enough to be one)."""
+    runs = []
     min_run = damage_vocabulary().vertical_min_run
     i = 0
     while i < len(lines):
@@ -138,14 +139,24 @@ def join_vertical_labels(lines: list[str]) -> list[str]:
         while j < len(lines) and (ch := _single_character(lines[j])) is not None:
             chars.append(ch)
             j += 1
-        if len(chars) >= 2:
-            joined = "".join(chars)
-            if len(chars) >= min_run or _known_label(joined):
-                out.append(joined)
-                i = j
-                continue
-        out.append(lines[i])
-        i += 1
+        joined = "".join(chars)
+        if len(chars) >= 2 and (len(chars) >= min_run or _known_label(joined)):
+            runs.append((i, j, joined))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+def join_vertical_labels(lines: list[str]) -> list[str]:
+    """Runs of one-character lines that spell a label (or are long) joined into one line."""
+    out: list[str] = []
+    last = 0
+    for start, end, joined in vertical_label_runs(lines):
+        out.extend(lines[last:start])
+        out.append(joined)
+        last = end
+    out.extend(lines[last:])
     return out
 
 
@@ -443,3 +454,44 @@ def find_flat_tables(lines: list[str]) -> list[FlatTable]:
         found.append(FlatTable(start=start, end=j, rows=rows))
         floor = i = j
     return found
+
+
+def rebuild_flat_tables_in_blocks(blocks: list) -> list:
+    """The blocks of a page with every run of text lines that is a flattened form table replaced
+    by the Table it regroups into (for readers of paragraphs or positioned lines: docx, PDF text)."""
+    from .ir import Cell, Table, TextLine, checkbox_state_of
+
+    out: list = []
+    run: list = []
+
+    def flush() -> None:
+        if not run:
+            return
+        joined = []
+        last = 0
+        for start, end, text in vertical_label_runs([b.text for b in run]):
+            joined.extend(run[last:start])
+            joined.append(run[start].model_copy(update={"text": text}))
+            last = end
+        run[:] = [*joined, *run[last:]]
+        texts = [b.text for b in run]
+        start = 0
+        for flat in find_flat_tables(texts):
+            out.extend(run[start:flat.start])
+            page = run[flat.start].page
+            cells = [Cell(text=t, row=r, col=c, page=page, checkbox=checkbox_state_of(t))
+                     for r, row in enumerate(flat.rows) for c, t in enumerate(row)]
+            out.append(Table(cells=cells, n_rows=len(flat.rows), n_cols=max(map(len, flat.rows), default=0),
+                             page=page))
+            start = flat.end
+        out.extend(run[start:])
+        run.clear()
+
+    for b in blocks:
+        if isinstance(b, TextLine):
+            run.append(b)
+        else:
+            flush()
+            out.append(b)
+    flush()
+    return out

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from textdamage.damage import VARIANTS, expected
+from textdamage.damage import DOCX_VARIANTS, VARIANTS, as_docx, expected
 
 from extractors.flat_table import Token, align_rows, cell_kind, drop_page_furniture, join_vertical_labels
 from extractors.options import ExtractOptions
@@ -32,11 +32,16 @@ def _same(a, b):
     return a == b
 
 
-@pytest.fixture(scope="module", params=sorted(VARIANTS))
+@pytest.fixture(scope="module", params=[(v, ".md") for v in sorted(VARIANTS)] + [(v, ".docx") for v in DOCX_VARIANTS],
+                ids=lambda p: p[0] + p[1])
 def damaged(request, tmp_path_factory):
-    name = request.param
-    path = tmp_path_factory.mktemp("damage") / f"seed_{name}.md"
-    path.write_text(VARIANTS[name](SEED.read_text(encoding="utf-8")), encoding="utf-8")
+    name, suffix = request.param
+    path = tmp_path_factory.mktemp("damage") / f"seed_{name}{suffix}"
+    text = VARIANTS[name](SEED.read_text(encoding="utf-8"))
+    if suffix == ".docx":
+        as_docx(text, path)
+    else:
+        path.write_text(text, encoding="utf-8")
     return process_file(path, path.name, ExtractOptions()), expected(SEED_GT, name, path.name)
 
 

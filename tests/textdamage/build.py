@@ -1,6 +1,7 @@
 """Write the damaged renderings of the seed as a corpus: ``python -m tests.textdamage.build OUT``.
 
-OUT gets one ``seed_<variant>.md`` per damage variant, ``gt/<file>.json`` with the records each
+OUT gets one ``seed_<variant>.md`` per damage variant (and ``seed_<variant>.docx``, one paragraph
+per line, for the variants a converted document shows), ``gt/<file>.json`` with the records each
 must extract to, and ``manifest.csv`` (format ``textdamage_<variant>``) for score.py.
 """
 from __future__ import annotations
@@ -10,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from tests.textdamage.damage import VARIANTS, expected
+from tests.textdamage.damage import DOCX_VARIANTS, VARIANTS, as_docx, expected
 
 SEED_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "seed"
 SEED = SEED_DIR / "zhijiang_2024_forms.md"
@@ -29,6 +30,13 @@ def build(out: Path) -> list[Path]:
         (out / "gt" / f"{file}.json").write_text(
             json.dumps(expected(gt, name, file), ensure_ascii=False, indent=1), encoding="utf-8")
         rows.append({"file": file, "format": f"textdamage_{name}", "n_forms": len(gt["forms"])})
+        written.append(out / file)
+    for name in DOCX_VARIANTS:
+        file = f"seed_{name}.docx"
+        as_docx(VARIANTS[name](text), out / file)
+        (out / "gt" / f"{file}.json").write_text(
+            json.dumps(expected(gt, name, file), ensure_ascii=False, indent=1), encoding="utf-8")
+        rows.append({"file": file, "format": f"textdamage_docx_{name}", "n_forms": len(gt["forms"])})
         written.append(out / file)
     with (out / "manifest.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=["file", "format", "n_forms"])

@@ -182,6 +182,9 @@ VARIANTS = {
     "ge_as_two": ge_as_two,
 }
 
+# Variants that a document converted to Word shows too (one paragraph per line).
+DOCX_VARIANTS = ("cells_per_line", "vertical_labels", "traditional_cells_per_line")
+
 # Variants whose rows are re-laid by content: the seed's own column shifts are gone from them.
 RELAID = {"cells_per_line", "cells_per_line_pipes", "space_runs", "vertical_labels",
           "boilerplate_cells_per_line", "traditional_cells_per_line"}
@@ -217,3 +220,13 @@ def expected(gt: dict, variant: str, source_file: str) -> dict:
 
 
 __all__ = ["VARIANTS", "expected", "form_labels"]
+
+
+def as_docx(text: str, path) -> None:
+    """The damaged text as a Word document, one paragraph per line (a converted web page)."""
+    import docx
+
+    document = docx.Document()
+    for line in text.splitlines():
+        document.add_paragraph(line.lstrip("#").strip())
+    document.save(str(path))
