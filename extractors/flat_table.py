@@ -33,6 +33,7 @@ BLOCK = "block"
 class DamageVocabulary:
     furniture: tuple[re.Pattern[str], ...]
     vertical_min_run: int
+    section_labels: tuple[re.Pattern[str], ...]
     costs: dict
 
 
@@ -44,6 +45,7 @@ def damage_vocabulary() -> DamageVocabulary:
     return DamageVocabulary(
         furniture=tuple(re.compile(p) for p in raw["page_furniture"]),
         vertical_min_run=int(raw["vertical_min_run"]),
+        section_labels=tuple(re.compile(p) for p in raw["section_labels"]),
         costs=raw["alignment"],
     )
 
@@ -169,12 +171,25 @@ class Token:
     line_start: bool  # first cell of its source line
 
 
-def _cell_line(line: str) -> str:
-    """A one-cell line without the ``|`` that closes it."""
+TRAILING_PIPES_RE = re.compile(r"(?<!\\)\|+\s*$")
+
+
+def _cell_and_empties(line: str) -> tuple[str, int]:
+    """A one-cell line as its cell and the number of empty cells after it: the ``|`` closing the
+    cell, then one more ``|`` per empty cell (``保洁服务|||`` is the cell and two empty ones)."""
     s = line.strip()
-    if s.endswith("|") and not s.endswith("\\|") and not PIPES_ONLY_RE.match(s):
-        s = s[:-1].rstrip()
-    return s
+    if PIPES_ONLY_RE.match(s):
+        return s, 0
+    m = TRAILING_PIPES_RE.search(s)
+    if not m:
+        return s, 0
+    pipes = m.group(0).strip().count("|")
+    return s[: m.start()].rstrip(), pipes - 1
+
+
+def _cell_line(line: str) -> str:
+    """A one-cell line without the ``|`` run that closes it."""
+    return _cell_and_empties(line)[0]
 
 
 def _is_grid_line(line: str) -> bool:
@@ -256,8 +271,12 @@ def _body_tokens(lines: list[str], mode: str) -> list[Token]:
         if PIPES_ONLY_RE.match(s):
             tokens.extend(Token("", k == 0) for k in range(s.count("|")))
             continue
-        cells = _space_cells(s) if mode == "spaces" else [_cell_line(s)]
-        tokens.extend(Token(c, k == 0) for k, c in enumerate(cells))
+        if mode == "spaces":
+            tokens.extend(Token(c, k == 0) for k, c in enumerate(_space_cells(s)))
+            continue
+        cell, empties = _cell_and_empties(s)
+        tokens.append(Token(cell, True))
+        tokens.extend(Token("", False) for _ in range(empties))
     return tokens
 
 
@@ -423,8 +442,28 @@ def _ends_region(line: str) -> bool:
             or is_page_furniture(line))
 
 
+def is_section_label(text: str) -> bool:
+    """A label that names the target period of the indicator section below it (长期目标, 年度目标)."""
+    c = _labels().compact(text)
+    return bool(c) and any(p.search(c) for p in damage_vocabulary().section_labels)
+
+
+def _leading_column(header_lines: list[str]) -> tuple[str | None, list[str]]:
+    """The label standing just above an indicator header that belongs in its leftmost column (a
+    block label such as 绩效指标, or a section's period such as 长期目标), and the lines before it."""
+    for k in range(len(header_lines) - 1, -1, -1):
+        s = _cell_line(header_lines[k])
+        if not s or PIPES_ONLY_RE.match(header_lines[k].strip()):
+            continue
+        if is_block_label(s) or is_section_label(s):
+            return s, header_lines[:k]
+        break
+    return None, header_lines
+
+
 def find_flat_tables(lines: list[str]) -> list[FlatTable]:
-    """Every flattened form table in the lines, with the rows it regroups into."""
+    """Every flattened form table in the lines, with the rows it regroups into. Sections stacked
+    under their own headers (长期目标 / 年度目标) stay in one table, as a clean form has them."""
     found: list[FlatTable] = []
     floor = 0
     i = 0
@@ -434,23 +473,32 @@ def find_flat_tables(lines: list[str]) -> list[FlatTable]:
         if run is None:
             i += 1
             continue
-        header_end, header_cells, mode = run
         start = _region_start(lines, i, floor)
-        fields = [header_field(c) or f"other{k}" for k, c in enumerate(header_cells)]
         header_lines = lines[start:i]
-        # a block label just above the header names the leftmost merged column (绩效指标)
-        above = [_cell_line(x) for x in header_lines if _cell_line(x) and not PIPES_ONLY_RE.match(x)]
-        if above and is_block_label(above[-1]) and mode == "lines":
-            header_cells = [above[-1], *header_cells]
-            fields = [BLOCK, *fields]
-            drop = max(k for k, x in enumerate(header_lines) if _cell_line(x) == above[-1])
-            header_lines = header_lines[:drop]
-        j = header_end
-        while j < n and not _ends_region(lines[j]):
-            j += 1
-        rows = _header_rows(header_lines, mode)
-        rows.append(header_cells)
-        rows.extend(align_rows(_body_tokens(lines[header_end:j], mode), fields, mode))
+        rows: list[list[str]] = []
+        while run is not None:
+            header_end, header_cells, mode = run
+            fields = [header_field(c) or f"other{k}" for k, c in enumerate(header_cells)]
+            leading, header_lines = _leading_column(header_lines) if mode == "lines" else (None, header_lines)
+            if leading is not None:
+                header_cells = [leading, *header_cells]
+                fields = [BLOCK, *fields]
+            rows.extend(_header_rows(header_lines, mode))
+            rows.append(header_cells)
+            j = header_end
+            run = None
+            while j < n and not _ends_region(lines[j]):
+                run = _header_run(lines, j)
+                if run is not None:
+                    break
+                j += 1
+            body = lines[header_end:j]
+            header_lines = []
+            if run is not None and body and mode == "lines" and is_section_label(_cell_line(body[-1])):
+                body, header_lines = body[:-1], body[-1:]
+            rows.extend(align_rows(_body_tokens(body, mode), fields, mode))
+            if run is not None:
+                i = j
         found.append(FlatTable(start=start, end=j, rows=rows))
         floor = i = j
     return found
