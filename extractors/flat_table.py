@@ -200,8 +200,17 @@ def _is_grid_line(line: str) -> bool:
     return s.startswith("|") and not PIPES_ONLY_RE.match(s) and s.count("|") >= 2 and not s.endswith("||")
 
 
-def _space_cells(line: str) -> list[str]:
-    return [c for c in SPACE_RUN_RE.split(line.strip()) if c]
+def _space_cells(line: str, mode: str = "spaces") -> list[str]:
+    """The cells of a line whose cells run together: split at runs of 2+ spaces, or at every
+    space in ``single_spaces`` mode (a header whose labels have one space between them)."""
+    splitter = SPACES_RE if mode == "single_spaces" else SPACE_RUN_RE
+    return [c for c in splitter.split(line.strip()) if c]
+
+
+def _spaced_header(cells: list[str]) -> bool:
+    fields = [header_field(c) for c in cells]
+    named = {f for f in fields if f}
+    return sum(1 for f in fields if f) >= 3 and bool(named & {"level2", "level3"})
 
 
 def _header_run(lines: list[str], i: int) -> tuple[int, list[str], str] | None:
@@ -211,10 +220,12 @@ def _header_run(lines: list[str], i: int) -> tuple[int, list[str], str] | None:
         return None
     cells = _space_cells(line)
     if len(cells) >= 3:
-        fields = [header_field(c) for c in cells]
-        named = {f for f in fields if f}
-        if sum(1 for f in fields if f) >= 3 and named & {"level2", "level3"}:
-            return i + 1, cells, "spaces"
+        return (i + 1, cells, "spaces") if _spaced_header(cells) else None
+    words = _space_cells(line, "single_spaces")
+    if len(words) >= 3:
+        # one space between labels: a header only when every word is a column or block label
+        if _spaced_header(words) and all(header_field(w) or is_block_label(w) for w in words):
+            return i + 1, words, "single_spaces"
         return None
     j = i
     cells = []
@@ -251,7 +262,7 @@ def _header_rows(lines: list[str], mode: str) -> list[list[str]]:
     """The lines of form header fields as label rows: a label starts a row, its values follow."""
     rows: list[list[str]] = []
     for line in lines:
-        cells = _space_cells(line) if mode == "spaces" else [_cell_line(line)]
+        cells = _space_cells(line, mode) if mode != "lines" else [_cell_line(line)]
         for cell in cells:
             if not cell or PIPES_ONLY_RE.match(cell):
                 continue
@@ -260,6 +271,17 @@ def _header_rows(lines: list[str], mode: str) -> list[list[str]]:
             else:
                 rows[-1].append(cell)
     return rows
+
+
+def _boxes_with_their_labels(words: list[str]) -> list[str]:
+    """A checkbox glyph split off by a space (``☐ 定性``) is one cell with the word after it."""
+    out: list[str] = []
+    for w in words:
+        if out and out[-1] and set(out[-1]) <= set("☑☐"):
+            out[-1] = f"{out[-1]} {w}"
+        else:
+            out.append(w)
+    return out
 
 
 def _body_tokens(lines: list[str], mode: str) -> list[Token]:
@@ -271,8 +293,11 @@ def _body_tokens(lines: list[str], mode: str) -> list[Token]:
         if PIPES_ONLY_RE.match(s):
             tokens.extend(Token("", k == 0) for k in range(s.count("|")))
             continue
-        if mode == "spaces":
-            tokens.extend(Token(c, k == 0) for k, c in enumerate(_space_cells(s)))
+        if mode != "lines":
+            cells = _space_cells(s, mode)
+            if mode == "single_spaces":
+                cells = _boxes_with_their_labels(cells)
+            tokens.extend(Token(c, k == 0) for k, c in enumerate(cells))
             continue
         cell, empties = _cell_and_empties(s)
         tokens.append(Token(cell, True))
@@ -363,7 +388,7 @@ def align_rows(tokens: list[Token], fields: list[str], mode: str) -> list[list[s
 
     kinds = ["empty" if not t.text else cell_kind(t.text) for t in tokens]
     fit = [[_fit(k, f, costs) for f in fields] for k in kinds]
-    spaces = mode == "spaces"
+    spaces = mode != "lines"
     neg = float("-inf")
     # best[i][f]: best score with token i in column f; back[i][f] = (previous column, how)
     best = [[neg] * n_f for _ in tokens]
@@ -437,8 +462,8 @@ class FlatTable:
 
 
 def _ends_region(line: str) -> bool:
-    first = _space_cells(line)[:1]
-    return (ends_table(_cell_line(line)) or bool(first) and ends_table(first[0]) or _is_grid_line(line)
+    firsts = {c[0] for c in (_space_cells(line), _space_cells(line, "single_spaces")) if c}
+    return (ends_table(_cell_line(line)) or any(ends_table(f) for f in firsts) or _is_grid_line(line)
             or is_page_furniture(line))
 
 

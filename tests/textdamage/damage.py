@@ -7,6 +7,7 @@ layout) and returns the same content damaged one way:
 - ``cells_per_line_pipes``: each cell on its own line ending in ``|``, a run of empty cells as a
   line of ``|`` (one per cell);
 - ``space_runs``: the cells of a row on one line with runs of spaces between them;
+- ``single_spaces``: the same with one space between cells;
 - ``vertical_labels``: one cell per line, and the label cells that lead a row written one
   character per line (a narrow merged cell);
 - ``boilerplate``: the site's page furniture (索引号, 发布日期, 字号 …) before and after the form;
@@ -77,6 +78,14 @@ def space_runs(text: str) -> str:
             continue
         gap = " " * (2 + n % 3)
         lines.append(gap.join(c for c in row if c.strip()))
+    return "\n".join(lines) + "\n"
+
+
+def single_spaces(text: str) -> str:
+    """The cells of a row on one line with one space between them."""
+    lines: list[str] = []
+    for row in _rows(text):
+        lines.append(row if isinstance(row, str) else " ".join(c for c in row if c.strip()))
     return "\n".join(lines) + "\n"
 
 
@@ -173,6 +182,7 @@ VARIANTS = {
     "cells_per_line": cells_per_line,
     "cells_per_line_pipes": cells_per_line_pipes,
     "space_runs": space_runs,
+    "single_spaces": single_spaces,
     "vertical_labels": vertical_labels,
     "boilerplate": boilerplate,
     "boilerplate_cells_per_line": lambda t: boilerplate(cells_per_line(t)),
@@ -186,7 +196,7 @@ VARIANTS = {
 DOCX_VARIANTS = ("cells_per_line", "vertical_labels", "traditional_cells_per_line")
 
 # Variants whose rows are re-laid by content: the seed's own column shifts are gone from them.
-RELAID = {"cells_per_line", "cells_per_line_pipes", "space_runs", "vertical_labels",
+RELAID = {"cells_per_line", "cells_per_line_pipes", "space_runs", "single_spaces", "vertical_labels",
           "boilerplate_cells_per_line", "traditional_cells_per_line"}
 TEXT_FIELDS_KEPT_AS_WRITTEN = ("agency", "project_name", "competent_dept", "overall_goal", "preparer", "unit_head")
 INDICATOR_TEXT_AS_WRITTEN = ("level3", "explanation", "scoring_rule", "note")
