@@ -113,7 +113,8 @@ def is_title(text: str) -> bool:
 
 
 def drop_page_furniture(lines: list[str]) -> list[str]:
-    return [line for line in lines if not is_page_furniture(line)]
+    """The lines without the site's page furniture (rows of a kept grid are never furniture)."""
+    return [line for line in lines if _is_grid_line(line) or not is_page_furniture(line)]
 
 
 def _single_character(line: str) -> str | None:

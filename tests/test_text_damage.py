@@ -121,6 +121,7 @@ def test_page_furniture_is_dropped_and_form_lines_are_kept():
              "项目名称", "来源于上级转移支付"]
     assert drop_page_furniture(lines) == ["联系电话：18674525252", "填报日期：2024年1月2日", "项目名称",
                                           "来源于上级转移支付"]
+    assert drop_page_furniture(["来源：上级补助\t120\t万元"]) == ["来源：上级补助\t120\t万元"]  # a table row
 
 
 def test_cell_kinds():
