@@ -162,3 +162,16 @@ def test_simplified_folding_keeps_the_length(text):
 def test_traditional_labels_fold_to_simplified():
     assert to_simplified("項目績效目標表") == "项目绩效目标表"
     assert to_simplified("服務對象滿意度指標") == "服务对象满意度指标"
+
+
+_PIECES = ["一级指标", "二级指标", "三级指标", "指标值", "计量单位", "产出指标", "数量指标", "≥", "定性", "95", "%",
+           "|", "||", "绩", "效", "项目名称", "填表人：某", "说明", "完成得满分", "年度目标", "", "a  b", "☐ 定性"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+def test_any_mix_of_cell_lines_gives_consistent_tables(lines):
+    from extractors.ocr_text import blocks_from_lines
+
+    for block in blocks_from_lines(lines):
+        if block.kind == "table":
+            assert all(0 <= c.col < block.n_cols and 0 <= c.row < block.n_rows for c in block.cells)
