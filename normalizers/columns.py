@@ -18,7 +18,9 @@ from rapidfuzz import fuzz
 
 from extractors.ir import Cell, CheckboxState
 from normalizers import taxonomy, values
+from normalizers.chinese_script import to_simplified
 from normalizers.labels import DATA_DIR, clean_text, compact, is_block_label, period_section
+from normalizers.operator_misread import repair_misread_operators
 
 _DIGIT = re.compile(r"[0-9０-９]")
 
@@ -30,6 +32,7 @@ class ColumnCues:
     max_operator_cell_length: int
     max_opvalue_cell_length: int
     repair_codes: dict[str, str]
+    repair_severity: dict[str, str]
     lone_name_threshold: float
     checkbox_lookalikes: frozenset[str]
     numeric_side_fields: frozenset[str]
@@ -47,6 +50,7 @@ def column_cues() -> ColumnCues:
         max_operator_cell_length=int(raw["max_operator_cell_length"]),
         max_opvalue_cell_length=int(raw["max_opvalue_cell_length"]),
         repair_codes=dict(raw.get("repair_codes", {})),
+        repair_severity=dict(raw.get("repair_severity", {})),
         lone_name_threshold=float(raw["lone_name_threshold"]),
         checkbox_lookalikes=frozenset(raw["checkbox_lookalikes"]),
         numeric_side_fields=frozenset(raw["numeric_side_fields"]),
@@ -190,7 +194,7 @@ class IndicatorDraft:
 
 
 def is_rule_text(text: str) -> bool:
-    return bool(column_cues().rule_words.search(text or ""))
+    return bool(column_cues().rule_words.search(to_simplified(text or "")))
 
 
 def _is_operator_cell(text: str) -> bool:
@@ -538,6 +542,7 @@ def _name_notes(field_name: str, label: str, raw: str, m: taxonomy.TaxonomyMatch
 
 def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[IndicatorDraft]:
     """Indicator drafts of one form in reading order, with the row-level anomalies found on the way."""
+    rows = repair_misread_operators(rows, header_cols)
     drafts: list[IndicatorDraft] = []
     l1: str | None = None
     l1_raw: str | None = None
@@ -700,6 +705,8 @@ def _draft(a: AssignedRow, level1, level2, l1_raw, l2_raw, notes: list[RowAnomal
         op = op or pv.operator
     value = pv.value if pv.value is not None else (value_text or None)
     unit = a.unit or pv.unit or None
+    if unit and values.is_unit(unit):
+        unit = to_simplified(unit)  # a unit is vocabulary (萬元 is 万元); free text keeps its script
     value_num = pv.value_num
     if op is None and value is not None and value_num is None:
         op = values.QUALITATIVE
@@ -727,7 +734,8 @@ def _draft(a: AssignedRow, level1, level2, l1_raw, l2_raw, notes: list[RowAnomal
     for f, c in a.cells.items():
         for r in c.repairs:
             code = column_cues().repair_codes.get(r.kind, "ocr_repair")
-            notes.append(RowAnomaly(f, code, "info", r.raw, r.fixed, r.message or f"{r.kind} repaired"))
+            severity = column_cues().repair_severity.get(r.kind, "info")
+            notes.append(RowAnomaly(f, code, severity, r.raw, r.fixed, r.message or f"{r.kind} repaired"))
     return IndicatorDraft(
         level1=level1, level2=level2, level3=a.level3 or None, operator=op, value=value, value_num=value_num,
         unit=unit, explanation=a.explanation or None,

@@ -11,6 +11,8 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz
 
+from normalizers.chinese_script import to_simplified
+
 DATA_DIR = Path(__file__).parent / "data"
 CHECK_GLYPHS = "☑☐"
 _SPACE_PUNCT = re.compile(r"[\s:：()（）\[\]【】「」、,，.。;；*#|]+")
@@ -20,8 +22,9 @@ _NEWLINE = re.compile(r"\s*\n\s*")
 
 @lru_cache(maxsize=16384)
 def compact(text: str) -> str:
-    """NFKC-folded text without whitespace, colons, brackets and list punctuation (for labels)."""
-    return _SPACE_PUNCT.sub("", unicodedata.normalize("NFKC", text or ""))
+    """NFKC-folded, Simplified text without whitespace, colons, brackets and list punctuation (for
+    labels)."""
+    return _SPACE_PUNCT.sub("", to_simplified(unicodedata.normalize("NFKC", text or "")))
 
 
 @lru_cache(maxsize=16384)

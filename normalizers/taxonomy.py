@@ -29,6 +29,7 @@ import yaml
 from rapidfuzz import fuzz
 
 from extractors.errors import ParseError
+from normalizers.chinese_script import to_simplified
 from normalizers.labels import without_score_annotation
 
 _DATA = Path(__file__).with_name("data") / "taxonomy.yaml"
@@ -115,9 +116,9 @@ _ENUMERATOR = re.compile(r"^(?:[（(]?[0-9一二三四五六七八九十]{1,2}[)
 
 
 def normalize_name(text: str) -> str:
-    """Half-width, no whitespace, punctuation, symbols, checkbox glyphs, leading enumerator or
-    score annotation."""
-    s = without_score_annotation(text or "")
+    """Half-width, Simplified, no whitespace, punctuation, symbols, checkbox glyphs, leading
+    enumerator or score annotation."""
+    s = without_score_annotation(to_simplified(text or ""))
     s = "".join(ch for ch in s if not ch.isspace())
     s = _ENUMERATOR.sub("", s)
     return "".join(ch for ch in s if unicodedata.category(ch)[0] not in "PSZC")

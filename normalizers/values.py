@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from extractors.errors import ParseError
+from normalizers.chinese_script import to_simplified
 
 _DATA = Path(__file__).with_name("data") / "units.yaml"
 
@@ -78,7 +79,8 @@ def _config() -> _Config:
 
 
 def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "")
+    """NFKC and Simplified characters: vocabulary is matched on this form."""
+    return to_simplified(unicodedata.normalize("NFKC", text or ""))
 
 
 def _clean(text: str) -> str:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.ir import Cell, Document, Table, TextLine
+from normalizers.chinese_script import to_simplified
 from normalizers.columns import Slot, SourceRow
 from normalizers.labels import (
     compact,
@@ -148,7 +149,7 @@ def _footer_pairs(text: str) -> list[tuple[str, str]]:
     alt = "|".join("\\s*".join(map(re.escape, n)) for n in names)
     pat = re.compile(rf"({alt})\s*[:：]?", re.UNICODE)
     found = []
-    matches = list(pat.finditer(text))
+    matches = list(pat.finditer(to_simplified(text)))
     for m_i, m in enumerate(matches):
         label = compact(m.group(1))
         end = matches[m_i + 1].start() if m_i + 1 < len(matches) else len(text)
