@@ -50,6 +50,8 @@ class FormLabels:
     title_cues: dict[str, tuple[str, ...]]
     title_end_chars: str
     label_fuzzy_threshold: float
+    amount_unit_note: re.Pattern
+    label_unit: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -76,6 +78,8 @@ def form_labels() -> FormLabels:
         title_cues={k: tuple(v) for k, v in raw["title_cues"].items()},
         title_end_chars=str(raw["title_end_chars"]),
         label_fuzzy_threshold=float(raw["label_fuzzy_threshold"]),
+        amount_unit_note=re.compile(raw["amount_unit_note"]),
+        label_unit=re.compile(raw["label_unit"]),
     )
 
 
@@ -136,12 +140,16 @@ def leading_label(text: str, table_name: str) -> tuple[str, str] | None:
     pairs = _longest_first(tuple(getattr(labels, table_name).items()))
     best = None  # (label length, score, field, matched prefix)
     for name, field in pairs:
-        if best is not None and len(name) < best[0]:
+        if best is not None and len(name) < best[0] and len(name) < 4:
             break
         if c.startswith(name):
-            best = (len(name), 100.0, field, name)
+            # a label of 4+ characters written exactly beats a longer one of another field that only
+            # looks similar ('中期目标2025…' is 中期目标, not 中长期目标 eating the '2')
+            if best is None or len(name) >= best[0] or (len(name) >= 4 and best[2] != field):
+                best = (len(name), 100.0, field, name)
             break
-        if len(name) >= 4 and len(c) >= len(name):
+        # labels hold no digits: a prefix reaching into a number reaches into the value
+        if len(name) >= 4 and len(c) >= len(name) and not re.search(r"\d", c[: len(name)]):
             score = fuzz.ratio(c[: len(name)], name)
             if score >= labels.label_fuzzy_threshold and (best is None or score > best[1]):
                 best = (len(name), score, field, c[: len(name)])
@@ -180,3 +188,19 @@ def without_header_noise(text: str) -> str:
     for pat in form_labels().header_noise:
         text = pat.sub(" ", text)
     return text.strip()
+
+
+def amount_unit_note(text: str) -> str | None:
+    """The amount unit a note such as '单位：元' or '金额单位：万元' states, or None."""
+    m = form_labels().amount_unit_note.search(unicodedata.normalize("NFKC", text or ""))
+    return m.group(1) if m else None
+
+
+def unit_after_label(rest: str) -> tuple[str | None, str]:
+    """(unit, value) when the text after a label starts with a bracketed unit ('(元) 2500000'),
+    else (None, rest): the unit a label carries applies to its value."""
+    folded = unicodedata.normalize("NFKC", rest or "")
+    m = form_labels().label_unit.match(folded.strip())
+    if not m:
+        return None, rest
+    return m.group(1), folded.strip()[m.end():].lstrip(" :：\t").strip()

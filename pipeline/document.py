@@ -24,7 +24,9 @@ from normalizers.validate import budget_issue, validate_indicators, validation_r
 from .forms import FormHeader, FormSpan, document_items, find_forms, read_form
 from .outcome import FileOutcome
 
-FUND_FIELDS = ("fund_total", "fund_fiscal", "fund_carryover", "fund_other")
+FUND_FIELDS = ("fund_total", "fund_fiscal", "fund_carryover", "fund_other", "fund_superior", "fund_total_all")
+# the sources a year's 资金总额 is the sum of
+FUND_SOURCES = ("fund_fiscal", "fund_superior", "fund_carryover", "fund_other")
 
 
 def form_id_for(sha256: str, form_index: int) -> str:
@@ -162,16 +164,23 @@ def _form_record(span: FormSpan, h: FormHeader, fid: str, src: str, index: int, 
             year = _parse_year(v["year"])
         except ParseError:
             note("year", "date_invalid", "warning", v["year"], "", f"年度 '{v['year']}' cannot be read as a year")
+    v, units = _resolve_fund_total(v, h.units)
     funds: dict[str, float | None] = {}
     for f in FUND_FIELDS:
         raw = v.get(f, "")
         funds[f] = None
         if raw:
             try:
-                funds[f] = values.parse_amount(clean_text(raw))
+                amount = values.read_amount(clean_text(raw), units.get(f) or h.amount_unit)
             except ParseError:
                 note(f, "non_numeric_value", "warning", raw, "", f"the amount '{raw}' is not a number")
-    why = budget_issue(funds["fund_total"], [funds["fund_fiscal"], funds["fund_carryover"], funds["fund_other"]])
+                continue
+            funds[f] = amount.wan
+            if amount.converted:
+                where = "" if amount.unit in clean_text(raw) else " (as its label or the form's unit note says)"
+                note(f, "unit_converted", "info", clean_text(raw), f"{amount.wan:g}",
+                     f"the amount was written in {amount.unit}{where}; the record holds it in 万元")
+    why = budget_issue(funds["fund_total"], [funds[f] for f in FUND_SOURCES])
     if why:
         note("fund_total", "budget_mismatch", "warning", str(funds["fund_total"]), "", why)
     fill_date = None
@@ -183,9 +192,14 @@ def _form_record(span: FormSpan, h: FormHeader, fid: str, src: str, index: int, 
     agency = v.get("agency") or (v.get("agency_line") if span.kind == "department" else None)
     if agency:
         agency = re.sub(r"^[（(]?\s*(盖章|公章)\s*[)）]?[:：]?", "", clean_text(agency)).strip() or None
-    competent = v.get("competent_dept")
+    agency_code = _text_or_none(v.get("agency_code"))
+    if agency:
+        code, agency = values.split_coded_name(agency)
+        agency_code = agency_code or code
+    competent, competent_code = v.get("competent_dept"), None
     if competent:
-        competent = _strip_phone(clean_text(competent)) or None
+        competent_code, competent = values.split_coded_name(_strip_phone(clean_text(competent)))
+        competent = competent or None
     phone = v.get("phone")
     if phone:
         phone = re.sub(r"\s+", "", clean_text(phone)) or None
@@ -197,12 +211,30 @@ def _form_record(span: FormSpan, h: FormHeader, fid: str, src: str, index: int, 
         fill_date=fill_date, unit_head=_text_or_none(v.get("unit_head")),
         page_start=min(pages) if pages else 1, page_end=max(pages) if pages else 1,
         extractor=_form_extractor(doc, pages), **funds,
+        overall_goal_long_term=_text_or_none(v.get("overall_goal_long_term")), agency_code=agency_code,
+        competent_dept_code=competent_code, implementing_agency=_text_or_none(v.get("implementing_agency")),
+        project_attribute=_text_or_none(v.get("project_attribute")), period=_text_or_none(v.get("period")),
+        budget_code=_text_or_none(v.get("budget_code")),
     )
     unreadable = {a.field for a in anomalies}
     for f in validation_rules().required_form_fields:
         if getattr(form, f, None) in (None, "") and f not in unreadable:
             note(f, "missing_field", "warning", "", "", f"{f} is not given in the form")
     return form, anomalies
+
+
+def _resolve_fund_total(v: dict[str, str], units: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """'资金总额' alone is the year's total; beside '当年资金总额' it is the whole period's."""
+    raw = v.get("fund_total_any")
+    if not raw:
+        return v, units
+    target = "fund_total_all" if v.get("fund_total") else "fund_total"
+    v = {k: x for k, x in v.items() if k != "fund_total_any"}
+    v.setdefault(target, raw)
+    units = dict(units)
+    if "fund_total_any" in units:
+        units.setdefault(target, units.pop("fund_total_any"))
+    return v, units
 
 
 def _parse_year(text: str) -> int:

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from extractors.ir import Cell, Document, Table, TextLine
 from normalizers.columns import Slot, SourceRow
 from normalizers.labels import (
+    amount_unit_note,
     compact,
     form_labels,
     indicator_header_field,
     leading_label,
     title_kind,
+    unit_after_label,
     without_header_noise,
 )
 
@@ -58,6 +60,9 @@ class FormHeader:
     indicator_rows: list[SourceRow] = field(default_factory=list)
     has_footer: bool = False
     has_notes: bool = False
+    units: dict[str, str] = field(default_factory=dict)  # field -> amount unit its label states ('(元)')
+    amount_unit: str | None = None  # the form's own note '单位：元'
+    pending_cols: dict[int, str] = field(default_factory=dict)  # a row of labels over a row of values
 
     def put(self, name: str, value: str, page: int, cell: Cell | None = None) -> None:
         value = (value or "").strip()
@@ -192,6 +197,8 @@ def read_form(span: FormSpan) -> FormHeader:
                 continue
         if it.row is None:
             text = joined.lstrip("#").strip()
+            if h.amount_unit is None and not in_indicators:
+                h.amount_unit = amount_unit_note(text)
             if not seen_table:
                 m = _YEAR_LINE.match(compact(text) if len(compact(text)) <= 8 else text)
                 if m or re.fullmatch(r"[（(]\s*[0-9０-９]{4}\s*[)）]\s*年度?", text.replace(" ", "")):
@@ -204,7 +211,7 @@ def read_form(span: FormSpan) -> FormHeader:
                     text = (text[: inline_year.start()] + " " + text[inline_year.end():]).strip()
                 lab = leading_label(text, "header_fields")
                 if lab:
-                    fld, rest = lab
+                    fld, rest = _label_value(h, *lab)
                     rest = without_header_noise(rest)
                     if rest:
                         h.put(fld, rest, it.page)
@@ -264,12 +271,50 @@ def _starts_with_footer_label(text: str) -> bool:
     return leading_label(text, "footer_fields") is not None
 
 
-def _read_header_row(row: SourceRow, h: FormHeader, labels) -> None:
+_QUALIFIER = re.compile(r"^[(（\[【][^)）\]】]*[)）\]】]$")
+
+
+def _label_value(h: FormHeader, fld: str, rest: str) -> tuple[str, str]:
+    """The field and its value after a label: a unit in the label ('资金总额(元)') is kept as the
+    field's amount unit, a bracketed qualifier alone ('中期目标(2025-2027年)') is no value."""
+    unit, rest = unit_after_label(rest)
+    if unit:
+        if fld == "fund_block":
+            h.amount_unit = h.amount_unit or unit
+        else:
+            h.units.setdefault(fld, unit)
+    if _QUALIFIER.match(rest.strip()):
+        rest = ""
+    return fld, rest
+
+
+def _read_values_under_labels(row: SourceRow, h: FormHeader) -> bool:
+    """Values of a row standing under a row of labels (中期目标 | 年度目标 over their texts, or
+    资金总额 | 财政拨款 | … over the amounts). True when the row was such a value row."""
+    pending, h.pending_cols = h.pending_cols, {}
     slots = [s for s in row.slots if s.text.strip() and not s.continued]
+    if not pending or not slots or any(leading_label(s.text, "header_fields") for s in slots):
+        return False
+    hits = [(pending[s.col], s) for s in slots if s.col in pending]
+    if not hits:
+        return False
+    for fld, s in hits:
+        h.put(fld, s.text, row.page, s.cell)
+    return True
+
+
+def _read_header_row(row: SourceRow, h: FormHeader, labels) -> None:
+    if _read_values_under_labels(row, h):
+        return
+    slots = [s for s in row.slots if s.text.strip() and not s.continued]
+    bare: dict[int, str] = {}  # labels of this row without a value: their values may be below
+    labelled = 0
     i = 0
     while i < len(slots):
         s = slots[i]
         lab = leading_label(s.text, "header_fields")
+        if lab is not None:
+            lab = _label_value(h, *lab)
         if lab is None:
             # a year row inside the table
             if "year" not in h.values and re.search(r"[（(]?\s*[0-9０-９]{4}\s*[)）]?\s*年度", s.text):
@@ -279,6 +324,7 @@ def _read_header_row(row: SourceRow, h: FormHeader, labels) -> None:
         fld, rest = lab
         if not _meaningful(rest):
             rest = ""  # OCR specks beside a label ('项目名称R') are not its value
+        labelled += fld != "fund_block"
         if fld == "fund_block":
             # '项目资金(万元)' may be followed by '年度资金总额:' in the same row
             i += 1
@@ -287,6 +333,8 @@ def _read_header_row(row: SourceRow, h: FormHeader, labels) -> None:
             h.put(fld, rest, row.page, s.cell)
             i += 1
             continue
+        if i + 1 >= len(slots) or leading_label(slots[i + 1].text, "header_fields") is not None:
+            bare[s.col] = fld
         # value in the next non-label cell
         j = i + 1
         while j < len(slots) and leading_label(slots[j].text, "header_fields") is None:
@@ -302,3 +350,6 @@ def _read_header_row(row: SourceRow, h: FormHeader, labels) -> None:
             j += 1
             break
         i = max(i + 1, j)
+    # a row of two or more labels and nothing else heads the row of values below it
+    if len(bare) >= 2 and len(bare) == labelled:
+        h.pending_cols = bare
