@@ -19,7 +19,7 @@ from normalizers import values
 from normalizers.columns import IndicatorDraft, RowAnomaly, interpret_rows
 from normalizers.labels import clean_text
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
-from normalizers.validate import budget_issue, validate_indicators, validation_rules
+from normalizers.validate import budget_issue, missing_groups, validate_indicators, validation_rules
 
 from .forms import FormHeader, FormSpan, document_items, find_forms, read_form
 from .outcome import FileOutcome
@@ -104,11 +104,21 @@ def records_from_document(doc: Document, out: FileOutcome, options: ExtractOptio
                                      field="indicators", severity="error",
                                      message="the form holds no indicator rows (三级指标)"))
             partial = True
-        elif _looks_truncated(header, drafts, index == len(spans) - 1):
-            anomalies.append(Anomaly(source_file=src, form_id=fid, form_index=index, code="form_truncated",
-                                     severity="error", seq=len(indicators),
-                                     message="the form ends inside its indicator table (no footer); rows may be lost"))
-            partial = True
+        else:
+            absent = missing_groups(drafts, span.kind)
+            if absent:
+                anomalies.append(Anomaly(source_file=src, form_id=fid, form_index=index, code="missing_group",
+                                         field="level1", severity="warning", raw_value="、".join(absent),
+                                         message=f"the form holds no {'、'.join(absent)} (a whole level-1 group "
+                                                 f"is absent)", page=form.page_end))
+            cut = _looks_truncated(header, drafts, index == len(spans) - 1)
+            if cut or (absent and not header.has_footer and not header.has_notes):
+                why = ("its last row is incomplete" if cut else
+                       f"it ends without its footer (填表人/填报日期) and lacks {'、'.join(absent)}")
+                anomalies.append(Anomaly(source_file=src, form_id=fid, form_index=index, code="form_truncated",
+                                         severity="error", seq=len(indicators), page=form.page_end,
+                                         message=f"the form looks cut off: {why}; rows may be lost"))
+                partial = True
         confs = [r.confidence for r in indicators]
         form.confidence = round(min(confs), 3) if confs else form.confidence
         out.forms.append(form)

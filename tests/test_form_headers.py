@@ -98,3 +98,51 @@ def test_amount_in_yuan_is_ten_thousandth_in_wan(n):
 ])
 def test_split_coded_name(text, code, name):
     assert values.split_coded_name(text) == (code, name)
+
+
+# ------------------------------------------------------------------------------ incomplete forms
+
+SEED = Path(__file__).parent / "fixtures" / "seed" / "zhijiang_2024_forms.md"
+
+
+def _seed_cut_after_row(tmp_path: Path, rows: int) -> Path:
+    """The seed as if its file ended after the n-th indicator row of its first form."""
+    kept, n, in_table = [], 0, False
+    for line in SEED.read_text(encoding="utf-8").split("\n"):
+        kept.append(line)
+        if "一级指标" in line:
+            in_table = True
+        elif in_table and len([c for c in line.split("\t") if c.strip()]) >= 4:
+            n += 1
+            if n == rows:
+                break
+    path = tmp_path / "seed_cut.md"
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return path
+
+
+def test_seed_cut_after_its_fourth_row_is_not_a_clean_success(tmp_path):
+    path = _seed_cut_after_row(tmp_path, 4)
+    out = process_file(path, path.name, ExtractOptions())
+    assert len(out.forms) == 1
+    assert len(out.indicators) == 4  # the rows read are kept
+    assert out.status == "partial"
+    codes = _codes(out)
+    assert ("form_truncated", "") in codes
+    missing = [a for a in out.anomalies if a.code == "missing_group"]
+    assert len(missing) == 1 and missing[0].severity == "warning"
+    assert missing[0].raw_value == "效益指标、满意度指标"
+
+
+def test_form_with_footer_but_without_satisfaction_group_is_warned_not_truncated():
+    out = _run("no_satisfaction_group.md")
+    assert len(out.forms) == 1 and len(out.indicators) == 3
+    missing = [a for a in out.anomalies if a.code == "missing_group"]
+    assert [(a.raw_value, a.severity) for a in missing] == [("满意度指标", "warning")]
+    assert "form_truncated" not in [c for c, _ in _codes(out)]
+    assert out.status == "succeeded"
+
+
+def test_seed_itself_has_no_incomplete_form_anomaly():
+    out = process_file(SEED, SEED.name, ExtractOptions())
+    assert not {"missing_group", "form_truncated"} & {a.code for a in out.anomalies}
