@@ -52,6 +52,9 @@ class FormLabels:
     label_fuzzy_threshold: float
     amount_unit_note: re.Pattern
     label_unit: re.Pattern
+    register_columns: dict[str, tuple[str, ...]]
+    register_subtotal: frozenset[str]
+    register_total: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -80,6 +83,9 @@ def form_labels() -> FormLabels:
         label_fuzzy_threshold=float(raw["label_fuzzy_threshold"]),
         amount_unit_note=re.compile(raw["amount_unit_note"]),
         label_unit=re.compile(raw["label_unit"]),
+        register_columns=compacted(raw["register_columns"]),
+        register_subtotal=frozenset(compact(x) for x in raw["register_subtotal"]),
+        register_total=frozenset(compact(x) for x in raw["register_total"]),
     )
 
 
@@ -204,3 +210,21 @@ def unit_after_label(rest: str) -> tuple[str | None, str]:
     if not m:
         return None, rest
     return m.group(1), folded.strip()[m.end():].lstrip(" :：\t").strip()
+
+
+_TRAILING_UNIT = re.compile(r"[(（\[【]\s*(万元|千元|亿元|元)\s*[)）\]】]\s*$")
+
+
+def register_column(text: str) -> tuple[str, str | None] | None:
+    """(field, amount unit) when a header cell names a register table's project column
+    ('项目名称', '资金(元)', '绩效目标'), else None."""
+    folded = unicodedata.normalize("NFKC", text or "")
+    m = _TRAILING_UNIT.search(folded)
+    unit = m.group(1) if m else None
+    c = compact(folded[: m.start()] if m else folded)
+    if not c:
+        return None
+    for field, names in form_labels().register_columns.items():
+        if c in names:
+            return field, unit
+    return None

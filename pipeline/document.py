@@ -125,9 +125,38 @@ def records_from_document(doc: Document, out: FileOutcome, options: ExtractOptio
         out.indicators.extend(indicators)
         out.anomalies.extend(anomalies)
         page_ranges.append((form.page_start, form.page_end, fid, index))
+    out.anomalies.extend(_register_sum_anomalies(spans, out.forms, src))
     _document_notes(doc, out, page_ranges)
     if partial or any(a.severity == "error" for a in out.anomalies):
         out.status = "partial"
+
+
+def _register_sum_anomalies(spans: list[FormSpan], forms: list[FormRecord], src: str) -> list[Anomaly]:
+    """A register table's 小计/合计 rows checked against the amounts of the projects they add up."""
+    found: list[Anomaly] = []
+    tolerance = validation_rules().budget_tolerance
+    for index, span in enumerate(spans):
+        for check in span.sum_checks:
+            members = forms[max(0, index - check.members + 1): index + 1]
+            form = forms[index]
+            try:
+                stated = values.read_amount(clean_text(check.raw), check.unit).wan
+            except ParseError:
+                found.append(Anomaly(source_file=src, form_id=form.form_id, form_index=index, field="fund_total",
+                                     code="non_numeric_value", raw_value=check.raw, page=check.page,
+                                     message=f"the {check.label} amount '{check.raw}' is not a number"))
+                continue
+            amounts = [f.fund_total for f in members if f.fund_total is not None]
+            if stated is None or not amounts:
+                continue
+            total = round(sum(amounts), 6)
+            if len(amounts) < len(members) or abs(total - stated) > tolerance:
+                found.append(Anomaly(
+                    source_file=src, form_id=form.form_id, form_index=index, field="fund_total",
+                    code="budget_mismatch", raw_value=check.raw, fixed_value=f"{total:g}", page=check.page,
+                    message=f"the {check.label} row states {stated:g}万元 but its {len(members)} project(s) "
+                            f"add up to {total:g}万元"))
+    return found
 
 
 def _document_notes(doc: Document, out: FileOutcome, page_ranges) -> None:

@@ -17,6 +17,7 @@ from normalizers.labels import (
     form_labels,
     indicator_header_field,
     leading_label,
+    register_column,
     title_kind,
     unit_after_label,
     without_header_noise,
@@ -43,10 +44,26 @@ class Item:
 
 
 @dataclass
+class SumCheck:
+    """A register table's 小计/合计 row: the amount it states and how many of the forms before it
+    (this one included) it adds up."""
+
+    raw: str
+    label: str
+    members: int
+    unit: str | None
+    page: int
+
+
+@dataclass
 class FormSpan:
     kind: str
     items: list[Item]
     titled: bool = True
+    # a project of a register table: its fields from the leading columns (field -> text, cell)
+    preset: dict[str, tuple[str, Cell | None]] = field(default_factory=dict)
+    preset_units: dict[str, str] = field(default_factory=dict)
+    sum_checks: list[SumCheck] = field(default_factory=list)
 
 
 @dataclass
@@ -137,7 +154,178 @@ def find_forms(items: list[Item]) -> list[FormSpan]:
     for n, (i, kind) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(items)
         spans.append(FormSpan(kind=kind, items=items[i:end]))
-    return spans
+    return _separate_forms(_join_continuations(spans))
+
+
+def _separate_forms(spans: list[FormSpan]) -> list[FormSpan]:
+    """Each span split into the forms it holds: the projects of a register table, or a second
+    form starting at its own header rows after the first one's indicators."""
+    out: list[FormSpan] = []
+    for span in spans:
+        for part in _split_at_repeated_header(span):
+            out.extend(_split_register(part))
+    return out
+
+
+def _header_label_field(item: Item) -> str | None:
+    texts = item.texts
+    if not texts:
+        return None
+    lab = leading_label(texts[0], "header_fields")
+    return lab[0] if lab else None
+
+
+def _is_footer_item(item: Item) -> bool:
+    return bool(item.texts) and _starts_with_footer_label(item.texts[0])
+
+
+def _indicator_header_index(items: list[Item]) -> int | None:
+    return next((n for n, it in enumerate(items) if _looks_like_indicator_header(it)), None)
+
+
+def _join_continuations(spans: list[FormSpan]) -> list[FormSpan]:
+    """A form continued under a repeated title (the next page's '项目支出绩效目标表(续)' over more
+    indicator rows) is one form: a span with no header field before its indicator rows, after a
+    form of the same kind without its footer, is joined to it."""
+    out: list[FormSpan] = []
+    for span in spans:
+        prev = out[-1] if out else None
+        body = span.items[1:] if span.titled else span.items
+        head_end = _indicator_header_index(body)
+        before = body[:head_end] if head_end is not None else body
+        continues = (
+            prev is not None and prev.kind == span.kind and head_end is not None
+            and not any(_header_label_field(it) for it in before)
+            and not any(_is_footer_item(it) for it in prev.items)
+            and _indicator_header_index(prev.items) is not None
+        )
+        if continues:
+            prev.items.extend(body)
+        else:
+            out.append(span)
+    return out
+
+
+_OPENING_FIELDS = ("project_name",)
+
+
+def _split_at_repeated_header(span: FormSpan) -> list[FormSpan]:
+    """Two forms in one span (two forms on one page under one title, or no titles at all): a new
+    form starts where a 项目名称 row follows indicator rows. The later forms keep the title and
+    year lines of the first; a footer given once at the end is shared by the forms without one."""
+    cuts = [0]
+    seen_rows = False
+    in_indicators = False
+    for n, it in enumerate(span.items):
+        if _looks_like_indicator_header(it):
+            in_indicators = True
+            continue
+        if in_indicators and it.row is not None:
+            if _header_label_field(it) in _OPENING_FIELDS and seen_rows:
+                cuts.append(n)
+                in_indicators = seen_rows = False
+                continue
+            seen_rows = True
+    if len(cuts) == 1:
+        return [span]
+    lead = [it for it in span.items[: _first_row_index(span.items)]
+            if _item_title(it) or (it.line is not None and _YEAR_LINE.match(compact(it.text)))]
+    parts = [span.items[a:b] for a, b in zip(cuts, cuts[1:] + [len(span.items)])]
+    footer = [it for it in parts[-1] if _is_footer_item(it)]
+    out = []
+    for k, part in enumerate(parts):
+        items = part if k == 0 else lead + part
+        if k < len(parts) - 1 and not any(_is_footer_item(it) for it in part):
+            items = items + footer
+        out.append(FormSpan(kind=span.kind, items=items, titled=span.titled if k == 0 else bool(lead)
+                            and _item_title(lead[0]) is not None))
+    return out
+
+
+def _first_row_index(items: list[Item]) -> int:
+    return next((n for n, it in enumerate(items) if it.row is not None), len(items))
+
+
+def _split_register(span: FormSpan) -> list[FormSpan]:
+    """A register table (many projects in one table, each project's name, amount and goal in
+    leading columns over its indicator rows) becomes one project form per project. Subtotal rows
+    (小计/合计) are no indicators; their amounts are kept for the sum check."""
+    labels = form_labels()
+    h_index = _indicator_header_index(span.items)
+    if h_index is None:
+        return [span]
+    header = span.items[h_index]
+    columns: dict[int, tuple[str, str | None]] = {}
+    exact_indicator_names = {n for names in labels.indicator_header.values() for n in names}
+    for s in header.row.slots:
+        # a register column's name may look like an indicator column's ('绩效目标' ~ '绩效目标值'):
+        # only a name written exactly as an indicator column is one
+        if s.text.strip() and compact(s.text) not in exact_indicator_names:
+            reg = register_column(s.text)
+            if reg:
+                columns[s.col] = reg
+    name_col = next((c for c, (f, _) in columns.items() if f == "project_name"), None)
+    if name_col is None:
+        return [span]
+    table = header.row.table_index
+    rows_end = h_index + 1
+    while rows_end < len(span.items) and span.items[rows_end].row is not None \
+            and span.items[rows_end].row.table_index == table:
+        rows_end += 1
+    pre, post = span.items[:h_index], span.items[rows_end:]
+    note_unit = next((u for it in pre if it.line is not None and (u := amount_unit_note(it.text))), None)
+    fund_unit = next((u for f, u in columns.values() if f == "fund_total" and u), None) or note_unit
+    blank_header = Item(page=header.page, row=_without_columns(header.row, columns))
+    projects: list[FormSpan] = []
+    group_start = 0
+    for it in span.items[h_index + 1: rows_end]:
+        slots = {s.col: s for s in it.row.slots}
+        total = _subtotal_kind(it.row, labels)
+        if total:
+            total_kind, total_label = total
+            amount = next((slots[c].text for c, (f, _) in columns.items()
+                           if f == "fund_total" and c in slots and slots[c].text.strip()), "")
+            if projects and amount:
+                members = len(projects) - group_start if total_kind == "subtotal" else len(projects)
+                projects[-1].sum_checks.append(SumCheck(raw=amount, label=total_label,
+                                                        members=members, unit=fund_unit, page=it.page))
+            if total_kind == "subtotal":
+                group_start = len(projects)
+            continue
+        name_slot = slots.get(name_col)
+        if name_slot is not None and name_slot.text.strip() and not name_slot.continued:
+            preset = {f: (slots[c].text, slots[c].cell) for c, (f, _) in columns.items()
+                      if f != "row_number" and c in slots and slots[c].text.strip() and not slots[c].continued}
+            units = {"fund_total": fund_unit} if fund_unit else {}
+            projects.append(FormSpan(kind="project", items=pre + [blank_header], titled=span.titled,
+                                     preset=preset, preset_units=units))
+        if not projects:
+            continue  # rows before the first project belong to none
+        projects[-1].items.append(Item(page=it.page, row=_without_columns(it.row, columns)))
+    if not projects:
+        return [span]
+    for p in projects:
+        p.items.extend(post)
+    return projects
+
+
+def _without_columns(row: SourceRow, columns: dict[int, object]) -> SourceRow:
+    """The row with the register columns' cells left empty: what remains is an indicator row."""
+    slots = [Slot(text="", col=s.col) if s.col in columns else s for s in row.slots]
+    return SourceRow(slots=slots, page=row.page, table_index=row.table_index, row_index=row.row_index)
+
+
+def _subtotal_kind(row: SourceRow, labels) -> tuple[str, str] | None:
+    """('subtotal' or 'total', the cell's text) for a 小计 / 合计 row of a register table."""
+    for s in row.slots:
+        if s.continued or not s.text.strip():
+            continue
+        c = compact(s.text)
+        if c in labels.register_subtotal:
+            return "subtotal", c
+        if c in labels.register_total:
+            return "total", c
+    return None
 
 
 _INLINE_YEAR = re.compile(r"[（(]\s*[0-9０-９]{4}\s*[)）]\s*年度?")
@@ -168,6 +356,9 @@ def read_form(span: FormSpan) -> FormHeader:
     """Header fields, footer fields and the indicator rows of one form."""
     labels = form_labels()
     h = FormHeader()
+    for name, (value, cell) in span.preset.items():
+        h.put(name, value, span.items[0].page if span.items else 1, cell)
+    h.units.update(span.preset_units)
     in_indicators = False
     seen_table = False
     pending_label: str | None = None  # a label whose value is in the next item

@@ -146,3 +146,80 @@ def test_form_with_footer_but_without_satisfaction_group_is_warned_not_truncated
 def test_seed_itself_has_no_incomplete_form_anomaly():
     out = process_file(SEED, SEED.name, ExtractOptions())
     assert not {"missing_group", "form_truncated"} & {a.code for a in out.anomalies}
+
+
+# ------------------------------------------------------------------- several forms in one table
+
+def test_township_register_table_gives_one_form_per_project():
+    out = _run("township_register.md")
+    assert [f.project_name for f in out.forms] == ["村级道路保洁", "农田水利设施维修", "镇文化站免费开放"]
+    assert [f.form_index for f in out.forms] == [0, 1, 2]
+    assert [f.fund_total for f in out.forms] == [36.0, 54.0, 10.0]  # 元 under '金额单位：元'
+    assert [f.overall_goal for f in out.forms] == ["保持全镇12个村主干道整洁。", "维修山塘8座、渠道3公里。",
+                                                   "全年免费开放文化站不少于300天。"]
+    assert all(f.form_kind == "project" and f.year == 2025 and f.agency == "青山县桃源镇人民政府"
+               and f.preparer == "李青" and f.fill_date == "2025-01-06" for f in out.forms)
+    by_form = {i: [r.level3 for r in out.indicators if r.form_index == i] for i in range(3)}
+    assert by_form == {0: ["保洁经费", "保洁村数", "村容村貌", "村民满意度"],
+                       1: ["维修经费", "维修山塘", "维修渠道", "新增灌溉面积", "受益农户满意度"],
+                       2: ["运行经费", "开放天数", "群众文化活动参与人次", "群众满意度"]}
+    first = next(r for r in out.indicators if r.form_index == 1)
+    assert (first.level1, first.level2, first.operator, first.value, first.unit) == \
+        ("成本指标", "经济成本指标", "≤", "54", "万元")
+    assert [a.form_index for a in out.anomalies if a.code == "unit_converted"] == [0, 1, 2]
+    # 小计 900,000 = 36 + 54 万元: no flag; 合计 1,100,000 against 100 万元: flagged on the last project
+    mismatches = [a for a in out.anomalies if a.code == "budget_mismatch"]
+    assert [(a.form_index, a.raw_value, a.fixed_value) for a in mismatches] == [(2, "1,100,000", "100")]
+    assert not [a for a in out.anomalies if a.code == "missing_field" and a.field in ("operator", "value")]
+
+
+def test_register_in_a_workbook_with_merged_project_cells(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2025年度项目支出绩效目标表"])
+    ws.append(["单位：元"])
+    ws.append(["项目名称", "资金（元）", "绩效目标", "一级指标", "二级指标", "三级指标", "指标值", "计量单位"])
+    ws.append(["便民服务中心运行", 80000, "保障服务中心全年运行。", "产出指标", "数量指标", "服务事项", "≥120", "项"])
+    ws.append([None, None, None, "效益指标", "社会效益指标", "办事便利程度", "明显提高", None])
+    ws.append([None, None, None, "满意度指标", "服务对象满意度指标", "办事群众满意度", "≥90", "%"])
+    ws.append(["河道清淤", 150000, "清淤河道2公里。", "产出指标", "数量指标", "清淤长度", "≥2", "公里"])
+    ws.append([None, None, None, "效益指标", "生态效益指标", "河道行洪能力", "有效提升", None])
+    ws.append([None, None, None, "满意度指标", "服务对象满意度指标", "沿河群众满意度", "≥90", "%"])
+    for top in (4, 7):
+        for col in (1, 2, 3):
+            ws.merge_cells(start_row=top, start_column=col, end_row=top + 2, end_column=col)
+    path = tmp_path / "register.xlsx"
+    wb.save(path)
+    out = process_file(path, path.name, ExtractOptions())
+    assert [(f.project_name, f.fund_total, f.overall_goal) for f in out.forms] == [
+        ("便民服务中心运行", 8.0, "保障服务中心全年运行。"), ("河道清淤", 15.0, "清淤河道2公里。")]
+    assert [[(r.level3, r.operator, r.value, r.unit) for r in out.indicators if r.form_index == i] for i in (0, 1)] == [
+        [("服务事项", "≥", "120", "项"), ("办事便利程度", "定性", "明显提高", None), ("办事群众满意度", "≥", "90", "%")],
+        [("清淤长度", "≥", "2", "公里"), ("河道行洪能力", "定性", "有效提升", None), ("沿河群众满意度", "≥", "90", "%")],
+    ]
+
+
+def test_two_forms_in_one_table_under_one_title_are_two_forms():
+    out = _run("two_forms_one_page.md")
+    assert [(f.project_name, f.fund_total, f.overall_goal) for f in out.forms] == [
+        ("中小学校舍维修", 120.0, "完成6所学校校舍维修。"),
+        ("学生营养改善计划", 300.0, "为8000名农村学生提供营养膳食补助。")]
+    assert [f.year for f in out.forms] == [2025, 2025]
+    assert [f.competent_dept for f in out.forms] == ["青山县教育局", "青山县教育局"]
+    assert [f.preparer for f in out.forms] == ["周洁", "周洁"]  # the one footer is shared
+    assert [[r.level3 for r in out.indicators if r.form_index == i] for i in (0, 1)] == [
+        ["维修成本", "维修学校数", "校舍安全状况", "师生满意度"], ["补助标准", "受助学生人数", "学生营养状况", "家长满意度"]]
+    assert not [a for a in out.anomalies if a.severity != "info"]
+
+
+def test_form_continued_under_a_repeated_title_is_one_form():
+    out = _run("form_over_two_pages.md")
+    assert len(out.forms) == 1
+    f = out.forms[0]
+    assert (f.project_name, f.fund_total, f.preparer, f.fill_date) == ("森林防火巡护", 45.0, "钱松", "2025-01-15")
+    assert [r.level3 for r in out.indicators] == ["巡护经费", "巡护人员", "森林火灾受害率", "林区群众满意度"]
+    assert [r.seq for r in out.indicators] == [1, 2, 3, 4]
+    assert out.status == "succeeded"
+    assert not {"missing_group", "form_truncated"} & {a.code for a in out.anomalies}
