@@ -144,18 +144,18 @@ def leading_label(text: str, table_name: str) -> tuple[str, str] | None:
         return None
     labels = form_labels()
     pairs = _longest_first(tuple(getattr(labels, table_name).items()))
+    # a fuzzy match stays before any bracket: '年度资金总额（万元）' is 年度资金总额 with a unit, not a
+    # longer label eating the '万'
+    head = compact(re.split(r"[(（\[【]", unicodedata.normalize("NFKC", original), maxsplit=1)[0])
     best = None  # (label length, score, field, matched prefix)
     for name, field in pairs:
-        if best is not None and len(name) < best[0] and len(name) < 4:
+        if best is not None and len(name) < best[0]:
             break
         if c.startswith(name):
-            # a label of 4+ characters written exactly beats a longer one of another field that only
-            # looks similar ('中期目标2025…' is 中期目标, not 中长期目标 eating the '2')
-            if best is None or len(name) >= best[0] or (len(name) >= 4 and best[2] != field):
-                best = (len(name), 100.0, field, name)
+            best = (len(name), 100.0, field, name)
             break
         # labels hold no digits: a prefix reaching into a number reaches into the value
-        if len(name) >= 4 and len(c) >= len(name) and not re.search(r"\d", c[: len(name)]):
+        if len(name) >= 4 and len(head) >= len(name) and not re.search(r"\d", c[: len(name)]):
             score = fuzz.ratio(c[: len(name)], name)
             if score >= labels.label_fuzzy_threshold and (best is None or score > best[1]):
                 best = (len(name), score, field, c[: len(name)])

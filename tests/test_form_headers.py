@@ -53,7 +53,7 @@ def test_hubei_header_variants_read_into_their_fields():
 def test_amounts_in_yuan_are_converted_and_logged():
     out = _run("amounts_in_yuan.md")
     f = out.forms[0]
-    assert f.agency == "青山县交通运输局" and f.agency_code == "208003"  # 预算部门 [208003]…
+    assert f.competent_dept == "青山县交通运输局" and f.competent_dept_code == "208003"  # 预算部门 [208003]…
     assert f.period == "2025年"  # 项目支出实施期
     assert f.fund_total == 250.0  # 年度本级预算金额 2,500,000 under '金额单位：元'
     assert f.fund_fiscal == 200.0
