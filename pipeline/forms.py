@@ -352,6 +352,35 @@ def _footer_pairs(text: str) -> list[tuple[str, str]]:
     return found
 
 
+def _header_pairs(text: str) -> list[tuple[str, str]]:
+    """Every 'label：value' pair of header labels in one line ('项目名称：… 主管部门：… 项目属性：…'), in
+    order; a label counts only when a colon follows it. Fewer than two pairs give []."""
+    labels = form_labels().header_fields
+    names = sorted({n for ns in labels.values() for n in ns}, key=len, reverse=True)
+    alt = "|".join("\\s*".join(map(re.escape, n)) for n in names)
+    pat = _pair_pattern(alt)
+    matches = list(pat.finditer(text))
+    if len(matches) < 2:
+        return []
+    found = []
+    for m_i, m in enumerate(matches):
+        end = matches[m_i + 1].start() if m_i + 1 < len(matches) else len(text)
+        value = re.sub(r"[（(]?其中[)）]?$", "", text[m.end():end].strip(" \t\u3000:：,，;；")).strip(" \t\u3000:：,，;；")
+        label = compact(m.group(1))
+        fld = next(f for f, ns in labels.items() if label in ns)
+        found.append((fld, value))
+    return found
+
+
+_PAIR_PATTERNS: dict[str, re.Pattern] = {}
+
+
+def _pair_pattern(alt: str) -> re.Pattern:
+    if alt not in _PAIR_PATTERNS:
+        _PAIR_PATTERNS[alt] = re.compile(rf"({alt})\s*(?:[(（](?:万元|元)[)）])?\s*[:：]")
+    return _PAIR_PATTERNS[alt]
+
+
 def read_form(span: FormSpan) -> FormHeader:
     """Header fields, footer fields and the indicator rows of one form."""
     labels = form_labels()
@@ -400,6 +429,12 @@ def read_form(span: FormSpan) -> FormHeader:
                     # '某某局    (2024)年度' : the year shares the line with the agency
                     h.put("year", inline_year.group(0), it.page)
                     text = (text[: inline_year.start()] + " " + text[inline_year.end():]).strip()
+                pairs = _header_pairs(text)
+                if pairs:
+                    for fld, value in pairs:
+                        fld, value = _label_value(h, fld, value)
+                        h.put(fld, without_header_noise(value), it.page)
+                    continue
                 lab = leading_label(text, "header_fields")
                 if lab:
                     fld, rest = _label_value(h, *lab)

@@ -223,3 +223,16 @@ def test_form_continued_under_a_repeated_title_is_one_form():
     assert [r.seq for r in out.indicators] == [1, 2, 3, 4]
     assert out.status == "succeeded"
     assert not {"missing_group", "form_truncated"} & {a.code for a in out.anomalies}
+
+
+def test_several_label_value_pairs_on_one_text_line():
+    """A web page's header as text lines, several 'label：value' pairs to a line."""
+    out = _run("header_lines.md")
+    f = out.forms[0]
+    assert (f.project_name, f.competent_dept, f.competent_dept_code) == ("社区卫生服务能力提升", "青山县卫生健康局", "023001")
+    assert (f.implementing_agency, f.project_attribute) == ("青山县疾病预防控制中心", "延续性项目")
+    assert (f.period, f.budget_code) == ("2025年1月1日—2025年12月31日", "43122025023001")
+    assert (f.fund_total, f.fund_fiscal, f.fund_superior) == (150.0, 120.0, 30.0)  # '其中：' is no part of a value
+    assert f.overall_goal == "完成全县15个社区卫生服务站设备更新，基本公共卫生服务覆盖率稳步提高。"
+    assert len(out.indicators) == 4
+    assert not [a for a in out.anomalies if a.severity != "info"]
