@@ -449,6 +449,14 @@ def read_form(span: FormSpan) -> FormHeader:
                         and len(compact(text)) <= 40:
                     h.put("agency_line", text, it.page)
                 continue
+            if not in_indicators and not h.indicator_rows:
+                # header lines between a header table and the indicator table (one form in pieces)
+                pairs = _header_pairs(text) or ([lab] if (lab := leading_label(text, "header_fields")) else [])
+                for fld, value in pairs:
+                    fld, value = _label_value(h, fld, value)
+                    h.put(fld, without_header_noise(value), it.page)
+                if pairs:
+                    continue
             # text after the table that is not a footer label: an unlabelled footer value
             if pending_label:
                 h.put(pending_label, text, it.page)

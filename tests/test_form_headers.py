@@ -236,3 +236,13 @@ def test_several_label_value_pairs_on_one_text_line():
     assert f.overall_goal == "完成全县15个社区卫生服务站设备更新，基本公共卫生服务覆盖率稳步提高。"
     assert len(out.indicators) == 4
     assert not [a for a in out.anomalies if a.severity != "info"]
+
+
+def test_header_table_then_text_lines_then_indicator_table_is_one_form():
+    out = _run("header_table_then_text_then_indicators.md")
+    assert len(out.forms) == 1
+    f = out.forms[0]
+    assert (f.project_name, f.competent_dept, f.fund_total) == ("农村饮水安全巩固提升", "青山县水利局", 260.0)
+    assert f.overall_goal == "改造农村供水管网40公里，巩固提升2.1万人饮水安全保障水平。"
+    assert [r.level3 for r in out.indicators] == ["工程建设成本", "改造供水管网", "受益人口", "受益群众满意度"]
+    assert out.status == "succeeded"
