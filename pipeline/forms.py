@@ -148,7 +148,7 @@ def find_forms(items: list[Item]) -> list[FormSpan]:
     if not starts:
         if any(_looks_like_indicator_header(it) for it in items):
             kind = "project" if any(compact(t).startswith("项目名称") for it in items for t in it.texts) else "department"
-            return [FormSpan(kind=kind, items=items, titled=False)]
+            return _separate_forms([FormSpan(kind=kind, items=items, titled=False)])
         return []
     spans = []
     for n, (i, kind) in enumerate(starts):

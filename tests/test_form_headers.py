@@ -173,12 +173,13 @@ def test_township_register_table_gives_one_form_per_project():
     assert not [a for a in out.anomalies if a.code == "missing_field" and a.field in ("operator", "value")]
 
 
-def test_register_in_a_workbook_with_merged_project_cells(tmp_path):
+@pytest.mark.parametrize("titled", [True, False])
+def test_register_in_a_workbook_with_merged_project_cells(tmp_path, titled):
     import openpyxl
 
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(["2025年度项目支出绩效目标表"])
+    ws.append(["2025年度项目支出绩效目标表" if titled else "桃源镇2025年项目清单"])
     ws.append(["单位：元"])
     ws.append(["项目名称", "资金（元）", "绩效目标", "一级指标", "二级指标", "三级指标", "指标值", "计量单位"])
     ws.append(["便民服务中心运行", 80000, "保障服务中心全年运行。", "产出指标", "数量指标", "服务事项", "≥120", "项"])
