@@ -529,7 +529,14 @@ def _read_values_under_labels(row: SourceRow, h: FormHeader) -> bool:
     slots = [s for s in row.slots if s.text.strip() and not s.continued]
     if not pending or not slots or any(leading_label(s.text, "header_fields") for s in slots):
         return False
-    hits = [(pending[s.col], s) for s in slots if s.col in pending]
+    # a value stands under its label, or (label and value spanning differently) right of it
+    used = {s.col for s in slots if s.col in pending}
+    hits = []
+    for s in slots:
+        col = s.col if s.col in pending else max((c for c in pending if c < s.col and c not in used), default=None)
+        if col is not None:
+            used.add(col)
+            hits.append((pending[col], s))
     if not hits:
         return False
     for fld, s in hits:

@@ -247,3 +247,22 @@ def test_header_table_then_text_lines_then_indicator_table_is_one_form():
     assert f.overall_goal == "改造农村供水管网40公里，巩固提升2.1万人饮水安全保障水平。"
     assert [r.level3 for r in out.indicators] == ["工程建设成本", "改造供水管网", "受益人口", "受益群众满意度"]
     assert out.status == "succeeded"
+
+
+def test_goals_of_both_periods_under_labels_spanning_otherwise_than_their_values(tmp_path):
+    path = tmp_path / "offset.md"
+    path.write_text(
+        "# 项目支出绩效目标表\n\n（2025）年度\n\n"
+        "| 项目名称 | 城乡供水一体化 | | | |\n|---|---|---|---|---|\n"
+        "| 总体目标 | 实施期目标 | | 本年度目标 | |\n"
+        "| | | 2027年底前城乡供水一体化覆盖率达到95%。 | | 本年度新建供水管网60公里。 |\n"
+        "| 一级指标 | 二级指标 | 三级指标 | 指标值 | 评(扣)分标准 |\n"
+        "| 产出指标 | 数量指标 | 新建供水管网 | ≥60公里 | 完成目标得满分 |\n"
+        "| 效益指标 | 社会效益指标 | 受益人口 | ≥3万人 | 完成目标得满分 |\n"
+        "| 满意度指标 | 服务对象满意度指标 | 用水户满意度 | ≥90% | 达到目标得满分 |\n\n"
+        "填表人：韩梅　填报日期：2025-01-20\n", encoding="utf-8")
+    out = process_file(path, path.name, ExtractOptions())
+    f = out.forms[0]
+    assert f.overall_goal_long_term == "2027年底前城乡供水一体化覆盖率达到95%。"
+    assert f.overall_goal == "本年度新建供水管网60公里。"
+    assert [r.level3 for r in out.indicators] == ["新建供水管网", "受益人口", "用水户满意度"]
