@@ -257,13 +257,18 @@ def _split_register(span: FormSpan) -> list[FormSpan]:
     header = span.items[h_index]
     columns: dict[int, tuple[str, str | None]] = {}
     exact_indicator_names = {n for names in labels.indicator_header.values() for n in names}
-    for s in header.row.slots:
-        # a register column's name may look like an indicator column's ('绩效目标' ~ '绩效目标值'):
-        # only a name written exactly as an indicator column is one
-        if s.text.strip() and compact(s.text) not in exact_indicator_names:
-            reg = register_column(s.text)
-            if reg:
-                columns[s.col] = reg
+    # a two-row header: the project columns' names may stand in the row above (merged down)
+    above = span.items[h_index - 1] if h_index > 0 else None
+    header_rows = [header.row] + ([above.row] if above is not None and above.row is not None
+                                  and above.row.table_index == header.row.table_index else [])
+    for row in header_rows:
+        for s in row.slots:
+            # a register column's name may look like an indicator column's ('绩效目标' ~ '绩效目标值'):
+            # only a name written exactly as an indicator column is one
+            if s.text.strip() and s.col not in columns and compact(s.text) not in exact_indicator_names:
+                reg = register_column(s.text)
+                if reg:
+                    columns[s.col] = reg
     name_col = next((c for c, (f, _) in columns.items() if f == "project_name"), None)
     if name_col is None:
         return [span]
@@ -285,6 +290,8 @@ def _split_register(span: FormSpan) -> list[FormSpan]:
             total_kind, total_label = total
             amount = next((slots[c].text for c, (f, _) in columns.items()
                            if f == "fund_total" and c in slots and slots[c].text.strip()), "")
+            if not amount:  # the 小计 label merged over the amount's column: its first number
+                amount = next((t for t in it.texts if re.fullmatch(r"[\d,.\s]+(?:万元|元)?", t.strip())), "")
             if projects and amount:
                 members = len(projects) - group_start if total_kind == "subtotal" else len(projects)
                 projects[-1].sum_checks.append(SumCheck(raw=amount, label=total_label,

@@ -266,3 +266,34 @@ def test_goals_of_both_periods_under_labels_spanning_otherwise_than_their_values
     assert f.overall_goal_long_term == "2027年底前城乡供水一体化覆盖率达到95%。"
     assert f.overall_goal == "本年度新建供水管网60公里。"
     assert [r.level3 for r in out.indicators] == ["新建供水管网", "受益人口", "用水户满意度"]
+
+
+def test_register_with_a_two_row_header_and_merged_subtotal_label(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2025年度项目支出绩效目标表"])
+    ws.append(["项目名称", "资金（万元）", "绩效目标", "绩效指标", None, None, None])
+    ws.append([None, None, None, "一级指标", "二级指标", "三级指标", "指标值"])
+    ws.append(["老年食堂运营", 12, "为300名老人提供助餐服务。", "产出指标", "数量指标", "助餐老人数", "≥300人"])
+    ws.append([None, None, None, "满意度指标", "服务对象满意度指标", "就餐老人满意度", "≥90%"])
+    ws.append(["儿童之家建设", 6.5, "建成儿童之家2所。", "产出指标", "数量指标", "建成儿童之家", "≥2所"])
+    ws.append([None, None, None, "效益指标", "社会效益指标", "儿童活动场所条件", "明显改善"])
+    ws.append(["小计", None, 20])  # the projects add up to 18.5
+    for col in (1, 2, 3):
+        ws.merge_cells(start_row=2, start_column=col, end_row=3, end_column=col)
+        ws.merge_cells(start_row=4, start_column=col, end_row=5, end_column=col)
+        ws.merge_cells(start_row=6, start_column=col, end_row=7, end_column=col)
+    ws.merge_cells(start_row=2, start_column=4, end_row=2, end_column=7)
+    ws.merge_cells(start_row=8, start_column=1, end_row=8, end_column=2)
+    path = tmp_path / "register2.xlsx"
+    wb.save(path)
+    out = process_file(path, path.name, ExtractOptions())
+    assert [(f.project_name, f.fund_total, f.overall_goal) for f in out.forms] == [
+        ("老年食堂运营", 12.0, "为300名老人提供助餐服务。"), ("儿童之家建设", 6.5, "建成儿童之家2所。")]
+    assert [[r.level3 for r in out.indicators if r.form_index == i] for i in (0, 1)] == [
+        ["助餐老人数", "就餐老人满意度"], ["建成儿童之家", "儿童活动场所条件"]]
+    mismatch = [a for a in out.anomalies if a.code == "budget_mismatch"]
+    assert [(a.form_index, a.raw_value, a.fixed_value) for a in mismatch] == [(1, "20", "18.5")]
+    assert {a.raw_value for a in out.anomalies if a.code == "missing_group"} == {"效益指标", "满意度指标"}
