@@ -176,7 +176,10 @@ def _looks_truncated(header: FormHeader, drafts: list[IndicatorDraft], last: boo
     if header.has_footer or header.has_notes or not last or not drafts:
         return False
     d = drafts[-1]
-    return len(drafts) > 1 and d.scoring_rule is None and all(x.scoring_rule for x in drafts[:-1][-3:])
+    before = drafts[:-1][-3:]
+    # the last row lacks what every row before it has (a rule, a value): the file ended inside it
+    return bool(before) and any(getattr(d, f) in (None, "") and all(getattr(x, f) for x in before)
+                                for f in ("scoring_rule", "value"))
 
 
 _PHONE_TAIL = re.compile(r"[\s,，;；/、]*(?:联系)?(?:电话|tel|TEL)?[:：]?\s*[\d０-９][\d０-９\-－—()（）\s]{5,}$")

@@ -16,6 +16,7 @@ from normalizers.labels import (
     compact,
     form_labels,
     indicator_header_field,
+    is_block_label,
     leading_label,
     register_column,
     title_kind,
@@ -259,13 +260,18 @@ def _split_register(span: FormSpan) -> list[FormSpan]:
     exact_indicator_names = {n for names in labels.indicator_header.values() for n in names}
     # a two-row header: the project columns' names may stand in the row above (merged down)
     above = span.items[h_index - 1] if h_index > 0 else None
-    header_rows = [header.row] + ([above.row] if above is not None and above.row is not None
-                                  and above.row.table_index == header.row.table_index else [])
-    for row in header_rows:
+    header_rows = [header.row]
+    if above is not None and above.row is not None and above.row.table_index == header.row.table_index \
+            and _is_column_name_row(above.row):
+        header_rows.append(above.row)
+    named = {s.col for s in header.row.slots if s.text.strip() and not s.continued}
+    for k, row in enumerate(header_rows):
         for s in row.slots:
+            if not s.text.strip() or s.col in columns or (k and s.col in named):
+                continue
             # a register column's name may look like an indicator column's ('绩效目标' ~ '绩效目标值'):
             # only a name written exactly as an indicator column is one
-            if s.text.strip() and s.col not in columns and compact(s.text) not in exact_indicator_names:
+            if compact(s.text) not in exact_indicator_names:
                 reg = register_column(s.text)
                 if reg:
                     columns[s.col] = reg
@@ -314,6 +320,13 @@ def _split_register(span: FormSpan) -> list[FormSpan]:
     for p in projects:
         p.items.extend(post)
     return projects
+
+
+def _is_column_name_row(row: SourceRow) -> bool:
+    """A row naming columns only (the upper row of a two-row header), no values: every cell is a
+    project column's, an indicator column's or a block's name."""
+    texts = [s.text for s in row.slots if s.text.strip() and not s.continued]
+    return bool(texts) and all(register_column(t) or indicator_header_field(t) or is_block_label(t) for t in texts)
 
 
 def _without_columns(row: SourceRow, columns: dict[int, object]) -> SourceRow:

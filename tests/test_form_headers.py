@@ -297,3 +297,22 @@ def test_register_with_a_two_row_header_and_merged_subtotal_label(tmp_path):
     mismatch = [a for a in out.anomalies if a.code == "budget_mismatch"]
     assert [(a.form_index, a.raw_value, a.fixed_value) for a in mismatch] == [(1, "20", "18.5")]
     assert {a.raw_value for a in out.anomalies if a.code == "missing_group"} == {"效益指标", "满意度指标"}
+
+
+def test_form_whose_last_row_is_cut_without_a_rule_column_is_truncated(tmp_path):
+    path = tmp_path / "cut.md"
+    path.write_text(
+        "# 项目支出绩效目标表\n\n（2025）年度\n\n"
+        "| 项目名称 | 街道亮化 | | |\n|---|---|---|---|\n"
+        "| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n"
+        "| 产出指标 | 数量指标 | 新装路灯 | ≥200盏 |\n"
+        "| 效益指标 | 社会效益指标 | 夜间照明条件 | 明显改善 |\n"
+        "| 满意度指标 | 服务对象满意度指标 | 居民满意度 | ≥90% |\n"
+        "| 满意度指标 | 服务对象满意度指标 | 商户满意 |\n", encoding="utf-8")
+    out = process_file(path, path.name, ExtractOptions())
+    # the 项目名称 row right above the indicator header is a field, no register table's header
+    assert len(out.forms) == 1 and out.forms[0].project_name == "街道亮化"
+    assert len(out.indicators) == 4  # the rows read are kept
+    assert [a.seq for a in out.anomalies if a.code == "form_truncated"] == [4]
+    assert "missing_group" not in {a.code for a in out.anomalies}
+    assert out.status == "partial"
