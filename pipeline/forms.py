@@ -217,16 +217,40 @@ def _split_at_repeated_header(span: FormSpan) -> list[FormSpan]:
     cuts = [0]
     seen_rows = False
     in_indicators = False
-    for n, it in enumerate(span.items):
+    name = None  # the current form's 项目名称
+    repeated: set[int] = set()  # a page's running header repeating the same form's fields
+    items = span.items
+    for n, it in enumerate(items):
+        if n in repeated:
+            continue
         if _looks_like_indicator_header(it):
             in_indicators = True
             continue
+        opening = _header_label_field(it) in _OPENING_FIELDS
+        if opening and name is None:
+            name = _opening_value(it)
         if in_indicators and it.row is not None:
-            if _header_label_field(it) in _OPENING_FIELDS and seen_rows:
+            if opening and seen_rows:
+                if name is not None and _opening_value(it) == name:
+                    # the same project's header again (the next page's running header): skip its
+                    # header rows, the indicators go on
+                    k = n
+                    while k < len(items) and items[k].row is not None and _header_label_field(items[k]):
+                        repeated.add(k)
+                        k += 1
+                    if k < len(items) and _looks_like_indicator_header(items[k]):
+                        repeated.add(k)
+                    continue
                 cuts.append(n)
+                name = _opening_value(it)
                 in_indicators = seen_rows = False
                 continue
             seen_rows = True
+    if repeated:
+        keep = [it for n, it in enumerate(items) if n not in repeated]
+        cuts = [sum(1 for m in range(c) if m not in repeated) for c in cuts]
+        items = keep
+        span = FormSpan(kind=span.kind, items=items, titled=span.titled)
     if len(cuts) == 1:
         return [span]
     lead = [it for it in span.items[: _first_row_index(span.items)]
@@ -241,6 +265,16 @@ def _split_at_repeated_header(span: FormSpan) -> list[FormSpan]:
         out.append(FormSpan(kind=span.kind, items=items, titled=span.titled if k == 0 else bool(lead)
                             and _item_title(lead[0]) is not None))
     return out
+
+
+def _opening_value(item: Item) -> str | None:
+    """The value of a 项目名称 row: after the label in its cell, or the next cell."""
+    texts = item.texts
+    lab = leading_label(texts[0], "header_fields") if texts else None
+    if lab is None:
+        return None
+    value = lab[1] or (texts[1] if len(texts) > 1 else "")
+    return compact(value) or None
 
 
 def _first_row_index(items: list[Item]) -> int:

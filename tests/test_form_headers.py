@@ -316,3 +316,18 @@ def test_form_whose_last_row_is_cut_without_a_rule_column_is_truncated(tmp_path)
     assert [a.seq for a in out.anomalies if a.code == "form_truncated"] == [4]
     assert "missing_group" not in {a.code for a in out.anomalies}
     assert out.status == "partial"
+
+
+def test_running_header_repeating_the_same_project_on_the_next_page_is_no_new_form(tmp_path):
+    path = tmp_path / "running.md"
+    header = "| 项目名称 | 城区绿化养护 | | |\n|---|---|---|---|\n"
+    columns = "| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n"
+    path.write_text(
+        "# 项目支出绩效目标表\n\n（2025）年度\n\n" + header + "| 年度资金总额 | 90 | | |\n" + columns +
+        "| 产出指标 | 数量指标 | 养护面积 | ≥60万平方米 |\n| 效益指标 | 生态效益指标 | 绿化覆盖率 | ≥42% |\n\n"
+        + header + columns + "| 满意度指标 | 服务对象满意度指标 | 市民满意度 | ≥90% |\n\n"
+        "填表人：冯雪　填报日期：2025-01-21\n", encoding="utf-8")
+    out = process_file(path, path.name, ExtractOptions())
+    assert [(f.project_name, f.fund_total, f.preparer) for f in out.forms] == [("城区绿化养护", 90.0, "冯雪")]
+    assert [r.level3 for r in out.indicators] == ["养护面积", "绿化覆盖率", "市民满意度"]
+    assert not {"missing_group", "form_truncated"} & {a.code for a in out.anomalies}
