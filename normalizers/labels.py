@@ -147,21 +147,31 @@ def leading_label(text: str, table_name: str) -> tuple[str, str] | None:
     # a fuzzy match stays before any bracket: '年度资金总额（万元）' is 年度资金总额 with a unit, not a
     # longer label eating the '万'
     head = compact(re.split(r"[(（\[【]", unicodedata.normalize("NFKC", original), maxsplit=1)[0])
-    best = None  # (label length, score, field, matched prefix)
+    best = None  # (label length, score, field, matched prefix, label)
     for name, field in pairs:
-        if best is not None and len(name) < best[0]:
+        if best is not None and len(name) < best[0] and (len(name) < 4 or _fuzzy_wins(best, name)):
             break
         if c.startswith(name):
-            best = (len(name), 100.0, field, name)
+            # a label of 4+ characters written exactly beats a longer one that only looks somewhat
+            # like the text ('年度总体目标：完成…' is no '总体目标完成情况'), unless that one reads on
+            # from it ('年度资金总颔' is 年度资金总额, not 年度资金)
+            if best is None or len(name) >= best[0] or not _fuzzy_wins(best, name):
+                best = (len(name), 100.0, field, name, name)
             break
         # labels hold no digits: a prefix reaching into a number reaches into the value
         if len(name) >= 4 and len(head) >= len(name) and not re.search(r"\d", c[: len(name)]):
             score = fuzz.ratio(c[: len(name)], name)
             if score >= labels.label_fuzzy_threshold and (best is None or score > best[1]):
-                best = (len(name), score, field, c[: len(name)])
+                best = (len(name), score, field, c[: len(name)], name)
     if best is None:
         return None
     return best[2], _rest_after_label(original, best[3])
+
+
+def _fuzzy_wins(fuzzy: tuple, exact_name: str) -> bool:
+    """Whether a longer label matched by similarity beats a shorter one written exactly: when it
+    is nearly exact, or reads on from the exact one."""
+    return fuzzy[1] >= 90 or fuzzy[4].startswith(exact_name)
 
 
 @lru_cache(maxsize=8)
@@ -182,7 +192,8 @@ def _rest_after_label(original: str, label_compact: str) -> str:
             continue
         k += len(folded)
         i += 1
-    return original[i:].lstrip(" :：\t").strip()
+    # the closing bracket of a label's own bracket ('项目资金(万元)') is no part of the value
+    return original[i:].lstrip(" :：\t)）]】」").strip()
 
 
 def is_block_label(text: str) -> bool:

@@ -490,6 +490,10 @@ def read_form(span: FormSpan) -> FormHeader:
                         h.put(fld, without_header_noise(value), it.page)
                     continue
                 lab = leading_label(text, "header_fields")
+                if lab and lab[0] == "fund_block" and leading_label(lab[1], "header_fields"):
+                    # '项目资金（万元） 年度资金总额 1890': the block's label before the amount's
+                    _label_value(h, *lab)
+                    lab = leading_label(lab[1], "header_fields")
                 if lab:
                     fld, rest = _label_value(h, *lab)
                     rest = without_header_noise(rest)

@@ -331,3 +331,24 @@ def test_running_header_repeating_the_same_project_on_the_next_page_is_no_new_fo
     assert [(f.project_name, f.fund_total, f.preparer) for f in out.forms] == [("城区绿化养护", 90.0, "冯雪")]
     assert [r.level3 for r in out.indicators] == ["养护面积", "绿化覆盖率", "市民满意度"]
     assert not {"missing_group", "form_truncated"} & {a.code for a in out.anomalies}
+
+
+def test_fund_block_label_before_the_amount_label_on_one_text_line(tmp_path):
+    """A converted page's header as text lines without colons: '项目资金（万元） 年度资金总额 1890'."""
+    path = tmp_path / "lines.txt"
+    path.write_text("项目支出绩效目标表\n（2024年度）\n项目名称 城区环境卫生保洁\n主管部门 某市城市管理局\n"
+                    "项目资金（万元） 年度资金总额 1890\n其中：财政拨款 1890\n"
+                    "| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n|---|---|---|---|\n"
+                    "| 产出指标 | 数量指标 | 道路保洁面积 | ≥420万平方米 |\n", encoding="utf-8")
+    out = process_file(path, path.name, ExtractOptions())
+    f = out.forms[0]
+    assert (f.project_name, f.competent_dept, f.fund_total, f.fund_fiscal) == (
+        "城区环境卫生保洁", "某市城市管理局", 1890.0, 1890.0)
+
+
+def test_self_evaluation_header_reads_the_expected_goal_and_budget_not_the_outcome():
+    out = _run("self_evaluation_header.md")
+    f = out.forms[0]
+    assert f.fund_total == 216.0  # 年初预算数, not 全年执行数
+    assert f.overall_goal == "完成农村户厕改造1200户，改厕验收合格率95%以上。"  # 预期目标
+    assert f.overall_goal_long_term is None  # 实际完成情况 is no target
