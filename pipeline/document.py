@@ -112,7 +112,7 @@ def records_from_document(doc: Document, out: FileOutcome, options: ExtractOptio
                                          message=f"the form holds no {'、'.join(absent)} (a whole level-1 group "
                                                  f"is absent)", page=form.page_end))
             cut = _looks_truncated(header, drafts, index == len(spans) - 1)
-            if cut or (absent and not header.has_footer and not header.has_notes):
+            if cut or (absent and not header.has_footer and not header.has_notes and not span.closed):
                 why = ("its last row is incomplete" if cut else
                        f"it ends without its footer (填表人/填报日期) and lacks {'、'.join(absent)}")
                 anomalies.append(Anomaly(source_file=src, form_id=fid, form_index=index, code="form_truncated",

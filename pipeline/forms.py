@@ -65,6 +65,7 @@ class FormSpan:
     preset: dict[str, tuple[str, Cell | None]] = field(default_factory=dict)
     preset_units: dict[str, str] = field(default_factory=dict)
     sum_checks: list[SumCheck] = field(default_factory=list)
+    closed: bool = False  # another form or a 小计/合计 row follows it in the same table: it is not cut off
 
 
 @dataclass
@@ -263,7 +264,7 @@ def _split_at_repeated_header(span: FormSpan) -> list[FormSpan]:
         if k < len(parts) - 1 and not any(_is_footer_item(it) for it in part):
             items = items + footer
         out.append(FormSpan(kind=span.kind, items=items, titled=span.titled if k == 0 else bool(lead)
-                            and _item_title(lead[0]) is not None))
+                            and _item_title(lead[0]) is not None, closed=k < len(parts) - 1))
     return out
 
 
@@ -338,12 +339,16 @@ def _split_register(span: FormSpan) -> list[FormSpan]:
                                                         members=members, unit=fund_unit, page=it.page))
             if total_kind == "subtotal":
                 group_start = len(projects)
+            if projects:
+                projects[-1].closed = True
             continue
         name_slot = slots.get(name_col)
         if name_slot is not None and name_slot.text.strip() and not name_slot.continued:
             preset = {f: (slots[c].text, slots[c].cell) for c, (f, _) in columns.items()
                       if f != "row_number" and c in slots and slots[c].text.strip() and not slots[c].continued}
             units = {"fund_total": fund_unit} if fund_unit else {}
+            if projects:
+                projects[-1].closed = True
             projects.append(FormSpan(kind="project", items=pre + [blank_header], titled=span.titled,
                                      preset=preset, preset_units=units))
         if not projects:

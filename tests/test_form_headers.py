@@ -173,6 +173,18 @@ def test_township_register_table_gives_one_form_per_project():
     assert not [a for a in out.anomalies if a.code == "missing_field" and a.field in ("operator", "value")]
 
 
+def test_register_project_without_satisfaction_group_closed_by_its_subtotal_is_not_truncated(tmp_path):
+    text = (FIXTURES / "township_register.md").read_text(encoding="utf-8")
+    text = text.replace("| | | | | 满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥ | 90 | % | 达到或超过目标值得满分 |\n", "")
+    text = text.split("填表人")[0]  # and the register has no footer
+    path = tmp_path / "register_cut.md"
+    path.write_text(text, encoding="utf-8")
+    out = process_file(path, path.name, ExtractOptions())
+    assert len(out.forms) == 3 and len([r for r in out.indicators if r.form_index == 2]) == 3
+    assert [(a.form_index, a.raw_value) for a in out.anomalies if a.code == "missing_group"] == [(2, "满意度指标")]
+    assert "form_truncated" not in {a.code for a in out.anomalies}
+
+
 @pytest.mark.parametrize("titled", [True, False])
 def test_register_in_a_workbook_with_merged_project_cells(tmp_path, titled):
     import openpyxl
