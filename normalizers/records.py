@@ -36,6 +36,16 @@ class FormRecord(BaseModel):
     page_end: int = 1
     extractor: str = ""
     confidence: float = 1.0
+    # issue 11: header variants of other provinces' forms (empty when the form has none)
+    overall_goal_long_term: str | None = None  # 中期目标 / 长期目标 / 实施期目标
+    agency_code: str | None = None  # the '[015001]' part of 预算部门 / 单位名称
+    competent_dept_code: str | None = None  # the '[015001]' part of 主管部门及编码
+    implementing_agency: str | None = None  # 实施单位
+    project_attribute: str | None = None  # 项目属性
+    period: str | None = None  # 项目起止时间 / 项目支出实施期, as written
+    fund_total_all: float | None = None  # 资金总额 of the whole period, 万元
+    fund_superior: float | None = None  # 上级资金, 万元
+    budget_code: str | None = None  # 部门预算编码 / 项目编码
 
 
 class IndicatorRecord(BaseModel):

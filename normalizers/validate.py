@@ -7,7 +7,8 @@ from functools import lru_cache
 
 import yaml
 
-from normalizers import values
+from extractors.errors import ParseError
+from normalizers import taxonomy, values
 from normalizers.columns import IndicatorDraft, RowAnomaly
 from normalizers.labels import DATA_DIR, compact
 
@@ -27,6 +28,7 @@ class ValidationRules:
     required_if_column: frozenset[str]
     weight_totals: tuple[float, ...]
     weight_tolerance: float
+    expected_groups: dict[str, tuple[str, ...]]
 
 
 @lru_cache(maxsize=1)
@@ -43,6 +45,7 @@ def validation_rules() -> ValidationRules:
         required_if_column=frozenset(raw["required_if_column"]),
         weight_totals=tuple(float(x) for x in raw["weight_totals"]),
         weight_tolerance=float(raw["weight_tolerance"]),
+        expected_groups={k: tuple(v) for k, v in (raw.get("expected_groups") or {}).items()},
     )
 
 
@@ -137,3 +140,18 @@ def budget_issue(total: float | None, parts: list[float | None]) -> str | None:
     if abs(total - s) > validation_rules().budget_tolerance:
         return f"年度资金总额 {total:g} differs from the sum of its sources {s:g}"
     return None
+
+
+def missing_groups(drafts: list[IndicatorDraft], form_kind: str) -> list[str]:
+    """The level-1 groups a form of this kind is expected to hold and that none of its indicators
+    belongs to (by its 一级指标, or the 一级指标 its 二级指标 belongs to)."""
+    present: set[str] = set()
+    for d in drafts:
+        if d.level1:
+            present.add(d.level1)
+        if d.level2:
+            try:
+                present.add(taxonomy.level1_of(d.level2))
+            except ParseError:
+                pass
+    return [g for g in validation_rules().expected_groups.get(form_kind, ()) if g not in present]
