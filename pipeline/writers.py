@@ -2,7 +2,7 @@
 
 Records are appended to JSON-lines spill files in input order while the batch runs, so memory does
 not grow with the batch; at the end each spill is streamed into a CSV (UTF-8 with BOM, numbers as
-numbers, empty for None) and a Parquet file with typed columns, both first written to a temporary
+numbers, empty for None, formula-leading text neutralised) and a Parquet file with typed columns, both first written to a temporary
 file in the output directory and then moved over the old table with os.replace. A run that dies
 before the end leaves the previous tables as they were.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import tempfile
 import types
 import typing
@@ -55,6 +56,22 @@ def arrow_schema(model: type[BaseModel]) -> pa.Schema:
     return pa.schema([(name, arrow_type(field.annotation)) for name, field in model.model_fields.items()])
 
 
+# OWASP CSV injection: a spreadsheet runs a cell that starts with one of these as a formula
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+# text that a spreadsheet reads as a plain number (-3.5, +12, -20%) is no formula and stays as it is
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
+
+
+def neutralise_formula(text: str) -> str:
+    """Text that a spreadsheet would run as a formula, prefixed with a single quote (OWASP).
+
+    Only the CSV tables do this: Parquet and the review page keep the exact text.
+    """
+    if text.startswith(FORMULA_LEADS) and not PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def csv_cell(value: Any) -> str:
     if value is None:
         return ""
@@ -62,7 +79,9 @@ def csv_cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)  # shortest text that reads back as the same number
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return neutralise_formula(str(value))
 
 
 class SpillWriter:
