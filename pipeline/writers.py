@@ -8,7 +8,6 @@ before the end leaves the previous tables as they were.
 """
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -84,6 +83,22 @@ def csv_cell(value: Any) -> str:
     return neutralise_formula(str(value))
 
 
+CSV_SPECIAL = (",", '"', "\r", "\n")
+
+
+def csv_line(cells: list[str]) -> str:
+    """One CSV row (RFC 4180 quoting, LF line end): a cell holding a comma, a quote, a line feed
+    or a carriage return is quoted (Python's csv module leaves a lone CR unquoted, which splits the
+    row for every reader)."""
+    return ",".join(_csv_field(cell) for cell in cells) + "\n"
+
+
+def _csv_field(cell: str) -> str:
+    if any(ch in cell for ch in CSV_SPECIAL):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
 class SpillWriter:
     """Appends each file's records, in input order, to one JSON-lines file per table."""
 
@@ -131,10 +146,8 @@ def write_table_files(spill_path: Path, model: type[BaseModel], csv_path: Path, 
     """Stream one spill file into a CSV (BOM, contract column order) and a typed Parquet file."""
     columns = columns_of(model)
     with open(csv_path, "w", encoding="utf-8-sig", newline="") as csv_handle:
-        writer = csv.writer(csv_handle, lineterminator="\n")
-        writer.writerow(columns)
-        for row in read_spill(spill_path):
-            writer.writerow([csv_cell(row.get(column)) for column in columns])
+        csv_handle.write(csv_line(columns))
+        csv_handle.writelines(csv_line([csv_cell(row.get(column)) for column in columns]) for row in read_spill(spill_path))
     schema = arrow_schema(model)
     with pq.ParquetWriter(parquet_path, schema) as parquet_writer:
         if spill_path.stat().st_size == 0:
