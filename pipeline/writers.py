@@ -64,9 +64,10 @@ PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
 def neutralise_formula(text: str) -> str:
     """Text that a spreadsheet would run as a formula, prefixed with a single quote (OWASP).
 
-    Only the CSV tables do this: Parquet and the review page keep the exact text.
+    Only the CSV tables do this: Parquet and the review page keep the exact text. A lead character
+    alone is no formula and stays as it is: the operator column holds a bare ``=``.
     """
-    if text.startswith(FORMULA_LEADS) and not PLAIN_NUMBER.fullmatch(text):
+    if len(text) > 1 and text.startswith(FORMULA_LEADS) and not PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
 

@@ -57,10 +57,19 @@ def test_formula_leading_text_is_neutralised_in_csv_but_exact_in_parquet(tmp_pat
 
 @pytest.mark.parametrize("text, written", [
     ("-3.5", "-3.5"), ("+12", "+12"), ("-20%", "-20%"), ("1e-07", "1e-07"), ("=1+1", "'=1+1"),
-    ("-", "'-"), ("- 5", "'- 5"), ("@", "'@"), ("普通文本", "普通文本"), ("a=b", "a=b"), ("", ""),
+    ("- 5", "'- 5"), ("@A1", "'@A1"), ("\t=1", "'\t=1"), ("普通文本", "普通文本"), ("a=b", "a=b"), ("", ""),
+    ("=", "="), ("-", "-"), ("@", "@"),  # a lead character alone is no formula (the operator column: =)
 ])
 def test_csv_cell_neutralises_only_formula_leads(text, written):
     assert writers.csv_cell(text) == written
+
+
+def test_operator_equals_stays_a_bare_equals_sign_in_the_csv(tmp_path):
+    record = IndicatorRecord(form_id="f", source_file="a.md", form_index=0, seq=1, level1="产出指标",
+                             level2="数量指标", level3="验收合格率", operator="=", value="100", value_num=100.0,
+                             unit="%")
+    writers.write_records({"forms": [], "indicators": [record], "anomalies": []}, tmp_path)
+    assert rows(tmp_path / "indicators.csv")[0]["operator"] == "="
 
 
 def test_hyperlink_in_an_ocr_text_form_reaches_the_csv_as_text(tmp_path):
