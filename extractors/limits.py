@@ -1,7 +1,7 @@
 """Input limits: checks that refuse an input before it can exhaust time or memory.
 
 The limits (bytes per file, text bytes, HTML depth, pages per PDF, frames per image, pixels per page,
-rows per sheet, unzipped bytes of a zip container) live in extractors/data/limits.yaml and can be
+rows and cells per sheet, unzipped bytes of a zip container) live in extractors/data/limits.yaml and can be
 overridden per run. ``check_input`` looks only at what is cheap to learn without decoding the file
 (its size, a PDF's page count, an image header, a zip's directory, a sheet's row tags, the tag
 depth of HTML) and raises InputLimitError naming the file and the limit. Decoders that could still
@@ -38,6 +38,7 @@ class InputLimits(BaseModel):
     max_frames_per_image: PositiveInt
     max_pixels_per_page: PositiveInt
     max_rows_per_sheet: PositiveInt
+    max_cells_per_sheet: PositiveInt
     max_unzipped_bytes: PositiveInt
 
 
@@ -57,12 +58,12 @@ def limits_with(overrides: dict) -> InputLimits:
     return InputLimits.model_validate({**default_limits().model_dump(), **overrides})
 
 
-def over_limit(path: Path, what: str, found: int | None, name: str, limit: int) -> InputLimitError:
+def over_limit(path: Path | None, what: str, found: int | None, name: str, limit: int) -> InputLimitError:
     """The error for ``what`` over the limit ``name``; ``found`` None: counting stopped above it."""
     amount = f"more than {limit:,}" if found is None else f"{found:,}"
     return InputLimitError(
         f"{what} ({amount}) exceeds the limit {name}={limit:,}; the file was not read",
-        file=str(path),
+        file=str(path) if path is not None else "",
         hint=f"raise it with --limit {name}=N if the file is genuine",
     )
 
@@ -184,12 +185,20 @@ def pdf_page_count(path: Path) -> int | None:
 
 # ----------------------------------------------------------------------------------- zip (OOXML)
 
-_ROW_TAG = re.compile(rb"<(?:[A-Za-z][\w.-]*:)?row[\s/>]")
-_ROW_TAG_MAX = 32  # longest row tag (with a namespace prefix) the scan must not cut in two
+_SHEET_TAG = re.compile(rb'<(?:[A-Za-z][\w.-]*:)?(row|c|mergeCell)[\s/>](?:\s*ref="([A-Z]+)(\d+):([A-Z]+)(\d+)")?')
+_SHEET_TAG_MAX = 64  # longest tag head (namespace prefix, a merge's ref) the scan must not cut in two
+
+
+def column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
 
 
 def check_zip(path: Path, limits: InputLimits) -> None:
-    """Declared uncompressed sizes of the parts, then (xlsx) the rows of each worksheet."""
+    """Declared uncompressed sizes of the parts, then (xlsx) the rows, cells and merged cells of
+    each worksheet (openpyxl makes an object for every cell of a merged range as it loads)."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -200,30 +209,51 @@ def check_zip(path: Path, limits: InputLimits) -> None:
             if path.suffix.lower() == ".xlsx":
                 for info in members:
                     if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                        rows = count_rows(archive, info, limits)
-                        if rows > limits.max_rows_per_sheet:
-                            raise over_limit(path, f"rows of worksheet {info.filename}", None,
-                                             "max_rows_per_sheet", limits.max_rows_per_sheet)
+                        check_sheet_part(path, archive, info, limits)
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
         return  # a damaged or encrypted container: the extractor reports it as unreadable
 
 
-def count_rows(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: InputLimits) -> int:
-    """Row elements of one worksheet part, streamed; stops above the limit, and counts the bytes
-    actually inflated so that a part whose declared size lies is still bounded."""
-    rows = inflated = 0
+def check_sheet_part(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: InputLimits) -> None:
+    """Row, cell and merged-cell counts of one worksheet part, streamed; stops at the first limit
+    passed, and counts the bytes actually inflated so that a part whose declared size lies is still
+    bounded."""
+    counts = {b"row": 0, b"c": 0, b"mergeCell": 0}
+    inflated = 0
     carry = b""
+
+    def count(buffer: bytes, end: int) -> None:
+        for m in _SHEET_TAG.finditer(buffer):
+            if m.start() >= end:
+                break
+            if m.group(1) == b"mergeCell" and m.group(2):
+                rows = int(m.group(5)) - int(m.group(3)) + 1
+                cols = column_number(m.group(4)) - column_number(m.group(2)) + 1
+                counts[b"mergeCell"] += max(1, rows) * max(1, cols)
+            else:
+                counts[m.group(1)] += 1
+
+    def over() -> bool:
+        return (counts[b"row"] > limits.max_rows_per_sheet or counts[b"c"] > limits.max_cells_per_sheet
+                or counts[b"mergeCell"] > limits.max_cells_per_sheet)
+
     with archive.open(info) as part:
-        while chunk := part.read(READ_CHUNK):
+        while not over() and (chunk := part.read(READ_CHUNK)):
             inflated += len(chunk)
             if inflated > limits.max_unzipped_bytes:
-                raise over_limit(Path(archive.filename or ""), f"uncompressed size of {info.filename} in bytes",
+                raise over_limit(path, f"uncompressed size of {info.filename} in bytes",
                                  None, "max_unzipped_bytes", limits.max_unzipped_bytes)
             buffer = carry + chunk
-            safe = max(0, len(buffer) - _ROW_TAG_MAX)
-            rows += sum(1 for m in _ROW_TAG.finditer(buffer) if m.start() < safe)
+            safe = max(0, len(buffer) - _SHEET_TAG_MAX)
+            count(buffer, safe)
             carry = buffer[safe:]
-            if rows > limits.max_rows_per_sheet:
-                return limits.max_rows_per_sheet + 1
-    rows += sum(1 for _ in _ROW_TAG.finditer(carry))
-    return rows
+        count(carry, len(carry))
+    if counts[b"row"] > limits.max_rows_per_sheet:
+        raise over_limit(path, f"rows of worksheet {info.filename}", None,
+                         "max_rows_per_sheet", limits.max_rows_per_sheet)
+    if counts[b"c"] > limits.max_cells_per_sheet:
+        raise over_limit(path, f"cells of worksheet {info.filename}", None,
+                         "max_cells_per_sheet", limits.max_cells_per_sheet)
+    if counts[b"mergeCell"] > limits.max_cells_per_sheet:
+        raise over_limit(path, f"cells in merged ranges of worksheet {info.filename}", counts[b"mergeCell"],
+                         "max_cells_per_sheet", limits.max_cells_per_sheet)

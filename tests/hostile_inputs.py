@@ -113,9 +113,10 @@ WORKBOOK_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                  'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
 
 
-def xlsx_with_rows(dest: Path, rows: list[list[str]] | None = None, count: int = 0) -> Path:
+def xlsx_with_rows(dest: Path, rows: list[list[str]] | None = None, count: int = 0, tail: str = "",
+                   merge: str = "") -> Path:
     """A minimal workbook (inline strings) written straight into the zip: ``rows`` as given, or
-    ``count`` rows of filler."""
+    ``count`` rows of filler; ``tail`` is raw row XML after them, ``merge`` a merged range (A1:XFD9)."""
     from xml.sax.saxutils import escape
 
     def row_xml(r: int, cells: list[str]) -> str:
@@ -141,7 +142,10 @@ def xlsx_with_rows(dest: Path, rows: list[list[str]] | None = None, count: int =
                         sheet.write("".join(block).encode())
                         block = []
                 sheet.write("".join(block).encode())
-            sheet.write(b"</sheetData></worksheet>")
+            sheet.write(tail.encode() + b"</sheetData>")
+            if merge:
+                sheet.write(f'<mergeCells count="1"><mergeCell ref="{merge}"/></mergeCells>'.encode())
+            sheet.write(b"</worksheet>")
     return dest
 
 

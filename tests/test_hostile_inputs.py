@@ -138,6 +138,11 @@ def _sparse(dest: Path, size: int) -> Path:
     return dest
 
 
+# one stored cell at the sheet's last position: openpyxl's iter_rows would make 17 billion
+FAR_CELL = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+# 3,000 rows of 1,000 empty cells each (under the row limit, over the cell limit)
+WIDE_ROWS = "".join(f'<row r="{r}">' + '<c s="0"/>' * 1000 + "</row>" for r in range(2, 3002))
+
 # name -> (maker, expected status, expected code, a word the message must hold)
 CASES = {
     "empty.pdf": (make.empty, "failed", "unreadable_file", "PDF"),
@@ -161,6 +166,12 @@ CASES = {
                       "max_unzipped_bytes"),
     "rows_200000.xlsx": (lambda p: make.xlsx_with_rows(p, count=200_000), "failed", "input_limit_exceeded",
                          "max_rows_per_sheet"),
+    "far_cell.xlsx": (lambda p: make.xlsx_with_rows(p, rows=[["项目绩效目标表"]], tail=FAR_CELL), "failed",
+                      "input_limit_exceeded", "max_cells_per_sheet"),
+    "merged_bomb.xlsx": (lambda p: make.xlsx_with_rows(p, rows=[["项目绩效目标表"]], merge="A1:XFD1048576"),
+                         "failed", "input_limit_exceeded", "max_cells_per_sheet"),
+    "cells_3000000.xlsx": (lambda p: make.xlsx_with_rows(p, tail=WIDE_ROWS), "failed", "input_limit_exceeded",
+                           "max_cells_per_sheet"),
     "nested_10000.html": (make.nested_html, "failed", "input_limit_exceeded", "max_html_depth"),
     "text_50mb.md": (make.big_markdown, "failed", "input_limit_exceeded", "max_text_bytes"),
     "huge_300mb.pdf": (lambda p: _sparse(p, 300_000_000), "failed", "input_limit_exceeded", "max_file_bytes"),
