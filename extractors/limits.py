@@ -39,6 +39,7 @@ class InputLimits(BaseModel):
     max_pixels_per_page: PositiveInt
     max_rows_per_sheet: PositiveInt
     max_cells_per_sheet: PositiveInt
+    max_xml_bytes: PositiveInt
     max_unzipped_bytes: PositiveInt
 
 
@@ -162,7 +163,7 @@ def check_image(path: Path, limits: InputLimits) -> None:
 def check_pixels(path: Path, width: int, height: int, limits: InputLimits, frame: int | None = None) -> None:
     pixels = int(width) * int(height)
     if pixels > limits.max_pixels_per_page:
-        where = f" of frame {frame}" if frame else ""
+        where = f" of page {frame}" if frame else ""
         raise over_limit(path, f"pixels{where} ({width}x{height})", pixels, "max_pixels_per_page",
                          limits.max_pixels_per_page)
 
@@ -206,6 +207,10 @@ def check_zip(path: Path, limits: InputLimits) -> None:
             if unzipped > limits.max_unzipped_bytes:
                 raise over_limit(path, "uncompressed size of the zip container's parts in bytes", unzipped,
                                  "max_unzipped_bytes", limits.max_unzipped_bytes)
+            xml = sum(info.file_size for info in members if info.filename.endswith((".xml", ".rels")))
+            if xml > limits.max_xml_bytes:
+                raise over_limit(path, "uncompressed size of the zip container's XML parts in bytes", xml,
+                                 "max_xml_bytes", limits.max_xml_bytes)
             if path.suffix.lower() == ".xlsx":
                 for info in members:
                     if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):

@@ -63,18 +63,19 @@ def many_frame_tiff(dest: Path, frames: int = 50) -> Path:
     return dest
 
 
-def many_page_pdf(dest: Path, pages: int = 300) -> Path:
-    """A PDF of ``pages`` pages, each with one line of text, written object by object."""
+def many_page_pdf(dest: Path, pages: int = 300, size: tuple[int, int] = (612, 792), text: bool = True) -> Path:
+    """A PDF of ``pages`` pages of ``size`` points, each with one line of text (or none: a page to
+    OCR), written object by object."""
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]  # the page tree (2) is filled in below
     font = 3
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     kids = []
     for n in range(pages):
-        content = f"BT /F1 12 Tf 72 720 Td (page {n + 1}) Tj ET".encode()
+        content = f"BT /F1 12 Tf 72 720 Td (page {n + 1}) Tj ET".encode() if text else b"0 0 m 10 10 l S"
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content))
         content_id = len(objects)
-        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
-                       b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (content_id, font))
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents %d 0 R "
+                       b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (*size, content_id, font))
         kids.append(len(objects))
     objects[1] = b"<< /Type /Pages /Count %d /Kids [%s] >>" % (pages, b" ".join(b"%d 0 R" % k for k in kids))
     out = bytearray(b"%PDF-1.4\n")

@@ -140,8 +140,8 @@ def _sparse(dest: Path, size: int) -> Path:
 
 # one stored cell at the sheet's last position: openpyxl's iter_rows would make 17 billion
 FAR_CELL = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
-# 3,000 rows of 1,000 empty cells each (under the row limit, over the cell limit)
-WIDE_ROWS = "".join(f'<row r="{r}">' + '<c s="0"/>' * 1000 + "</row>" for r in range(2, 3002))
+# 1,000 rows of 1,000 empty cells each (under the row limit, over the cell limit)
+WIDE_ROWS = "".join(f'<row r="{r}">' + '<c s="0"/>' * 1000 + "</row>" for r in range(2, 1002))
 
 # name -> (maker, expected status, expected code, a word the message must hold)
 CASES = {
@@ -156,6 +156,10 @@ CASES = {
     "encrypted.pdf": (lambda p: p.write_bytes(make.ENCRYPTED_PDF.read_bytes()), "failed", "unreadable_file",
                       "encrypted"),
     "pages_300.pdf": (make.many_page_pdf, "failed", "input_limit_exceeded", "max_pages_per_file"),
+    "page_200in_square.pdf": (lambda p: make.many_page_pdf(p, pages=1, size=(14400, 14400), text=False), "failed",
+                              "input_limit_exceeded", "max_pixels_per_page"),
+    "xml_40mb.docx": (lambda p: make.zip_bomb(p, "word/document.xml", unzipped=40_000_000), "failed",
+                      "input_limit_exceeded", "max_xml_bytes"),
     "bomb_30000x30000.png": (make.bomb_png, "failed", "input_limit_exceeded", "max_pixels_per_page"),
     "big_9000x9000.png": (lambda p: make.bomb_png(p, side=9000), "failed", "input_limit_exceeded",
                           "max_pixels_per_page"),
@@ -170,7 +174,7 @@ CASES = {
                       "input_limit_exceeded", "max_cells_per_sheet"),
     "merged_bomb.xlsx": (lambda p: make.xlsx_with_rows(p, rows=[["项目绩效目标表"]], merge="A1:XFD1048576"),
                          "failed", "input_limit_exceeded", "max_cells_per_sheet"),
-    "cells_3000000.xlsx": (lambda p: make.xlsx_with_rows(p, tail=WIDE_ROWS), "failed", "input_limit_exceeded",
+    "cells_1000000.xlsx": (lambda p: make.xlsx_with_rows(p, tail=WIDE_ROWS), "failed", "input_limit_exceeded",
                            "max_cells_per_sheet"),
     "nested_10000.html": (make.nested_html, "failed", "input_limit_exceeded", "max_html_depth"),
     "text_50mb.md": (make.big_markdown, "failed", "input_limit_exceeded", "max_text_bytes"),
