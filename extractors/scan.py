@@ -860,7 +860,7 @@ def read_pdf_pages(
 ) -> tuple[list[Page], dict[str, float]]:
     """Like extract_pdf_pages, also returning {"ocr": ..., "layout": ...} seconds (rasterizing is layout)."""
     t = time.perf_counter()
-    images = prep.rasterize_pdf_pages(Path(path), list(page_numbers), options.dpi)
+    images = prep.rasterize_pdf_pages(Path(path), list(page_numbers), options.dpi, options.limits)
     raster = time.perf_counter() - t
     pages, timings = read_pages(images, list(page_numbers), options, engine)
     timings["layout"] = round(timings["layout"] + raster, 4)
@@ -893,7 +893,7 @@ def extract(path: Path, options: ExtractOptions, engine: OcrEngine | None = None
     if not path.exists():
         raise UnreadableFileError("the file does not exist", file=str(path))
     t = time.perf_counter()
-    images = prep.load_image_pages(path)
+    images = prep.load_image_pages(path, options.limits)
     load = time.perf_counter() - t
     try:
         engine = engine or engine_for(options)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from extractors.errors import JixiaoError, ParseError
 from extractors.ir import Cell, Document
+from extractors.limits import InputLimitError, check_input
 from extractors.options import ExtractOptions
 from extractors.registry import extractor_for
 from normalizers import values
@@ -22,6 +23,7 @@ from normalizers.labels import clean_text, form_labels
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
 from normalizers.validate import budget_issue, missing_groups, validate_indicators, validation_rules, weight_issue
 
+from .cache import file_sha256
 from .forms import FormHeader, FormSpan, document_items, find_forms, read_form
 from .outcome import FileOutcome
 
@@ -40,15 +42,22 @@ def process_file(path: Path, source_file: str, options: ExtractOptions) -> FileO
     out = FileOutcome(source_file=source_file, path=str(path.resolve()))
     t0 = time.perf_counter()
     try:
-        data = path.read_bytes()
+        check_input(path, options.limits)  # before the bytes are read: a file may be huge
+        sha256 = file_sha256(path)  # streamed: the extractor reads the file as it needs
+    except InputLimitError as e:
+        out.timings["extract"] = time.perf_counter() - t0
+        return _failed(out, e.message + f" ({e.hint})", code=e.code)
     except OSError as e:
         return _failed(out, f"cannot read the file: {e.strerror or e}")
-    out.sha256 = hashlib.sha256(data).hexdigest()
+    except Exception as e:  # noqa: BLE001 - a library's surprise while looking at a header
+        return _failed(out, f"could not be read ({type(e).__name__}: {e})")
+    out.sha256 = sha256
     try:
         doc = extractor_for(path)(path, options)
     except JixiaoError as e:
         out.timings["extract"] = time.perf_counter() - t0
-        return _failed(out, e.message + (f" ({e.hint})" if e.hint else ""))
+        code = e.code if isinstance(e, InputLimitError) else "unreadable_file"
+        return _failed(out, e.message + (f" ({e.hint})" if e.hint else ""), code=code)
     except Exception as e:  # noqa: BLE001 - a library's surprise on odd input: recorded, the batch goes on
         out.timings["extract"] = time.perf_counter() - t0
         return _failed(out, f"could not be read ({type(e).__name__}: {e})")
@@ -69,10 +78,10 @@ def process_file(path: Path, source_file: str, options: ExtractOptions) -> FileO
     return out
 
 
-def _failed(out: FileOutcome, message: str) -> FileOutcome:
+def _failed(out: FileOutcome, message: str, code: str = "unreadable_file") -> FileOutcome:
     out.status = "failed"
     out.errors.append(message)
-    out.anomalies.append(Anomaly(source_file=out.source_file, code="unreadable_file", severity="error",
+    out.anomalies.append(Anomaly(source_file=out.source_file, code=code, severity="error",
                                  message=f"{out.source_file}: {message}"))
     return out
 

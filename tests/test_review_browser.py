@@ -286,3 +286,31 @@ def test_scanned_page_image_with_boxes_from_the_real_pipeline(page, tmp_path):
     # scan boxes are in the image's own pixels: the overlay spans the whole source image
     with Image.open(SCAN_PNG) as im:
         assert got["viewbox"] == f"0 0 {float(im.width)} {float(im.height)}"
+
+
+def test_markup_from_an_xlsx_cell_shows_as_text_and_runs_nothing(page, tmp_path):
+    """Issue 14: text that survives into the data as markup, from a real workbook through the real
+    pipeline, is shown as text on the review page and runs nothing."""
+    from hostile_inputs import xlsx_with_rows
+
+    img, breakout = "<img src=x onerror=alert(1)>", '"><script>alert(2)</script>'
+    lines = SEED.read_text(encoding="utf-8").split("\n")[:40]  # the seed's first form
+    sheet = [line.replace("预算支出金额", img).replace("芷江侗族自治县自然资源局", breakout).split("\t")
+             for line in lines]
+    (tmp_path / "in").mkdir()
+    xlsx_with_rows(tmp_path / "in" / "markup.xlsx", rows=sheet)
+    out = tmp_path / "out"
+    jixiao("extract", str(tmp_path / "in"), "--out", str(out), "--no-cache", "--quiet", "--workers", "1",
+           "--report", cwd=Path(__file__).resolve().parents[1])
+    [form] = rows(out / "forms.csv")
+    assert form["agency"] == breakout
+    assert img in [r["level3"] for r in rows(out / "indicators.csv")]
+    page.goto((out / "report" / "index.html").as_uri())
+    page.locator(f"tr[data-form-id='{form['form_id']}'] a.form-link").click()
+    page.wait_for_selector("[data-indicator-table]")
+    assert page.locator("[data-field='level3']", has_text="<img").first.inner_text() == img
+    assert page.locator("[data-field='agency']").inner_text() == breakout
+    assert page.locator("main img, main script").count() == 0
+    assert page.dialogs == [] and page.errors == []
+    assert page.evaluate("document.querySelectorAll('script:not([src])').length") == 0
+    assert only_local(page.requests)
