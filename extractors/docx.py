@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from extractors import flat_table
 from extractors.errors import EncryptedFileError, UnreadableFileError
 from extractors.ir import Cell, Document, Page, Table, TextLine
 from extractors.office_text import (
@@ -310,6 +311,8 @@ def extract(path: Path, options: ExtractOptions) -> Document:
     except Exception as e:  # malformed table XML (a gridSpan that is not a number, ...)
         raise UnreadableFileError(f"the document body could not be read ({type(e).__name__}: {e})",
                                   file=str(path)) from e
+    # a form written as one paragraph per cell (a converted web page) is a table again
+    blocks = flat_table.rebuild_flat_tables_in_blocks(blocks)
     page = Page(number=1, unit="none", blocks=blocks)
     return Document(source_path=str(path), extractor=EXTRACTOR_NAME, pages=[page],
                     timings={"extract": time.perf_counter() - started})

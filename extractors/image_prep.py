@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from .errors import UnreadableFileError
+from .limits import InputLimits, check_pixels, default_limits, over_limit
 
 
 @dataclass(frozen=True)
@@ -62,29 +63,41 @@ def to_gray(image: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(image)
 
 
-def load_image_pages(path: Path) -> list[np.ndarray]:
-    """Every frame of an image file as grayscale; a multi-page TIFF gives one array per page."""
+def load_image_pages(path: Path, limits: InputLimits | None = None) -> list[np.ndarray]:
+    """Every frame of an image file as grayscale; a multi-page TIFF gives one array per page.
+
+    Frames and pixels are checked against ``limits`` from each frame's header, before decoding.
+    """
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
+    limits = limits or default_limits()
     try:
         with Image.open(path) as im:
             pages = []
-            for frame in ImageSequence.Iterator(im):
+            for index, frame in enumerate(ImageSequence.Iterator(im)):
+                if index >= limits.max_frames_per_image:
+                    raise over_limit(path, "number of image frames", None, "max_frames_per_image",
+                                     limits.max_frames_per_image)
+                check_pixels(path, frame.width, frame.height, limits, frame=index + 1 if index else None)
                 fr = frame.convert("RGBA") if frame.mode in ("P", "PA", "LA") else frame
                 if fr.mode not in ("L", "RGB", "RGBA", "1", "I;16", "I"):
                     fr = fr.convert("RGB")
                 pages.append(to_gray(np.asarray(fr)))
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError,
+            Image.DecompressionBombError) as exc:
         raise UnreadableFileError(f"cannot decode image: {exc}", file=str(path)) from exc
     if not pages or any(p.size == 0 for p in pages):
         raise UnreadableFileError("image has no pixels", file=str(path))
     return pages
 
 
-def rasterize_pdf_pages(path: Path, page_numbers: list[int], dpi: int) -> list[np.ndarray]:
-    """Grayscale renderings of the given 1-based PDF pages at ``dpi``."""
+def rasterize_pdf_pages(path: Path, page_numbers: list[int], dpi: int,
+                        limits: InputLimits | None = None) -> list[np.ndarray]:
+    """Grayscale renderings of the given 1-based PDF pages at ``dpi``; a page whose rendering
+    would exceed ``limits.max_pixels_per_page`` raises InputLimitError before it is rendered."""
     import pypdfium2 as pdfium
 
+    limits = limits or default_limits()
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
@@ -95,6 +108,9 @@ def rasterize_pdf_pages(path: Path, page_numbers: list[int], dpi: int) -> list[n
             if not 1 <= n <= len(pdf):
                 raise UnreadableFileError(f"PDF has no page {n}", file=str(path))
             page = pdf[n - 1]
+            width, height = page.get_size()
+            scale = dpi / 72.0
+            check_pixels(path, round(width * scale), round(height * scale), limits, frame=n)
             bitmap = page.render(scale=dpi / 72.0, grayscale=True)
             out.append(to_gray(bitmap.to_numpy().copy()))
             page.close()

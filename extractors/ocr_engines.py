@@ -8,6 +8,10 @@ time apart from its own.
 
 Engines are built once per process (``get_engine``) because loading models is slow; they hold no
 state that changes between pages apart from the timer.
+
+Every request carries a ``CropKey`` (page, kind of read, the crop's box in page pixels): real
+engines ignore it; ``RecordingEngine`` saves answers under it and ``RecordedEngine`` replays them
+by it, so a recorded fixture survives library upgrades that change a crop's pixels slightly.
 """
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from .errors import MissingDependencyError
+from .errors import JixiaoError, MissingDependencyError
 
 TESSERACT_HINT = (
     "install Tesseract with Chinese: `sudo apt-get install tesseract-ocr tesseract-ocr-chi-sim` "
@@ -47,6 +51,34 @@ class OcrItem:
         return OcrItem(text=d["text"], confidence=float(d["confidence"]), bbox=tuple(d["bbox"]))
 
 
+@dataclass(frozen=True)
+class CropKey:
+    """What the extractor asked an engine to read, independent of the crop's exact pixels."""
+
+    page: int  # 1-based page number
+    kind: str  # "page" | "cell" | "line" | "reread" | "label" | "upright" | "turned"
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 of the crop in the levelled page's pixels
+    turn: int = 0  # extra quarter turns given to the page (a page re-read upside down)
+
+    def to_json(self) -> dict:
+        return {"page": self.page, "kind": self.kind, "box": list(self.box), "turn": self.turn}
+
+    @staticmethod
+    def from_json(d: dict) -> CropKey:
+        return CropKey(page=int(d["page"]), kind=str(d["kind"]), box=tuple(int(v) for v in d["box"]),
+                       turn=int(d.get("turn", 0)))
+
+    def describe(self) -> str:
+        turn = f" turned {self.turn}×90°" if self.turn else ""
+        return f"page {self.page}{turn} {self.kind} crop at box {list(self.box)}"
+
+
+class ReplayMissError(JixiaoError):
+    """A recorded engine was asked for a read it has no answer for: the fixture is stale."""
+
+    code = "unreadable_file"
+
+
 BoxCutter = Callable[[tuple[float, float, float, float]], list[tuple[float, float, float, float]]]
 
 
@@ -55,7 +87,7 @@ class OcrEngine(Protocol):
     seconds: float  # cumulative time spent inside the OCR library
     reads_cells: bool  # True: give it table cells one by one (read_blocks) rather than the page
 
-    def read_page(self, image: np.ndarray, cut: BoxCutter | None = None) -> list[OcrItem]:
+    def read_page(self, image: np.ndarray, cut: BoxCutter | None = None, key: CropKey | None = None) -> list[OcrItem]:
         """Detect and recognize all text on a grayscale page image.
 
         ``cut`` splits a detected text box where it crosses table cell borders, before it is
@@ -63,11 +95,11 @@ class OcrEngine(Protocol):
         """
         ...
 
-    def read_lines(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+    def read_lines(self, crops: list[np.ndarray], keys: list[CropKey] | None = None) -> list[tuple[str, float]]:
         """Recognize single text lines (grayscale crops), one (text, confidence) per crop."""
         ...
 
-    def read_blocks(self, crops: list[np.ndarray]) -> list[list[OcrItem]]:
+    def read_blocks(self, crops: list[np.ndarray], keys: list[CropKey] | None = None) -> list[list[OcrItem]]:
         """Read each crop (a table cell, maybe several lines) into items in the crop's pixels.
 
         Used instead of the page pass when the engine says ``reads_cells``.
@@ -163,7 +195,7 @@ class RapidOcrEngine:
         scale = target / float(h)
         return cv2.resize(crop, (max(1, round(w * scale)), target), interpolation=cv2.INTER_AREA)
 
-    def read_lines(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+    def read_lines(self, crops: list[np.ndarray], keys: list[CropKey] | None = None) -> list[tuple[str, float]]:
         if not crops:
             return []
         bgr = [cv2.cvtColor(self._fit_height(c), cv2.COLOR_GRAY2BGR) if c.ndim == 2 else c for c in crops]
@@ -172,10 +204,10 @@ class RapidOcrEngine:
         self.seconds += time.perf_counter() - t
         return [(str(r[0]), line_confidence(str(r[0]), r[2][4] if len(r) > 2 else [], float(r[1]))) for r in res]
 
-    def read_blocks(self, crops: list[np.ndarray]) -> list[list[OcrItem]]:
+    def read_blocks(self, crops: list[np.ndarray], keys: list[CropKey] | None = None) -> list[list[OcrItem]]:
         return [self.read_page(c) for c in crops]
 
-    def read_page(self, image: np.ndarray, cut: BoxCutter | None = None) -> list[OcrItem]:
+    def read_page(self, image: np.ndarray, cut: BoxCutter | None = None, key: CropKey | None = None) -> list[OcrItem]:
         boxes = self.detect(image)
         if cut is not None:
             boxes = [piece for box in boxes for piece in cut(box)]
@@ -250,7 +282,7 @@ class TesseractEngine:
         finally:
             self.seconds += time.perf_counter() - t
 
-    def read_page(self, image: np.ndarray, cut: BoxCutter | None = None) -> list[OcrItem]:
+    def read_page(self, image: np.ndarray, cut: BoxCutter | None = None, key: CropKey | None = None) -> list[OcrItem]:
         d = self._data(image, self.page_psm)
         out = []
         for i, raw in enumerate(d["text"]):
@@ -262,7 +294,7 @@ class TesseractEngine:
             out.append(OcrItem(text=text, confidence=conf / 100.0, bbox=(x, y, x + w, y + h)))
         return out
 
-    def read_blocks(self, crops: list[np.ndarray]) -> list[list[OcrItem]]:
+    def read_blocks(self, crops: list[np.ndarray], keys: list[CropKey] | None = None) -> list[list[OcrItem]]:
         """Words of each crop (a table cell, possibly several lines), boxes in the crop's pixels.
 
         All crops go to one Tesseract process as a list of images: starting Tesseract and
@@ -301,7 +333,7 @@ class TesseractEngine:
             out[page].append(OcrItem(text=text, confidence=conf / 100.0, bbox=(x, y, x + w, y + h)))
         return out
 
-    def read_lines(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+    def read_lines(self, crops: list[np.ndarray], keys: list[CropKey] | None = None) -> list[tuple[str, float]]:
         out = []
         for crop in crops:
             # Tesseract reads small crops better with a white margin around the text.
@@ -321,83 +353,98 @@ class TesseractEngine:
 
 
 class RecordedEngine:
-    """Replays engine output saved as JSON (see RecordingEngine.recording).
+    """Replays engine answers saved as JSON by ``RecordingEngine``, looked up by request.
 
-    ``read_page`` returns the recorded pages in order; ``read_lines`` and ``read_blocks`` look
-    crops up by a digest of their pixels and answer nothing for crops they have not seen.
+    A request matches a recorded read of the same page, turn and kind whose box lies within
+    ``box_tolerance`` pixels on every side (grid and ink detection may move an edge by a pixel or
+    two between library versions); the nearest such read wins. A request with no match raises
+    ``ReplayMissError`` naming page and box: a stale fixture must not look like an OCR failure.
     """
 
-    def __init__(self, recording: dict):
+    def __init__(self, recording: dict, box_tolerance: float = 6.0, source: str = ""):
         self.name = recording["name"]
         self.reads_cells = bool(recording.get("reads_cells", False))
-        self._pages = [[OcrItem.from_json(i) for i in page] for page in recording["pages"]]
-        self._lines = {k: (v[0], float(v[1])) for k, v in recording.get("lines", {}).items()}
-        self._blocks = {k: [OcrItem.from_json(i) for i in v] for k, v in recording.get("blocks", {}).items()}
-        self._next = 0
+        self.box_tolerance = float(box_tolerance)
+        self.source = source
+        self._reads: dict[tuple[int, int, str], list[tuple[tuple[int, int, int, int], dict]]] = {}
+        for read in recording.get("reads", []):
+            key = CropKey.from_json(read["key"])
+            self._reads.setdefault((key.page, key.turn, key.kind), []).append((key.box, read))
         self.seconds = 0.0
 
     @staticmethod
-    def load(path: Path) -> RecordedEngine:
-        return RecordedEngine(json.loads(Path(path).read_text(encoding="utf-8")))
+    def load(path: Path, box_tolerance: float = 6.0) -> RecordedEngine:
+        return RecordedEngine(json.loads(Path(path).read_text(encoding="utf-8")), box_tolerance, source=str(path))
 
-    def read_page(self, image: np.ndarray, cut: BoxCutter | None = None) -> list[OcrItem]:
-        page = self._pages[self._next] if self._next < len(self._pages) else []
-        self._next += 1
-        return list(page)
+    def _answer(self, key: CropKey | None) -> dict:
+        if key is None:
+            raise ReplayMissError(f"recorded {self.name} engine asked to read a crop without a CropKey",
+                                  file=self.source)
+        best, best_gap = None, None
+        for box, read in self._reads.get((key.page, key.turn, key.kind), []):
+            gap = max(abs(a - b) for a, b in zip(box, key.box))
+            if gap <= self.box_tolerance and (best_gap is None or gap < best_gap):
+                best, best_gap = read, gap
+        if best is None:
+            raise ReplayMissError(
+                f"recorded {self.name} engine has no answer for {key.describe()}",
+                file=self.source,
+                hint="re-record the fixture: .venv/bin/python tests/fixtures/scan/record_ocr.py",
+            )
+        return best
 
-    def read_lines(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
-        return [self._lines.get(crop_digest(c), ("", 0.0)) for c in crops]
+    def read_page(self, image: np.ndarray, cut: BoxCutter | None = None, key: CropKey | None = None) -> list[OcrItem]:
+        return [OcrItem.from_json(i) for i in self._answer(key)["items"]]
 
-    def read_blocks(self, crops: list[np.ndarray]) -> list[list[OcrItem]]:
-        return [list(self._blocks.get(crop_digest(c), [])) for c in crops]
+    def read_lines(self, crops: list[np.ndarray], keys: list[CropKey] | None = None) -> list[tuple[str, float]]:
+        keys = keys if keys is not None else [None] * len(crops)
+        return [(str(a["line"][0]), float(a["line"][1])) for a in map(self._answer, keys)]
+
+    def read_blocks(self, crops: list[np.ndarray], keys: list[CropKey] | None = None) -> list[list[OcrItem]]:
+        keys = keys if keys is not None else [None] * len(crops)
+        return [[OcrItem.from_json(i) for i in a["items"]] for a in map(self._answer, keys)]
 
 
 class RecordingEngine:
-    """Wraps a real engine and keeps what it answered, to save as a RecordedEngine fixture."""
+    """Wraps a real engine and keeps what it answered under each request's key, for RecordedEngine."""
 
     def __init__(self, inner: OcrEngine):
         self.inner = inner
         self.name = inner.name
         self.reads_cells = bool(getattr(inner, "reads_cells", False))
-        self.pages: list[list[OcrItem]] = []
-        self.lines: dict[str, tuple[str, float]] = {}
-        self.blocks: dict[str, list[OcrItem]] = {}
+        self.reads: list[dict] = []
 
     @property
     def seconds(self) -> float:
         return self.inner.seconds
 
-    def read_page(self, image: np.ndarray, cut: BoxCutter | None = None) -> list[OcrItem]:
+    @staticmethod
+    def _need(key: CropKey | None) -> CropKey:
+        if key is None:
+            raise ValueError("every request must carry a CropKey to be recorded")
+        return key
+
+    def read_page(self, image: np.ndarray, cut: BoxCutter | None = None, key: CropKey | None = None) -> list[OcrItem]:
         items = self.inner.read_page(image, cut)
-        self.pages.append(items)
+        self.reads.append({"key": self._need(key).to_json(), "items": [i.to_json() for i in items]})
         return items
 
-    def read_lines(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+    def read_lines(self, crops: list[np.ndarray], keys: list[CropKey] | None = None) -> list[tuple[str, float]]:
+        keys = keys if keys is not None else [None] * len(crops)
         res = self.inner.read_lines(crops)
-        for c, r in zip(crops, res):
-            self.lines[crop_digest(c)] = r
+        for k, (text, conf) in zip(keys, res):
+            self.reads.append({"key": self._need(k).to_json(), "line": [text, float(conf)]})
         return res
 
-    def read_blocks(self, crops: list[np.ndarray]) -> list[list[OcrItem]]:
+    def read_blocks(self, crops: list[np.ndarray], keys: list[CropKey] | None = None) -> list[list[OcrItem]]:
+        keys = keys if keys is not None else [None] * len(crops)
         res = self.inner.read_blocks(crops)
-        for c, r in zip(crops, res):
-            self.blocks[crop_digest(c)] = r
+        for k, items in zip(keys, res):
+            self.reads.append({"key": self._need(k).to_json(), "items": [i.to_json() for i in items]})
         return res
 
     def recording(self) -> dict:
-        return {
-            "name": self.name,
-            "reads_cells": self.reads_cells,
-            "pages": [[i.to_json() for i in p] for p in self.pages],
-            "lines": {k: list(v) for k, v in self.lines.items()},
-            "blocks": {k: [i.to_json() for i in v] for k, v in self.blocks.items()},
-        }
-
-
-def crop_digest(crop: np.ndarray) -> str:
-    import hashlib
-
-    return hashlib.sha1(np.ascontiguousarray(crop).tobytes() + str(crop.shape).encode()).hexdigest()[:16]
+        return {"name": self.name, "reads_cells": self.reads_cells, "reads": self.reads}
 
 
 # ---------------------------------------------------------------- choice

@@ -554,6 +554,22 @@ def text_line_block(line: str) -> TextLine | None:
 
 
 def blocks_from_lines(lines: list[str]) -> list[Block]:
+    """Blocks of a run of lines; tables that conversion flattened into lines are rebuilt first."""
+    from . import flat_table
+
+    lines = flat_table.join_vertical_labels(flat_table.drop_page_furniture(lines))
+    blocks: list[Block] = []
+    start = 0
+    for flat in flat_table.find_flat_tables(lines):
+        blocks.extend(_blocks_from_grid_lines(lines[start:flat.start]))
+        rows = [[decode_markup(c) for c in row] for row in flat.rows]
+        blocks.append(table_from_rows(rows))
+        start = flat.end
+    blocks.extend(_blocks_from_grid_lines(lines[start:]))
+    return blocks
+
+
+def _blocks_from_grid_lines(lines: list[str]) -> list[Block]:
     blocks: list[Block] = []
     n = len(lines)
     i = 0

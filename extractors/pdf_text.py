@@ -28,6 +28,7 @@ from pdfplumber.table import (
     intersections_to_cells,
 )
 
+from . import flat_table
 from .errors import EncryptedFileError, JixiaoError, UnreadableFileError
 from .grid import GridCell, grid_positions
 from .ir import Cell, Document, DocumentNote, Page, Repair, Table, TextLine
@@ -849,7 +850,8 @@ def extract(path: Path, options: ExtractOptions) -> Document:
     for page, (lines, page_tables) in zip(pages, page_blocks):
         items: list[tuple[float, Any]] = [(ln.bbox[1], ln) for ln in lines]
         items += [(t.bbox[1], tables[id(t)]) for t in page_tables if id(t) in tables]
-        page.blocks = [b for _, b in sorted(items, key=lambda it: it[0])]
+        # a table the layout could not see (no rules, cells as loose lines) is rebuilt from its header
+        page.blocks = flat_table.rebuild_flat_tables_in_blocks([b for _, b in sorted(items, key=lambda it: it[0])])
 
     extractor = NAME
     timings = {"layout": round(layout_seconds, 4)}

@@ -32,7 +32,7 @@ from . import ocr_repair
 from .errors import JixiaoError, UnreadableFileError
 from .grid import GridCell, grid_from_cell_boxes
 from .ir import Cell, CheckboxState, Document, DocumentNote, Page, Repair, Table, TextLine
-from .ocr_engines import OcrEngine, OcrItem, get_engine
+from .ocr_engines import CropKey, OcrEngine, OcrItem, get_engine
 from .options import ExtractOptions
 
 CHECKED, UNCHECKED = "☑", "☐"
@@ -83,8 +83,8 @@ class LevelledPage:
     skew_deg: float = 0.0
 
 
-def text_line_crops(gray: np.ndarray, ink: np.ndarray, count: int) -> list[np.ndarray]:
-    """Up to ``count`` crops of long text lines (rulings excluded), for orientation tests."""
+def text_line_crops(gray: np.ndarray, ink: np.ndarray, count: int) -> list[tuple[np.ndarray, tuple[int, int, int, int]]]:
+    """Up to ``count`` crops of long text lines (rulings excluded) with their boxes, for orientation tests."""
     h, w = ink.shape
     short = min(h, w)
     k = max(15, int(short * 0.05))
@@ -103,17 +103,27 @@ def text_line_crops(gray: np.ndarray, ink: np.ndarray, count: int) -> list[np.nd
     out = []
     for _, x, y, bw, bh in cands[:count]:
         pad = max(2, bh // 5)
-        out.append(gray[max(0, y - pad) : y + bh + pad, max(0, x - pad) : min(w, x + min(bw, 8 * bh) + pad)])
+        out.append(crop_with_box(gray, x - pad, y - pad, x + min(bw, 8 * bh) + pad, y + bh + pad))
     return out
 
 
-def upside_down(gray: np.ndarray, ink: np.ndarray, engine: OcrEngine) -> bool:
+def crop_with_box(image: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """``image[y0:y1, x0:x1]`` clipped to the image, and the box it really covers (the crop's replay key)."""
+    h, w = image.shape[:2]
+    a, b, c, d = max(0, int(x0)), max(0, int(y0)), min(w, int(x1)), min(h, int(y1))
+    c, d = max(a, c), max(b, d)
+    return image[b:d, a:c], (a, b, c, d)
+
+
+def upside_down(gray: np.ndarray, ink: np.ndarray, engine: OcrEngine, number: int = 1) -> bool:
     """True when the OCR engine reads the page's text lines clearly better turned by 180°."""
-    crops = text_line_crops(gray, ink, 3)
-    if not crops:
+    found = text_line_crops(gray, ink, 3)
+    if not found:
         return False
-    upright = engine.read_lines(crops)
-    turned = engine.read_lines([np.ascontiguousarray(c[::-1, ::-1]) for c in crops])
+    crops = [c for c, _ in found]
+    upright = engine.read_lines(crops, [CropKey(number, "upright", box) for _, box in found])
+    turned = engine.read_lines([np.ascontiguousarray(c[::-1, ::-1]) for c in crops],
+                               [CropKey(number, "turned", box) for _, box in found])
     score_up = float(np.mean([c for _, c in upright]))
     score_turned = float(np.mean([c for _, c in turned]))
     return score_turned > score_up + 0.15
@@ -485,11 +495,13 @@ def read_cell_by_cell(
     margin: float,
     min_area: int,
     pad: int,
+    number: int = 1,
+    turn: int = 0,
 ) -> list[OcrItem]:
     """For engines that segment a ruled page poorly (Tesseract): each inked cell is read from its
     own crop, the page outside the tables in one pass. Returns the items outside the tables."""
     outside_img = ocr_image.copy()
-    todo: list[tuple[CellRead, int, int, np.ndarray]] = []
+    todo: list[tuple[CellRead, CropKey, np.ndarray]] = []
     for table_reads in reads:
         for cr in table_reads:
             x0, y0, x1, y1 = (round(v) for v in cr.grid.bbox)
@@ -501,18 +513,19 @@ def read_cell_by_cell(
             if box is None:
                 continue
             bx0, by0, bx1, by1 = box
-            left, top = max(0, a + bx0 - pad), max(0, b + by0 - pad)
-            todo.append((cr, left, top, ocr_image[top : b + by1 + pad, left : a + bx1 + pad]))
+            crop, at = crop_with_box(ocr_image, a + bx0 - pad, b + by0 - pad, a + bx1 + pad, b + by1 + pad)
+            todo.append((cr, CropKey(number, "cell", at, turn), crop))
     outside_ink = text_ink.copy()
     outside_ink[outside_img == 255] = 0
     lines = []
     for x0, y0, x1, y1 in text_line_boxes(outside_ink, min_area):
-        left, top = max(0, x0 - pad), max(0, y0 - pad)
-        lines.append((None, left, top, ocr_image[top : y1 + pad, left : x1 + pad]))
+        crop, at = crop_with_box(ocr_image, x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+        lines.append((None, CropKey(number, "line", at, turn), crop))
     jobs = todo + lines
-    blocks = engine.read_blocks([crop for *_, crop in jobs]) if jobs else []
+    blocks = engine.read_blocks([crop for *_, crop in jobs], [key for _, key, _ in jobs]) if jobs else []
     outside: list[OcrItem] = []
-    for (cr, left, top, _), items in zip(jobs, blocks):
+    for (cr, key, _), items in zip(jobs, blocks):
+        left, top = key.box[0], key.box[1]
         moved = [
             OcrItem(text=i.text, confidence=i.confidence, bbox=(i.bbox[0] + left, i.bbox[1] + top, i.bbox[2] + left, i.bbox[3] + top))
             for i in items
@@ -573,24 +586,25 @@ def read_page_image(
     margin = max(2.0, short * cfg["table"]["cell_margin_frac"])
     pad = int(cfg["text"]["reread_pad_px"])
     if getattr(engine, "reads_cells", False):
-        outside = read_cell_by_cell(engine, ocr_image, text_ink, reads, margin, min_area, pad)
+        outside = read_cell_by_cell(engine, ocr_image, text_ink, reads, margin, min_area, pad, number, extra_quarters)
     else:
+        whole_page = CropKey(number, "page", (0, 0, ocr_image.shape[1], ocr_image.shape[0]), extra_quarters)
         items = [
-            it for it in engine.read_page(ocr_image, cell_cutter(grids))
+            it for it in engine.read_page(ocr_image, cell_cutter(grids), key=whole_page)
             # a lone, barely legible mark is a remnant of a ruling or a speck, not text
             if not (len(it.text) == 1 and it.confidence < cfg["text"]["min_single_char_confidence"])
         ]
         outside = assign_items(drop_fragments(items), reads)
 
-    if extra_quarters == 0 and looks_garbled(outside, reads, cfg) and upside_down(page.gray, text_ink, engine):
+    if extra_quarters == 0 and looks_garbled(outside, reads, cfg) and upside_down(page.gray, text_ink, engine, number):
         again = read_page_image(gray, number, engine, options, cfg, roles, extra_quarters=2)
         return again._replace(ocr_seconds=engine.seconds - ocr_before)
 
     # Small cells: the checkbox squares are read from their pixels, the rest of the cell from its own
     # crop; cells the page pass left empty although they hold ink are read from their crop too.
     short_text = int(cfg["checkbox"]["max_text_after"])
-    todo: list[tuple[CellRead, np.ndarray]] = []
-    label_todo: list[tuple[CellRead, int, np.ndarray]] = []
+    todo: list[tuple[CellRead, CropKey, np.ndarray]] = []
+    label_todo: list[tuple[CellRead, int, CropKey, np.ndarray]] = []
     for table_reads in reads:
         for cr in table_reads:
             text = "".join(i.text for i in cr.items)
@@ -625,8 +639,9 @@ def read_page_image(
                     fx0, fy0, fx1, fy1 = found
                     cr.label_glyphs[-1] = prep.classify_operator_glyph(seg[fy0:fy1, fx0:fx1], min_area)
                     top, left = sy0 - b + fy0, sx0 - a + fx0
-                    crop = cell_img[max(0, top - pad) : top + (fy1 - fy0) + pad, max(0, left - pad) : left + (fx1 - fx0) + pad]
-                    label_todo.append((cr, len(cr.labels) - 1, crop))
+                    crop, at = crop_with_box(cell_img, left - pad, top - pad, left + (fx1 - fx0) + pad, top + (fy1 - fy0) + pad)
+                    key = CropKey(number, "label", (at[0] + a, at[1] + b, at[2] + a, at[3] + b), extra_quarters)
+                    label_todo.append((cr, len(cr.labels) - 1, key, crop))
                 continue
             box = ink_box(cell_ink, min_area)
             if box is None:
@@ -636,13 +651,16 @@ def read_page_image(
             x0, y0, x1, y1 = box
             cr.glyph = prep.classify_operator_glyph(cell_ink[y0:y1, x0:x1], min_area)
             if cr.checkboxes or not cr.items:
-                todo.append((cr, cell_img[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad]))
+                crop, at = crop_with_box(cell_img, x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+                key = CropKey(number, "reread", (at[0] + a, at[1] + b, at[2] + a, at[3] + b), extra_quarters)
+                todo.append((cr, key, crop))
     if todo:
-        for (cr, _), res in zip(todo, engine.read_lines([crop for _, crop in todo])):
+        for (cr, _, _), res in zip(todo, engine.read_lines([crop for *_, crop in todo], [k for _, k, _ in todo])):
             cr.items = []
             cr.reread = res
     if label_todo:
-        for (cr, k, _), res in zip(label_todo, engine.read_lines([crop for *_, crop in label_todo])):
+        label_keys = [key for _, _, key, _ in label_todo]
+        for (cr, k, _, _), res in zip(label_todo, engine.read_lines([crop for *_, crop in label_todo], label_keys)):
             cr.labels[k] = (res[0].strip(), res[1])
 
     to_orig = page.to_original
@@ -842,7 +860,7 @@ def read_pdf_pages(
 ) -> tuple[list[Page], dict[str, float]]:
     """Like extract_pdf_pages, also returning {"ocr": ..., "layout": ...} seconds (rasterizing is layout)."""
     t = time.perf_counter()
-    images = prep.rasterize_pdf_pages(Path(path), list(page_numbers), options.dpi)
+    images = prep.rasterize_pdf_pages(Path(path), list(page_numbers), options.dpi, options.limits)
     raster = time.perf_counter() - t
     pages, timings = read_pages(images, list(page_numbers), options, engine)
     timings["layout"] = round(timings["layout"] + raster, 4)
@@ -875,7 +893,7 @@ def extract(path: Path, options: ExtractOptions, engine: OcrEngine | None = None
     if not path.exists():
         raise UnreadableFileError("the file does not exist", file=str(path))
     t = time.perf_counter()
-    images = prep.load_image_pages(path)
+    images = prep.load_image_pages(path, options.limits)
     load = time.perf_counter() - t
     try:
         engine = engine or engine_for(options)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from extractors.errors import EncryptedFileError, UnreadableFileError
 from extractors.ir import Cell, Document, DocumentNote, Page, Table, TextLine
+from extractors.limits import InputLimits, default_limits, over_limit
 from extractors.number_format import format_value
 from extractors.office_text import canonical_checkboxes, checkbox_state, symbol_text
 from extractors.options import ExtractOptions
@@ -173,8 +174,18 @@ def _drawn_sides(cell, cache: dict[int, frozenset[str]]) -> frozenset[str]:
     return cache[key]
 
 
-def read_sheet(ws) -> SheetGrid:
-    """Texts, merged spans and vertical rules of a worksheet."""
+def read_sheet(ws, limits: InputLimits | None = None) -> SheetGrid:
+    """Texts, merged spans and vertical rules of a worksheet.
+
+    Only the cells the sheet stores are visited (not its whole used range: one stray cell at
+    XFD1048576 would make that 17 billion), and merged ranges and the extent of the filled grid are
+    held to ``limits.max_cells_per_sheet``.
+    """
+    limits = limits or default_limits()
+    merged_area = sum((r.max_row - r.min_row + 1) * (r.max_col - r.min_col + 1) for r in ws.merged_cells.ranges)
+    if merged_area > limits.max_cells_per_sheet:
+        raise over_limit(None, f"cells in merged ranges of sheet {ws.title!r}", merged_area,
+                         "max_cells_per_sheet", limits.max_cells_per_sheet)
     grid = SheetGrid()
     for rng in ws.merged_cells.ranges:
         top = (rng.min_row, rng.min_col)
@@ -184,7 +195,7 @@ def read_sheet(ws) -> SheetGrid:
                 if (r, c) != top:
                     grid.covered[(r, c)] = top
     border_sides: dict[int, frozenset[str]] = {}
-    for row in ws.iter_rows():
+    for row in stored_rows(ws):
         for cell in row:
             pos = (cell.row, cell.column)
             sides = _drawn_sides(cell, border_sides)
@@ -202,12 +213,38 @@ def read_sheet(ws) -> SheetGrid:
         members = [(r, c) for r in range(top[0], top[0] + rs) for c in range(top[1], top[1] + cs)]
         if any(p in grid.ruled for p in members):
             grid.ruled.update((r, top[1]) for r in range(top[0], top[0] + rs))
+    check_extent(ws.title, grid, limits)
     hidden_rows = {r for r, dim in ws.row_dimensions.items() if dim.hidden}
     hidden_cols = {c for dim in ws.column_dimensions.values() if dim.hidden and dim.min
                    for c in range(dim.min, (dim.max or dim.min) + 1)}
     if hidden_rows or hidden_cols:
         grid = without_hidden(grid, hidden_rows, hidden_cols)
     return grid.index()
+
+
+def stored_rows(ws) -> list[list]:
+    """The cells a worksheet stores, row by row in sheet order (``iter_rows`` would make a cell for
+    every position of the used range)."""
+    cells = getattr(ws, "_cells", None)
+    if cells is None:  # a read-only sheet streams its stored rows already
+        return [list(row) for row in ws.iter_rows()]
+    rows: dict[int, list] = {}
+    for (r, _c), cell in sorted(cells.items()):
+        rows.setdefault(r, []).append(cell)
+    return list(rows.values())
+
+
+def check_extent(title: str, grid: SheetGrid, limits: InputLimits) -> None:
+    """The filled grid (rows x columns from the first to the last text) is laid out cell by cell
+    later on: held to max_cells_per_sheet."""
+    used = list(grid.texts) + list(grid.covered)
+    if not used:
+        return
+    rows = max(r for r, _ in used) - min(r for r, _ in used) + 1
+    cols = max(c for _, c in used) - min(c for _, c in used) + 1
+    if rows * cols > limits.max_cells_per_sheet:
+        raise over_limit(None, f"extent of the filled cells of sheet {title!r} ({rows}x{cols})", rows * cols,
+                         "max_cells_per_sheet", limits.max_cells_per_sheet)
 
 
 def without_hidden(grid: SheetGrid, hidden_rows: set[int], hidden_cols: set[int]) -> SheetGrid:
@@ -444,10 +481,11 @@ def uncalculated_formula_notes(path: Path, shown: dict[str, SheetGrid], numbers:
     notes: list[DocumentNote] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        formulas = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=False)
+        # not read_only: its rows are padded to the used range; stored_rows visits stored cells only
+        formulas = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), data_only=False)
     try:
         for title, grid in shown.items():
-            for row in formulas[title].iter_rows():
+            for row in stored_rows(formulas[title]):
                 for cell in row:
                     value = getattr(cell, "value", None)
                     pos = (getattr(cell, "row", 0), getattr(cell, "column", 0))
@@ -488,7 +526,7 @@ def extract(path: Path, options: ExtractOptions) -> Document:
                     code="hidden_sheet_skipped", severity="info", page=number, raw_value=ws.title,
                     message=f"sheet {ws.title!r} is {ws.sheet_state} and was not read"))
                 continue
-            grid = read_sheet(ws)
+            grid = read_sheet(ws, options.limits)
             if grid.dropped:
                 notes.append(DocumentNote(
                     code="hidden_cells_skipped", severity="info", page=number, raw_value=ws.title,

@@ -9,7 +9,8 @@ merged level-1/level-2 cells are filled down from the rows above.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import yaml
@@ -17,7 +18,9 @@ from rapidfuzz import fuzz
 
 from extractors.ir import Cell, CheckboxState
 from normalizers import taxonomy, values
-from normalizers.labels import DATA_DIR, clean_text, compact, is_block_label
+from normalizers.chinese_script import to_simplified
+from normalizers.labels import DATA_DIR, clean_text, compact, is_block_label, period_section
+from normalizers.operator_misread import repair_misread_operators
 
 _DIGIT = re.compile(r"[0-9０-９]")
 
@@ -29,8 +32,13 @@ class ColumnCues:
     max_operator_cell_length: int
     max_opvalue_cell_length: int
     repair_codes: dict[str, str]
+    repair_severity: dict[str, str]
     lone_name_threshold: float
     checkbox_lookalikes: frozenset[str]
+    numeric_side_fields: frozenset[str]
+    direction_words: frozenset[str]
+    standard_max_length: int
+    side_by_side_order: str
 
 
 @lru_cache(maxsize=1)
@@ -42,8 +50,13 @@ def column_cues() -> ColumnCues:
         max_operator_cell_length=int(raw["max_operator_cell_length"]),
         max_opvalue_cell_length=int(raw["max_opvalue_cell_length"]),
         repair_codes=dict(raw.get("repair_codes", {})),
+        repair_severity=dict(raw.get("repair_severity", {})),
         lone_name_threshold=float(raw["lone_name_threshold"]),
         checkbox_lookalikes=frozenset(raw["checkbox_lookalikes"]),
+        numeric_side_fields=frozenset(raw["numeric_side_fields"]),
+        direction_words=frozenset(compact(w) for w in raw["direction_words"]),
+        standard_max_length=int(raw["standard_max_length"]),
+        side_by_side_order=str(raw["side_by_side_order"]),
     )
 
 
@@ -170,10 +183,18 @@ class IndicatorDraft:
     page: int
     cells: list[Cell]
     anomalies: list[RowAnomaly] = field(default_factory=list)
+    target_period: str = "annual"
+    weight: float | None = None
+    score: float | None = None
+    standard: str | None = None
+    direction: str | None = None
+    actual_value: str | None = None
+    actual_score: float | None = None
+    deviation_reason: str | None = None
 
 
 def is_rule_text(text: str) -> bool:
-    return bool(column_cues().rule_words.search(text or ""))
+    return bool(column_cues().rule_words.search(to_simplified(text or "")))
 
 
 def _is_operator_cell(text: str) -> bool:
@@ -201,6 +222,78 @@ def _name_level(text: str) -> tuple[int | None, taxonomy.TaxonomyMatch | None]:
     if m is None:
         return None, None
     return m.level, m
+
+
+# Columns other provinces add beside the contract's (long-term target, 权重, 分值, 绩效标准,
+# 指标方向性, the self-evaluation's 实际完成值/得分/偏差原因): read from the column their header
+# names, when the cell's content fits; everything else in the row is assigned by content.
+SIDE_FIELDS = ("value_long_term", "weight", "score", "standard", "direction", "actual_value", "actual_score",
+               "deviation_reason")
+# text columns the content assignment expects after the value; standing before it (指标解释 |
+# 目标值) they are read by header position too
+_TRAILING_FIELDS = ("explanation", "scoring_rule", "note")
+_NUMBER_TEXT = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+
+
+def side_number(text: str) -> float | None:
+    """A weight or score cell as a number ('15', '15%', '10分', '7.5'); None when it is none."""
+    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")).rstrip("%分")
+    return float(t) if _NUMBER_TEXT.match(t) else None
+
+
+def _side_cell_fits(field_name: str, text: str) -> bool:
+    t = clean_text(text)
+    if not t:
+        return True
+    cues = column_cues()
+    if field_name in cues.numeric_side_fields:
+        return side_number(t) is not None
+    if field_name == "direction":
+        return compact(t) in cues.direction_words
+    if field_name == "standard":
+        return len(compact(t)) <= cues.standard_max_length and not _DIGIT.search(t)
+    if field_name == "value_long_term":
+        return not (is_rule_text(t) and len(compact(t)) > 6)
+    if field_name in _TRAILING_FIELDS:
+        return not (_is_operator_cell(t) or _is_opvalue_cell(t))
+    return True  # actual_value, deviation_reason: any text
+
+
+def side_columns(header_cols: dict[str, int]) -> dict[str, int]:
+    """Fields read by header position -> their grid column."""
+    wanted = {f: header_cols[f] for f in SIDE_FIELDS if f in header_cols}
+    anchors = [header_cols[f] for f in ("operator", "value") if f in header_cols]
+    names = [header_cols[f] for f in ("level1", "level2", "level3") if f in header_cols]
+    if anchors:
+        for f in _TRAILING_FIELDS:
+            col = header_cols.get(f)
+            if col is not None and col < min(anchors) and col > max(names, default=-1):
+                wanted[f] = col
+    return wanted
+
+
+def split_side_cells(row: SourceRow, header_cols: dict[str, int]
+                     ) -> tuple[SourceRow, dict[str, Slot], list[RowAnomaly]]:
+    """The row without the cells of its side columns, those cells by field, and a column_shift
+    note for each side cell whose content does not fit its header (it stays in the row)."""
+    by_col = {col: f for f, col in side_columns(header_cols).items()}
+    if not by_col:
+        return row, {}, []
+    keep: list[Slot] = []
+    taken: dict[str, Slot] = {}
+    notes: list[RowAnomaly] = []
+    for s in row.slots:
+        f = by_col.get(s.col)
+        if f is None or s.continued:
+            keep.append(s)
+        elif _side_cell_fits(f, s.text):
+            taken[f] = s
+        else:
+            keep.append(s)
+            notes.append(RowAnomaly(f, "column_shift", "warning", clean_text(s.text), "",
+                                    f"the cell '{clean_text(s.text)}' stands under the {f} header but does not "
+                                    f"read as one; it was assigned by its content"))
+    return SourceRow(keep, page=row.page, table_index=row.table_index, row_index=row.row_index), taken, notes
 
 
 def assign_columns(row: SourceRow, header_cols: dict[str, int]) -> AssignedRow:
@@ -250,6 +343,12 @@ def assign_columns(row: SourceRow, header_cols: dict[str, int]) -> AssignedRow:
             loose = loose_taxonomy_match(s.text, column_level=column_level)
             if loose is not None and (not last or (_written_as_name(s.text) and loose.score >= column_cues().lone_name_threshold)):
                 lvl = loose.level
+            elif taxonomy.other_framework_level1(s.text):
+                lvl = 1  # 投入指标 / 过程指标 of the older framework
+            elif not last and column_level is not None:
+                # a name the taxonomy does not know, standing under the 一级/二级指标 header with the
+                # level-3 name still to come: a level name all the same (reported taxonomy_unknown)
+                lvl = column_level
         if lvl == 1 and (not out.level1_raw or out.level1_continued) and not out.level2_raw and not level3_parts:
             out.level1_raw, out.level1_continued = s.text.strip(), False
             _put(out, "level1", s)
@@ -426,10 +525,15 @@ def _name_notes(field_name: str, label: str, raw: str, m: taxonomy.TaxonomyMatch
     if continued:
         return []
     if m is None:
+        covers = taxonomy.other_framework_level1(raw) if field_name == "level1" else None
+        why = f" (a name of the older framework, for {covers})" if covers else ""
         return [RowAnomaly(field_name, "taxonomy_unknown", "warning", raw, "",
-                           f"{label} '{raw}' matches no name of the taxonomy")]
+                           f"{label} '{raw}' matches no name of the taxonomy{why}")]
     if m.reason == "exact":
         return []
+    if m.reason == "framework":
+        return [RowAnomaly(field_name, "framework_mapped", "warning", raw, m.canonical,
+                           f"{label} '{raw}' is a name of another indicator framework, mapped onto '{m.canonical}'")]
     note = _name_note(field_name, label, raw, m)
     if note.severity == "warning":
         group_warnings[field_name] = note
@@ -438,6 +542,7 @@ def _name_notes(field_name: str, label: str, raw: str, m: taxonomy.TaxonomyMatch
 
 def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[IndicatorDraft]:
     """Indicator drafts of one form in reading order, with the row-level anomalies found on the way."""
+    rows = repair_misread_operators(rows, header_cols)
     drafts: list[IndicatorDraft] = []
     l1: str | None = None
     l1_raw: str | None = None
@@ -447,10 +552,26 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
     # guesses a person must confirm (loose name matches) are repeated on every row of their group
     group_warnings: dict[str, RowAnomaly] = {}
     l2_written = False
+    period = "annual"  # stacked sections (长期目标 / 年度目标) set it for the rows that follow
     for row in rows:
+        row_period, row = _period_of_row(row, header_cols)
+        if row_period is not None and row_period != period:
+            # a new section starts its own groups
+            l1 = l1_raw = l2 = l2_raw = None
+            group_warnings.clear()
+            l2_written = False
+            period = row_period
+        row, side, side_notes = split_side_cells(row, header_cols)
         a = assign_columns(row, header_cols)
-        notes: list[RowAnomaly] = []
+        notes: list[RowAnomaly] = list(side_notes)
         new_group = False
+        if (a.level1_raw and not a.level1_continued and not a.level2_raw and l1_raw
+                and a.source_cols.get("level1") == header_cols.get("level2")):
+            m2 = taxonomy.match_level2(a.level1_raw)
+            if m2 is not None and taxonomy.is_framework_parent(l1_raw, m2.canonical):
+                # 满意度指标 in the 二级指标 column under 效益指标: a level-2 of another framework
+                a.level2_raw, a.level1_raw = a.level1_raw, ""
+                a.source_cols["level2"] = a.source_cols.pop("level1")
         if a.level1_raw:
             c1, m1 = _canonical(a.level1_raw, 1, previous=l1)
             if c1 is None and a.level2_raw == "" and taxonomy.match_level2(a.level1_raw):
@@ -484,6 +605,11 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
                 else:
                     why = f"一级指标 was missing; taken from the taxonomy of 二级指标 '{l2}'"
                 notes.append(RowAnomaly("level1", "level1_inferred", "info", raw, parent, why))
+                if raw and (taxonomy.is_framework_parent(raw, l2) or taxonomy.other_framework_level1(raw)):
+                    notes = [n for n in notes if not (n.field == "level1" and n.code == "taxonomy_unknown")]
+                    notes.append(RowAnomaly("level1", "framework_mapped", "warning", raw, parent,
+                                            f"一级指标 '{raw}' is a name of another indicator framework; "
+                                            f"二级指标 '{l2}' is under '{parent}' in the canonical taxonomy"))
                 level1 = parent
                 l1 = parent
         l2_written = bool(a.level2_raw) and not a.level2_continued
@@ -494,8 +620,76 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
         notes = pending + notes
         pending = []
         d = _draft(a, level1, l2, l1_raw, l2_raw, notes, header_cols)
+        d.target_period = period
+        _put_side_values(d, side)
         drafts.append(d)
+        long_term = side.get("value_long_term")
+        if long_term is not None and clean_text(long_term.text):
+            long_draft = _long_term_draft(d, long_term)
+            if (column_cues().side_by_side_order == "column_order"
+                    and long_term.col < header_cols.get("value", long_term.col)):
+                drafts.insert(len(drafts) - 1, long_draft)
+            else:
+                drafts.append(long_draft)
     return drafts
+
+
+def _period_of_row(row: SourceRow, header_cols: dict[str, int]) -> tuple[str | None, SourceRow]:
+    """The target period a section label in the row names (a row holding only 长期目标, or a merged
+    cell 年度目标 in the lead column left of the names), and the row without that label. The same
+    words elsewhere in a row (a note '年度目标') are data."""
+    texts = [s for s in row.slots if s.text.strip() and not s.continued]
+    alone = len(texts) == 1
+    names = [header_cols[f] for f in ("level1", "level2", "level3") if f in header_cols]
+    lead_end = min(names) if names else 0
+    period = None
+    slots = []
+    for s in row.slots:
+        p = period_section(s.text) if s.text.strip() and (alone or s.col < lead_end) else None
+        if p is None:
+            slots.append(s)
+            continue
+        period = period or p
+        slots.append(Slot(text="", col=s.col, cell=None, continued=s.continued))
+    if period is None:
+        return None, row
+    return period, SourceRow(slots, page=row.page, table_index=row.table_index, row_index=row.row_index)
+
+
+def _put_side_values(d: IndicatorDraft, side: dict[str, Slot]) -> None:
+    for f, s in side.items():
+        text = clean_text(s.text)
+        if f == "value_long_term" or not text:
+            continue
+        setattr(d, f, side_number(text) if f in column_cues().numeric_side_fields else text)
+        if s.cell is not None and all(c is not s.cell for c in d.cells):
+            d.cells.append(s.cell)
+
+
+def _long_term_draft(annual: IndicatorDraft, cell: Slot) -> IndicatorDraft:
+    """The record of a row's long-term target (the column beside the annual one): its own operator,
+    value and unit, the rest of the row shared. A bare number takes the row's operator."""
+    text = clean_text(cell.text)
+    pv = values.parse_value_cell(text)
+    op, value, num, unit = pv.operator, pv.value, pv.value_num, pv.unit
+    notes: list[RowAnomaly] = []
+    if op is None:
+        if num is not None:
+            op = annual.operator if annual.operator not in (None, values.QUALITATIVE) else "="
+        else:
+            op = values.QUALITATIVE
+    if op == values.QUALITATIVE:
+        value, num, unit = (pv.value if pv.operator == values.QUALITATIVE else text) or text, None, None
+    else:
+        unit = unit or annual.unit
+        if num is None:
+            notes.append(RowAnomaly("value", "non_numeric_value", "warning", value or text, value or text,
+                                    f"the long-term target '{text}' of a quantitative indicator is not a number"))
+    cells = list(annual.cells)
+    if cell.cell is not None:
+        cells.append(cell.cell)
+    return replace(annual, operator=op, value=value, value_num=num, unit=unit, target_period="long_term",
+                   cells=cells, anomalies=notes)
 
 
 def _draft(a: AssignedRow, level1, level2, l1_raw, l2_raw, notes: list[RowAnomaly], header_cols) -> IndicatorDraft:
@@ -511,6 +705,8 @@ def _draft(a: AssignedRow, level1, level2, l1_raw, l2_raw, notes: list[RowAnomal
         op = op or pv.operator
     value = pv.value if pv.value is not None else (value_text or None)
     unit = a.unit or pv.unit or None
+    if unit and values.is_unit(unit):
+        unit = to_simplified(unit)  # a unit is vocabulary (萬元 is 万元); free text keeps its script
     value_num = pv.value_num
     if op is None and value is not None and value_num is None:
         op = values.QUALITATIVE
@@ -527,6 +723,9 @@ def _draft(a: AssignedRow, level1, level2, l1_raw, l2_raw, notes: list[RowAnomal
             notes.append(RowAnomaly("unit", "unit_on_qualitative", "warning", unit, "",
                                     f"a 定性 indicator carries the unit '{unit}'; the unit was dropped"))
             unit = None
+    elif op is None and value_num is not None and "operator" not in header_cols:
+        # no operator column and none written: a bare number ('10辆', '250万') is the target itself
+        op = "="
     elif op is not None and value is not None and value_num is None:
         notes.append(RowAnomaly("value", "non_numeric_value", "warning", value, value,
                                 f"the quantitative indicator's value '{value}' is not a number"))
@@ -535,7 +734,8 @@ def _draft(a: AssignedRow, level1, level2, l1_raw, l2_raw, notes: list[RowAnomal
     for f, c in a.cells.items():
         for r in c.repairs:
             code = column_cues().repair_codes.get(r.kind, "ocr_repair")
-            notes.append(RowAnomaly(f, code, "info", r.raw, r.fixed, r.message or f"{r.kind} repaired"))
+            severity = column_cues().repair_severity.get(r.kind, "info")
+            notes.append(RowAnomaly(f, code, severity, r.raw, r.fixed, r.message or f"{r.kind} repaired"))
     return IndicatorDraft(
         level1=level1, level2=level2, level3=a.level3 or None, operator=op, value=value, value_num=value_num,
         unit=unit, explanation=a.explanation or None,

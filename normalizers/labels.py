@@ -11,6 +11,8 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz
 
+from normalizers.chinese_script import to_simplified
+
 DATA_DIR = Path(__file__).parent / "data"
 CHECK_GLYPHS = "☑☐"
 _SPACE_PUNCT = re.compile(r"[\s:：()（）\[\]【】「」、,，.。;；*#|]+")
@@ -20,8 +22,9 @@ _NEWLINE = re.compile(r"\s*\n\s*")
 
 @lru_cache(maxsize=16384)
 def compact(text: str) -> str:
-    """NFKC-folded text without whitespace, colons, brackets and list punctuation (for labels)."""
-    return _SPACE_PUNCT.sub("", unicodedata.normalize("NFKC", text or ""))
+    """NFKC-folded, Simplified text without whitespace, colons, brackets and list punctuation (for
+    labels)."""
+    return _SPACE_PUNCT.sub("", to_simplified(unicodedata.normalize("NFKC", text or "")))
 
 
 @lru_cache(maxsize=16384)
@@ -50,6 +53,14 @@ class FormLabels:
     title_cues: dict[str, tuple[str, ...]]
     title_end_chars: str
     label_fuzzy_threshold: float
+    score_annotation: re.Pattern
+    period_sections: dict[str, tuple[str, ...]]
+    self_evaluation_columns: frozenset[str]
+    amount_unit_note: re.Pattern
+    label_unit: re.Pattern
+    register_columns: dict[str, tuple[str, ...]]
+    register_subtotal: frozenset[str]
+    register_total: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -76,19 +87,27 @@ def form_labels() -> FormLabels:
         title_cues={k: tuple(v) for k, v in raw["title_cues"].items()},
         title_end_chars=str(raw["title_end_chars"]),
         label_fuzzy_threshold=float(raw["label_fuzzy_threshold"]),
+        score_annotation=re.compile(raw["score_annotation"]),
+        period_sections=compacted(raw["period_sections"]),
+        self_evaluation_columns=frozenset(raw["self_evaluation_columns"]),
+        amount_unit_note=re.compile(raw["amount_unit_note"]),
+        label_unit=re.compile(raw["label_unit"]),
+        register_columns=compacted(raw["register_columns"]),
+        register_subtotal=frozenset(compact(x) for x in raw["register_subtotal"]),
+        register_total=frozenset(compact(x) for x in raw["register_total"]),
     )
 
 
 @lru_cache(maxsize=4096)
 def title_kind(text: str) -> str | None:
-    """'department' / 'project' when the text is a form title, else None. OCR'd titles with a
+    """'department' / 'project' / 'self_evaluation' when the text is a form title, else None. OCR'd titles with a
     few wrong characters are recognised by similarity to the canonical titles."""
     labels = form_labels()
     c = compact(text)
     if not c or len(c) > labels.title_max_length:
         return None
-    for kind in ("department", "project"):
-        for pat in labels.title_patterns.get(kind, ()):
+    for kind, patterns in labels.title_patterns.items():  # in the order of the data file
+        for pat in patterns:
             if pat.search(c):
                 return kind
     core = re.sub(r"^[0-9０-９]{4}年度?", "", c)
@@ -109,6 +128,17 @@ def _nearest_key(text: str, table: dict[str, tuple[str, ...]], threshold: float)
     return best[1] if best else None
 
 
+@lru_cache(maxsize=16384)
+def without_score_annotation(text: str) -> str:
+    """The text without a score or score range written into it ('成本指标(0-20)分' -> '成本指标')."""
+    t = unicodedata.normalize("NFKC", text or "")
+    stripped = form_labels().score_annotation.sub("", t).strip()
+    return stripped or t.strip()
+
+
+_TRAILING_NOTE = re.compile(r"[(（][^()（）]*[)）]\s*$")
+
+
 @lru_cache(maxsize=4096)
 def indicator_header_field(text: str) -> str | None:
     c = compact(text)
@@ -118,8 +148,14 @@ def indicator_header_field(text: str) -> str | None:
     for field, names in labels.indicator_header.items():
         if c in names:
             return field
-    if len(c) < 4 or len(c) > 12:
-        return None
+    # a unit or note in brackets after the label ('权重（%）', '分值(分)', '得分（10分）')
+    bare = compact(_TRAILING_NOTE.sub("", unicodedata.normalize("NFKC", text)))
+    if bare and bare != c:
+        for field, names in labels.indicator_header.items():
+            if bare in names:
+                return field
+    if len(c) < 4 or len(c) > 12 or is_block_label(text):
+        return None  # the block's own label ('绩效指标') is near '绩效标准' but names no column
     return _nearest_key(c, labels.indicator_header, labels.label_fuzzy_threshold)
 
 
@@ -134,20 +170,34 @@ def leading_label(text: str, table_name: str) -> tuple[str, str] | None:
         return None
     labels = form_labels()
     pairs = _longest_first(tuple(getattr(labels, table_name).items()))
-    best = None  # (label length, score, field, matched prefix)
+    # a fuzzy match stays before any bracket: '年度资金总额（万元）' is 年度资金总额 with a unit, not a
+    # longer label eating the '万'
+    head = compact(re.split(r"[(（\[【]", unicodedata.normalize("NFKC", original), maxsplit=1)[0])
+    best = None  # (label length, score, field, matched prefix, label)
     for name, field in pairs:
-        if best is not None and len(name) < best[0]:
+        if best is not None and len(name) < best[0] and (len(name) < 4 or _fuzzy_wins(best, name)):
             break
         if c.startswith(name):
-            best = (len(name), 100.0, field, name)
+            # a label of 4+ characters written exactly beats a longer one that only looks somewhat
+            # like the text ('年度总体目标：完成…' is no '总体目标完成情况'), unless that one reads on
+            # from it ('年度资金总颔' is 年度资金总额, not 年度资金)
+            if best is None or len(name) >= best[0] or not _fuzzy_wins(best, name):
+                best = (len(name), 100.0, field, name, name)
             break
-        if len(name) >= 4 and len(c) >= len(name):
+        # labels hold no digits: a prefix reaching into a number reaches into the value
+        if len(name) >= 4 and len(head) >= len(name) and not re.search(r"\d", c[: len(name)]):
             score = fuzz.ratio(c[: len(name)], name)
             if score >= labels.label_fuzzy_threshold and (best is None or score > best[1]):
-                best = (len(name), score, field, c[: len(name)])
+                best = (len(name), score, field, c[: len(name)], name)
     if best is None:
         return None
     return best[2], _rest_after_label(original, best[3])
+
+
+def _fuzzy_wins(fuzzy: tuple, exact_name: str) -> bool:
+    """Whether a longer label matched by similarity beats a shorter one written exactly: when it
+    is nearly exact, or reads on from the exact one."""
+    return fuzzy[1] >= 90 or fuzzy[4].startswith(exact_name)
 
 
 @lru_cache(maxsize=8)
@@ -168,11 +218,25 @@ def _rest_after_label(original: str, label_compact: str) -> str:
             continue
         k += len(folded)
         i += 1
-    return original[i:].lstrip(" :：\t").strip()
+    # the closing bracket of a label's own bracket ('项目资金(万元)') is no part of the value
+    return original[i:].lstrip(" :：\t)）]】」").strip()
 
 
 def is_block_label(text: str) -> bool:
-    return compact(text) in form_labels().block_labels
+    return compact(without_score_annotation(text)) in form_labels().block_labels
+
+
+@lru_cache(maxsize=4096)
+def period_section(text: str) -> str | None:
+    """'long_term' / 'annual' when the text is the label of a section of stacked targets
+    (长期目标 / 年度目标, 中期目标, 实施期目标 ...), else None."""
+    c = compact(without_score_annotation(text))
+    if not c:
+        return None
+    for period, names in form_labels().period_sections.items():
+        if c in names:
+            return period
+    return None
 
 
 def without_header_noise(text: str) -> str:
@@ -180,3 +244,37 @@ def without_header_noise(text: str) -> str:
     for pat in form_labels().header_noise:
         text = pat.sub(" ", text)
     return text.strip()
+
+
+def amount_unit_note(text: str) -> str | None:
+    """The amount unit a note such as '单位：元' or '金额单位：万元' states, or None."""
+    m = form_labels().amount_unit_note.search(unicodedata.normalize("NFKC", text or ""))
+    return m.group(1) if m else None
+
+
+def unit_after_label(rest: str) -> tuple[str | None, str]:
+    """(unit, value) when the text after a label starts with a bracketed unit ('(元) 2500000'),
+    else (None, rest): the unit a label carries applies to its value."""
+    folded = unicodedata.normalize("NFKC", rest or "")
+    m = form_labels().label_unit.match(folded.strip())
+    if not m:
+        return None, rest
+    return m.group(1), folded.strip()[m.end():].lstrip(" :：\t").strip()
+
+
+_TRAILING_UNIT = re.compile(r"[(（\[【]\s*(万元|千元|亿元|元)\s*[)）\]】]\s*$")
+
+
+def register_column(text: str) -> tuple[str, str | None] | None:
+    """(field, amount unit) when a header cell names a register table's project column
+    ('项目名称', '资金(元)', '绩效目标'), else None."""
+    folded = unicodedata.normalize("NFKC", text or "")
+    m = _TRAILING_UNIT.search(folded)
+    unit = m.group(1) if m else None
+    c = compact(folded[: m.start()] if m else folded)
+    if not c:
+        return None
+    for field, names in form_labels().register_columns.items():
+        if c in names:
+            return field, unit
+    return None

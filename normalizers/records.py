@@ -18,7 +18,7 @@ class FormRecord(BaseModel):
     form_id: str
     source_file: str
     form_index: int
-    form_kind: Literal["department", "project"]
+    form_kind: Literal["department", "project", "self_evaluation"]
     year: int | None = None
     agency: str | None = None
     project_name: str | None = None
@@ -36,6 +36,16 @@ class FormRecord(BaseModel):
     page_end: int = 1
     extractor: str = ""
     confidence: float = 1.0
+    # issue 11: header variants of other provinces' forms (empty when the form has none)
+    overall_goal_long_term: str | None = None  # 中期目标 / 长期目标 / 实施期目标
+    agency_code: str | None = None  # the '[015001]' part of 预算部门 / 单位名称
+    competent_dept_code: str | None = None  # the '[015001]' part of 主管部门及编码
+    implementing_agency: str | None = None  # 实施单位
+    project_attribute: str | None = None  # 项目属性
+    period: str | None = None  # 项目起止时间 / 项目支出实施期, as written
+    fund_total_all: float | None = None  # 资金总额 of the whole period, 万元
+    fund_superior: float | None = None  # 上级资金, 万元
+    budget_code: str | None = None  # 部门预算编码 / 项目编码
 
 
 class IndicatorRecord(BaseModel):
@@ -57,6 +67,15 @@ class IndicatorRecord(BaseModel):
     level2_raw: str | None = None
     page: int = 1
     confidence: float = 1.0
+    # issue 11: other provinces' column sets; empty when the form has no such column
+    target_period: Literal["annual", "long_term"] = "annual"  # which target of the row the value is
+    weight: float | None = None  # 权重
+    score: float | None = None  # 分值: points allotted to the indicator
+    standard: str | None = None  # 绩效标准 (计划标准 / 历史标准 / 行业标准 ...)
+    direction: str | None = None  # 指标方向性 (正向 / 反向)
+    actual_value: str | None = None  # 实际完成值 of a self-evaluation form
+    actual_score: float | None = None  # 得分 of a self-evaluation form
+    deviation_reason: str | None = None  # 偏差原因 (and measures) of a self-evaluation form
     # beyond the contract: where the row stands on its page (page units) for the review page
     bbox: str | None = None  # "x0,y0,x1,y1"
     page_size: str | None = None  # "width,height" in the same units

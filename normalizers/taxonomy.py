@@ -7,7 +7,11 @@ The taxonomy, its aliases, the OCR glyph confusions and the thresholds live in
 - ``alias``: a historical/regional spelling, or a bare stem without 指标 (scored low: a bare stem
   such as 经济效益 or 服务对象满意度 is also how level-3 indicators are named);
 - ``glyph``: an OCR glyph confusion repaired (质量指杯, 时效措标, 数最指标) lands exactly on a name;
-- ``fuzzy``: rapidfuzz similarity of a string ending in 指标 above the configured threshold.
+- ``fuzzy``: rapidfuzz similarity of a string ending in 指标 above the configured threshold;
+- ``framework``: a name of another indicator framework (the older 投入/过程/产出/效果 evaluation
+  framework, 社会公众或服务对象满意度指标 ...) mapped onto the canonical name it corresponds to.
+
+A score or score range written into a name (``成本指标(0-20)分``) is not part of the name.
 
 Scores at or above ``CONFIDENT_SCORE`` mean the text is certainly a taxonomy name; below it the
 caller should accept the match only for a cell standing in a level-1/level-2 column.
@@ -25,6 +29,8 @@ import yaml
 from rapidfuzz import fuzz
 
 from extractors.errors import ParseError
+from normalizers.chinese_script import to_simplified
+from normalizers.labels import without_score_annotation
 
 _DATA = Path(__file__).with_name("data") / "taxonomy.yaml"
 _SUFFIX = "指标"
@@ -35,14 +41,14 @@ class TaxonomyMatch:
     canonical: str
     level: int  # 1 or 2
     score: float  # 0..100
-    reason: str  # "exact" | "alias" | "fuzzy" | "glyph"
+    reason: str  # "exact" | "alias" | "fuzzy" | "glyph" | "framework"
 
 
 @dataclass(frozen=True)
 class _Entry:
     canonical: str
     score: float
-    reason: str  # "exact" | "alias"
+    reason: str  # "exact" | "alias" | "framework"
     bare: bool  # a stem written without 指标
 
 
@@ -58,6 +64,8 @@ class _Config:
     fuzzy_threshold: float
     fuzzy_length_slack: float
     confident_score: float
+    framework_parents: Mapping[str, frozenset[str]]  # canonical level-2 -> level-1 names other frameworks put it under
+    framework_level1: Mapping[str, str]  # normalised level-1 name of another framework -> what it was
 
 
 @lru_cache(maxsize=1)
@@ -72,8 +80,9 @@ def _config() -> _Config:
             names[2][l2] = _Entry(l2, 100.0, "exact", False)
     for key, level in (("level1", 1), ("level2", 2)):
         for alias, spec in (raw["aliases"].get(key) or {}).items():
+            reason = "framework" if spec.get("framework") else "alias"
             names[level].setdefault(normalize_name(alias),
-                                    _Entry(spec["canonical"], float(spec["score"]), "alias", False))
+                                    _Entry(spec["canonical"], float(spec["score"]), reason, False))
     # Bare stems (the name without its 指标 suffix) of every full name.
     for level in (1, 2):
         for name, entry in list(names[level].items()):
@@ -82,7 +91,8 @@ def _config() -> _Config:
                 score = min(bare_score, entry.score)
                 known = names[level].get(stem)
                 if known is None or known.score < score:
-                    names[level][stem] = _Entry(entry.canonical, score, "alias", True)
+                    names[level][stem] = _Entry(entry.canonical, score,
+                                                "framework" if entry.reason == "framework" else "alias", True)
     glyphs = raw["glyphs"]
     return _Config(
         hierarchy=hierarchy,
@@ -95,6 +105,9 @@ def _config() -> _Config:
         fuzzy_threshold=float(raw["fuzzy_threshold"]),
         fuzzy_length_slack=float(raw["fuzzy_length_slack"]),
         confident_score=float(raw["confident_score"]),
+        framework_parents={l2: frozenset(normalize_name(x) for x in l1s)
+                           for l2, l1s in (raw.get("framework_parents") or {}).items()},
+        framework_level1={normalize_name(k): str(v) for k, v in (raw.get("framework_level1") or {}).items()},
     )
 
 
@@ -103,8 +116,9 @@ _ENUMERATOR = re.compile(r"^(?:[（(]?[0-9一二三四五六七八九十]{1,2}[)
 
 
 def normalize_name(text: str) -> str:
-    """Half-width, no whitespace, punctuation, symbols, checkbox glyphs or leading enumerator."""
-    s = unicodedata.normalize("NFKC", text or "")
+    """Half-width, Simplified, no whitespace, punctuation, symbols, checkbox glyphs, leading
+    enumerator or score annotation."""
+    s = without_score_annotation(to_simplified(text or ""))
     s = "".join(ch for ch in s if not ch.isspace())
     s = _ENUMERATOR.sub("", s)
     return "".join(ch for ch in s if unicodedata.category(ch)[0] not in "PSZC")
@@ -219,3 +233,15 @@ def level1_of(level2_canonical: str) -> str:
 def level2_names_of(level1_canonical: str) -> tuple[str, ...]:
     """The 二级指标 under a canonical 一级指标 (empty for an unknown name)."""
     return _config().hierarchy.get(level1_canonical, ())
+
+
+def is_framework_parent(level1_raw: str, level2_canonical: str) -> bool:
+    """Whether another framework puts ``level2_canonical`` under the level-1 name ``level1_raw``
+    (满意度 under 效益指标, 成本指标 under 产出指标): a framework difference, not a misread."""
+    return normalize_name(level1_raw) in _config().framework_parents.get(level2_canonical, frozenset())
+
+
+def other_framework_level1(text: str) -> str | None:
+    """What a level-1 name of another framework with no canonical counterpart stands for
+    (投入指标, 过程指标), or None; its rows take their level-1 from their level-2."""
+    return _config().framework_level1.get(normalize_name(text))

@@ -7,7 +7,8 @@ from functools import lru_cache
 
 import yaml
 
-from normalizers import values
+from extractors.errors import ParseError
+from normalizers import taxonomy, values
 from normalizers.columns import IndicatorDraft, RowAnomaly
 from normalizers.labels import DATA_DIR, compact
 
@@ -24,6 +25,10 @@ class ValidationRules:
     percent_units: frozenset[str]
     money_units: frozenset[str]
     budget_tolerance: float
+    required_if_column: frozenset[str]
+    weight_totals: tuple[float, ...]
+    weight_tolerance: float
+    expected_groups: dict[str, tuple[str, ...]]
 
 
 @lru_cache(maxsize=1)
@@ -37,6 +42,10 @@ def validation_rules() -> ValidationRules:
         percent_units=frozenset(raw["percent_units"]),
         money_units=frozenset(raw["money_units"]),
         budget_tolerance=float(raw["budget_tolerance"]),
+        required_if_column=frozenset(raw["required_if_column"]),
+        weight_totals=tuple(float(x) for x in raw["weight_totals"]),
+        weight_tolerance=float(raw["weight_tolerance"]),
+        expected_groups={k: tuple(v) for k, v in (raw.get("expected_groups") or {}).items()},
     )
 
 
@@ -63,15 +72,21 @@ def operator_conflict(d: IndicatorDraft) -> str | None:
     return None
 
 
-def validate_indicators(drafts: list[IndicatorDraft], fund_total: float | None) -> list[list[RowAnomaly]]:
-    """Per draft, the anomalies validation finds (in addition to those found while reading the row)."""
+def validate_indicators(drafts: list[IndicatorDraft], fund_total: float | None,
+                        columns: set[str] | None = None) -> list[list[RowAnomaly]]:
+    """Per draft, the anomalies validation finds (in addition to those found while reading the row).
+    ``columns``: the fields the form's indicator header names (None: unknown, all are required)."""
     rules = validation_rules()
+    # a column is there when the header names it or any row fills it (an OCR-garbled header label)
+    required = [f for f in rules.required_indicator_fields
+                if columns is None or f not in rules.required_if_column or f in columns
+                or any(getattr(d, f) for d in drafts)]
     out: list[list[RowAnomaly]] = []
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}  # (三级指标, target period): a row's long-term and annual targets differ
     for n, d in enumerate(drafts, start=1):
         notes: list[RowAnomaly] = []
         already = {(a.field, a.code) for a in d.anomalies}
-        for f in rules.required_indicator_fields:
+        for f in required:
             if getattr(d, f) in (None, "") and (f, "missing_field") not in already:
                 notes.append(RowAnomaly(f, "missing_field", "warning", "", "",
                                         f"{_FIELD_NAMES.get(f, f)} is empty in the source"))
@@ -94,7 +109,7 @@ def validate_indicators(drafts: list[IndicatorDraft], fund_total: float | None) 
                 notes.append(RowAnomaly("value", "budget_mismatch", "warning", d.value or "", "",
                                         f"cost indicator {d.value}万元 exceeds the 年度资金总额 {fund_total:g}万元"))
         if d.level3:
-            key = compact(d.level3)
+            key = (compact(d.level3), d.target_period)
             if key in seen:
                 notes.append(RowAnomaly("level3", "duplicate_indicator", "warning", d.level3, "",
                                         f"'{d.level3}' already appears as indicator {seen[key]} of this form"))
@@ -102,6 +117,19 @@ def validate_indicators(drafts: list[IndicatorDraft], fund_total: float | None) 
                 seen[key] = n
         out.append(notes)
     return out
+
+
+def weight_issue(drafts: list[IndicatorDraft]) -> str | None:
+    """Why the weights (权重) of a form's indicators are implausible (their sum is neither 100 nor 1),
+    or None; a long-term record repeats its row's weight and is not counted."""
+    rules = validation_rules()
+    weights = [d.weight for d in drafts if d.weight is not None and d.target_period == "annual"]
+    if not weights:
+        return None
+    total = sum(weights)
+    if any(abs(total - t) <= rules.weight_tolerance * (t / 100 if t < 100 else 1) for t in rules.weight_totals):
+        return None
+    return f"the weights (权重) of the indicators sum to {total:g}, not {rules.weight_totals[0]:g}"
 
 
 def budget_issue(total: float | None, parts: list[float | None]) -> str | None:
@@ -112,3 +140,18 @@ def budget_issue(total: float | None, parts: list[float | None]) -> str | None:
     if abs(total - s) > validation_rules().budget_tolerance:
         return f"年度资金总额 {total:g} differs from the sum of its sources {s:g}"
     return None
+
+
+def missing_groups(drafts: list[IndicatorDraft], form_kind: str) -> list[str]:
+    """The level-1 groups a form of this kind is expected to hold and that none of its indicators
+    belongs to (by its 一级指标, or the 一级指标 its 二级指标 belongs to)."""
+    present: set[str] = set()
+    for d in drafts:
+        if d.level1:
+            present.add(d.level1)
+        if d.level2:
+            try:
+                present.add(taxonomy.level1_of(d.level2))
+            except ParseError:
+                pass
+    return [g for g in validation_rules().expected_groups.get(form_kind, ()) if g not in present]

@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from extractors.errors import ParseError
+from normalizers.chinese_script import to_simplified
 
 _DATA = Path(__file__).with_name("data") / "units.yaml"
 
@@ -78,7 +79,8 @@ def _config() -> _Config:
 
 
 def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "")
+    """NFKC and Simplified characters: vocabulary is matched on this form."""
+    return to_simplified(unicodedata.normalize("NFKC", text or ""))
 
 
 def _clean(text: str) -> str:
@@ -199,6 +201,9 @@ def is_unit(text: str) -> bool:
         return False
     if s in cfg.base_units:
         return True
+    alternative = re.fullmatch(r"(.+)\((.+)\)", s)
+    if alternative:  # a unit with its alternative in brackets: 万头(只)
+        return is_unit(alternative.group(1)) and is_unit(alternative.group(2))
     parts = re.split(r"[/·・]", s)
     return len(parts) > 1 and all(_is_simple_unit(p, cfg) for p in parts) or _is_simple_unit(s, cfg)
 
@@ -257,19 +262,40 @@ def parse_value_cell(text: str) -> ParsedValue:
 
 def parse_amount(text: str | None) -> float | None:
     """A fund amount in 万元 ("160", "1,053.71", "160万元", "1600000元" -> 160.0); None when blank."""
+    return read_amount(text).wan
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A fund amount read into 万元, with the unit it was written in (or assumed from the label)."""
+
+    wan: float | None
+    unit: str  # the unit the number stood in: 万元, 元, 亿元, …
+
+    @property
+    def converted(self) -> bool:
+        """Whether the number was written in another unit than 万元 (and so was converted)."""
+        return self.wan is not None and _config().amount_units.get(self.unit, 1) != 1
+
+
+def read_amount(text: str | None, default_unit: str | None = None) -> Amount:
+    """A fund amount in 万元 with the unit it was written in ("10000万元", "250万", "2,500,000元",
+    "1.2亿元"). A number without a unit is in ``default_unit`` (the unit the field's label or the
+    form's note gives, '资金总额(元)', '单位：元'), else in 万元. Digits split by a space
+    ("968.191 8") are one number. Blank cells give Amount(None, …); anything else raises ParseError."""
     cfg = _config()
-    s = _clean(text or "").replace(" ", "")
+    s = _clean(text or "").replace(" ", "").replace("\u3000", "")
+    fallback = _nfkc(default_unit) if default_unit and _nfkc(default_unit) in cfg.amount_units else "万元"
     if s in cfg.amount_blank:
-        return None
+        return Amount(None, fallback)
     for decoration in cfg.amount_decoration:
         s = s.replace(decoration, "")
     _, value, unit = split_number_unit(s)
-    if unit is None:
-        return value
+    unit = unit or fallback
     factor = cfg.amount_units.get(unit)
     if factor is None:
         raise ParseError(f"not an amount in 万元: {text!r}")
-    return round(value * factor, 6)
+    return Amount(round(value * factor, 6), unit)
 
 
 # ------------------------------------------------------------------------------------ dates, years
@@ -382,3 +408,26 @@ def operator_contradicts_rule(operator: str | None, scoring_rule: str | None) ->
     if direction == "≤":
         return operator in ("≥", ">")
     return False
+
+
+# ------------------------------------------------------------------------------------ coded names
+
+_LEADING_CODE_RE = re.compile(r"^[\[【(]\s*([0-9A-Za-z][0-9A-Za-z.\-]{1,24})\s*[\]】)]\s*(.*)$")
+_TRAILING_CODE_RE = re.compile(r"^(.*?\S)\s*[\[【(]\s*([0-9][0-9A-Za-z.\-]{1,24})\s*[\]】)]$")
+_BARE_CODE_RE = re.compile(r"^([0-9][0-9\-]{2,24})[\s:：\-－—]+(\D.*)$")
+
+
+def split_coded_name(text: str | None) -> tuple[str | None, str]:
+    """('015001', '武汉市教育局') from '[015001]武汉市教育局', '【015001】…', '015001 武汉市…' or
+    '武汉市教育局(015001)'; (None, text) when the name carries no code."""
+    s = _clean(text or "")
+    m = _LEADING_CODE_RE.match(s)
+    if m and m.group(2).strip():
+        return m.group(1), m.group(2).strip()
+    m = _TRAILING_CODE_RE.match(s)
+    if m and not re.fullmatch(r"(?:19|20)\d{2}", m.group(2)):  # '某局(2024)' names a year, not a code
+        return m.group(2), m.group(1).strip()
+    m = _BARE_CODE_RE.match(s)
+    if m:
+        return m.group(1), m.group(2).strip()
+    return None, (text or "").strip()

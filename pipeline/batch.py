@@ -49,6 +49,11 @@ READY_LIMIT = 2000  # outcomes held back while an earlier, slower file is still 
 SPILL_PREFIX = ".jixiao-run-"
 
 
+class OutputWriteError(Exception):
+    """The outputs could not be written (full disk, read-only directory): the run stops, the
+    tables already in the output directory stay as they were."""
+
+
 class InputPathError(Exception):
     """A PATH argument that does not exist (a usage error: exit status 2)."""
 
@@ -97,13 +102,21 @@ def discover_inputs(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> list
             absolute = given.resolve()
             found.setdefault(absolute, InputFile(given.name, absolute))
             continue
+        # rglob does not descend into symlinked directories, so a symlink loop cannot trap it
         for candidate in sorted(given.rglob("*")):
             relative = candidate.relative_to(given)
-            if candidate.suffix.lower() in SUPPORTED_SUFFIXES and candidate.is_file() and not is_hidden(relative):
+            if candidate.suffix.lower() not in SUPPORTED_SUFFIXES or is_hidden(relative):
+                continue
+            if candidate.is_file():
                 absolute = candidate.resolve()
                 if any(absolute.is_relative_to(directory) for directory in skip):
                     continue
                 found.setdefault(absolute, InputFile(relative.as_posix(), absolute))
+            elif candidate.is_symlink():
+                # a dangling link or a link loop under an input's name: reported as unreadable
+                # (the batch fails it by name), not silently left out
+                link = candidate.absolute()
+                found.setdefault(link, InputFile(relative.as_posix(), link))
     return sorted(found.values())
 
 
@@ -137,7 +150,7 @@ def preload_modules(inputs: list[InputFile]) -> None:
 
 def failed_outcome(path: str, source_file: str, message: str, detail: str = "") -> FileOutcome:
     anomaly = Anomaly(source_file=source_file, code="unreadable_file", severity="error",
-                      message=message, raw_value="")
+                      message=f"{source_file}: {message}", raw_value="")
     errors = [message] + ([detail] if detail else [])
     return FileOutcome(source_file=source_file, path=path, status="failed", forms=[], indicators=[],
                        anomalies=[anomaly], errors=errors)
@@ -454,6 +467,15 @@ def _write_run_json(path: Path, head: dict[str, Any], entries_path: Path) -> Non
 def run_batch(inputs: list[InputFile], out_dir: Path, options: ExtractOptions, batch: BatchOptions) -> RunResult:
     """Process ``inputs`` into the tables and run.json of ``out_dir``."""
     out_dir = Path(out_dir)
+    try:
+        return _run_batch(inputs, out_dir, options, batch)
+    except OSError as exc:  # a full disk, a read-only or vanished --out: one clear sentence
+        raise OutputWriteError(
+            f"cannot write the outputs in {out_dir}: {exc.strerror or exc}"
+            f"{f' ({exc.filename})' if exc.filename else ''}; tables already there are unchanged") from exc
+
+
+def _run_batch(inputs: list[InputFile], out_dir: Path, options: ExtractOptions, batch: BatchOptions) -> RunResult:
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_spills(out_dir)
     started_at = datetime.now(timezone.utc)
@@ -482,33 +504,51 @@ def run_batch(inputs: list[InputFile], out_dir: Path, options: ExtractOptions, b
             spills, corrected = _apply_corrections(spill_dir, batch.corrections, order)
         else:
             spills = {name: spill.path(name) for name in TABLES}
-        outputs = write_outputs(spills, out_dir)
-
-        totals = runner.totals.as_dict(len(inputs))
-        if corrected is not None:
-            totals["correction_anomalies"] = corrected
-        head = {
-            "jixiao": jixiao_version(),
-            "started": started_at.isoformat(timespec="seconds"),
-            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "options": {
-                **options.model_dump(),
-                "workers": batch.workers, "executor": batch.executor, "scheduler": batch.scheduler,
-                "cache_dir": str(batch.cache_dir) if batch.cache_dir else None, "force": batch.force,
-                "corrections": str(batch.corrections) if batch.corrections else None,
-            },
-            "versions": engine_versions(),
-            "totals": {**totals, "seconds": round(time.perf_counter() - started, 6),
-                       "processing_seconds": round(processing_seconds, 6), **memory},
-            "outputs": sorted(p.name for p in outputs) + ["run.json"],
-        }
-        _write_run_json(out_dir / "run.json", head, spill_dir / "inputs.jsonl")
+        # one run at a time publishes into out_dir, so its tables and run.json are one run's set
+        with out_dir_lock(out_dir):
+            outputs = write_outputs(spills, out_dir)
+            totals = runner.totals.as_dict(len(inputs))
+            if corrected is not None:
+                totals["correction_anomalies"] = corrected
+            head = {
+                "jixiao": jixiao_version(),
+                "started": started_at.isoformat(timespec="seconds"),
+                "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "options": {
+                    **options.model_dump(),
+                    "workers": batch.workers, "executor": batch.executor, "scheduler": batch.scheduler,
+                    "cache_dir": str(batch.cache_dir) if batch.cache_dir else None, "force": batch.force,
+                    "corrections": str(batch.corrections) if batch.corrections else None,
+                },
+                "versions": engine_versions(),
+                "totals": {**totals, "seconds": round(time.perf_counter() - started, 6),
+                           "processing_seconds": round(processing_seconds, 6), **memory},
+                "outputs": sorted(p.name for p in outputs) + ["run.json"],
+            }
+            _write_run_json(out_dir / "run.json", head, spill_dir / "inputs.jsonl")
+            if batch.report:
+                messages.append(write_review_report(out_dir))
     finally:
         shutil.rmtree(spill_dir, ignore_errors=True)
-
-    if batch.report:
-        messages.append(write_review_report(out_dir))
     return RunResult(out_dir=out_dir, run=head, messages=messages)
+
+
+@contextlib.contextmanager
+def out_dir_lock(out_dir: Path):
+    """Exclusive lock on out_dir while a run replaces its outputs (another run waits its turn).
+
+    Each table is already replaced atomically; the lock keeps two runs from interleaving their
+    replacements, so forms, indicators, anomalies and run.json always come from the same run.
+    The lock is taken on the directory itself, so it leaves no file behind.
+    """
+    import fcntl
+
+    handle = os.open(out_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
 
 
 def write_review_report(out_dir: Path) -> str:

@@ -56,6 +56,10 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="Dask scheduler, e.g. tcp://HOST:8786 (implies --executor dask)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    parser.add_argument("--limits", type=Path, metavar="FILE",
+                        help="YAML of input limits replacing those of extractors/data/limits.yaml")
+    parser.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
+                        help="one input limit, e.g. max_pages_per_file=500 (repeatable; after --limits)")
 
 
 def build_parser() -> Parser:
@@ -152,7 +156,35 @@ def batch_options(args: argparse.Namespace, report: bool = False, corrections: P
 def extract_options(args: argparse.Namespace):
     from extractors.options import ExtractOptions
 
-    return ExtractOptions(ocr=args.ocr)
+    return ExtractOptions(ocr=args.ocr, limits=input_limits(args.limits, args.limit))
+
+
+def input_limits(limits_file: Path | None, pairs: Sequence[str]):
+    """The input limits of this run: the defaults, then --limits FILE, then each --limit NAME=VALUE."""
+    import yaml
+    from pydantic import ValidationError
+
+    from extractors.limits import limits_with
+
+    overrides: dict = {}
+    if limits_file is not None:
+        try:
+            loaded = yaml.safe_load(limits_file.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise UsageError(f"jixiao: --limits {limits_file}: cannot be read ({exc})") from None
+        if not isinstance(loaded, dict):
+            raise UsageError(f"jixiao: --limits {limits_file}: must map limit names to numbers")
+        overrides.update(loaded)
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise UsageError(f"jixiao: --limit {pair}: expected NAME=VALUE, e.g. max_pages_per_file=500")
+        overrides[name.strip()] = value.strip()
+    try:
+        return limits_with(overrides)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise UsageError(f"jixiao: input limits: {problems}") from None
 
 
 def run_with_options(inputs, out_dir: Path, args: argparse.Namespace, **extra):

@@ -5,6 +5,7 @@ returned FileOutcome, so a batch (local processes or a Dask cluster) goes on.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -13,19 +14,23 @@ from pathlib import Path
 
 from extractors.errors import JixiaoError, ParseError
 from extractors.ir import Cell, Document
+from extractors.limits import InputLimitError, check_input
 from extractors.options import ExtractOptions
 from extractors.registry import extractor_for
 from normalizers import values
 from normalizers.columns import IndicatorDraft, RowAnomaly, interpret_rows
-from normalizers.labels import clean_text
+from normalizers.labels import clean_text, form_labels
 from normalizers.plausibility import assess_rows
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
-from normalizers.validate import budget_issue, validate_indicators, validation_rules
+from normalizers.validate import budget_issue, missing_groups, validate_indicators, validation_rules, weight_issue
 
+from .cache import file_sha256
 from .forms import FormHeader, FormSpan, document_items, find_forms, read_form
 from .outcome import FileOutcome
 
-FUND_FIELDS = ("fund_total", "fund_fiscal", "fund_carryover", "fund_other")
+FUND_FIELDS = ("fund_total", "fund_fiscal", "fund_carryover", "fund_other", "fund_superior", "fund_total_all")
+# the sources a year's 资金总额 is the sum of
+FUND_SOURCES = ("fund_fiscal", "fund_superior", "fund_carryover", "fund_other")
 
 
 def form_id_for(sha256: str, form_index: int) -> str:
@@ -38,15 +43,22 @@ def process_file(path: Path, source_file: str, options: ExtractOptions) -> FileO
     out = FileOutcome(source_file=source_file, path=str(path.resolve()))
     t0 = time.perf_counter()
     try:
-        data = path.read_bytes()
+        check_input(path, options.limits)  # before the bytes are read: a file may be huge
+        sha256 = file_sha256(path)  # streamed: the extractor reads the file as it needs
+    except InputLimitError as e:
+        out.timings["extract"] = time.perf_counter() - t0
+        return _failed(out, e.message + f" ({e.hint})", code=e.code)
     except OSError as e:
         return _failed(out, f"cannot read the file: {e.strerror or e}")
-    out.sha256 = hashlib.sha256(data).hexdigest()
+    except Exception as e:  # noqa: BLE001 - a library's surprise while looking at a header
+        return _failed(out, f"could not be read ({type(e).__name__}: {e})")
+    out.sha256 = sha256
     try:
         doc = extractor_for(path)(path, options)
     except JixiaoError as e:
         out.timings["extract"] = time.perf_counter() - t0
-        return _failed(out, e.message + (f" ({e.hint})" if e.hint else ""))
+        code = e.code if isinstance(e, InputLimitError) else "unreadable_file"
+        return _failed(out, e.message + (f" ({e.hint})" if e.hint else ""), code=code)
     except Exception as e:  # noqa: BLE001 - a library's surprise on odd input: recorded, the batch goes on
         out.timings["extract"] = time.perf_counter() - t0
         return _failed(out, f"could not be read ({type(e).__name__}: {e})")
@@ -67,10 +79,10 @@ def process_file(path: Path, source_file: str, options: ExtractOptions) -> FileO
     return out
 
 
-def _failed(out: FileOutcome, message: str) -> FileOutcome:
+def _failed(out: FileOutcome, message: str, code: str = "unreadable_file") -> FileOutcome:
     out.status = "failed"
     out.errors.append(message)
-    out.anomalies.append(Anomaly(source_file=out.source_file, code="unreadable_file", severity="error",
+    out.anomalies.append(Anomaly(source_file=out.source_file, code=code, severity="error",
                                  message=f"{out.source_file}: {message}"))
     return out
 
@@ -90,9 +102,16 @@ def records_from_document(doc: Document, out: FileOutcome, options: ExtractOptio
     for index, span in enumerate(spans):
         fid = form_id_for(out.sha256, index)
         header = read_form(span)
+        if span.kind != "self_evaluation" and form_labels().self_evaluation_columns & set(header.indicator_header):
+            # 实际完成值 / 得分 columns: a self-evaluation, whatever the title says
+            span = dataclasses.replace(span, kind="self_evaluation")
         form, anomalies = _form_record(span, header, fid, src, index, doc)
         drafts = interpret_rows(header.indicator_rows, header.indicator_header)
-        extra = validate_indicators(drafts, form.fund_total)
+        extra = validate_indicators(drafts, form.fund_total, set(header.indicator_header) or None)
+        why = weight_issue(drafts)
+        if why:
+            anomalies.append(Anomaly(source_file=src, form_id=fid, form_index=index, field="weight",
+                                     code="weight_mismatch", severity="warning", message=why))
         indicators = []
         for seq, (d, more) in enumerate(zip(drafts, extra), start=1):
             rec, row_anoms = _indicator_record(d, more, fid, src, index, seq, doc, options)
@@ -103,11 +122,21 @@ def records_from_document(doc: Document, out: FileOutcome, options: ExtractOptio
                                      field="indicators", severity="error",
                                      message="the form holds no indicator rows (三级指标)"))
             partial = True
-        elif _looks_truncated(header, drafts, index == len(spans) - 1):
-            anomalies.append(Anomaly(source_file=src, form_id=fid, form_index=index, code="form_truncated",
-                                     severity="error", seq=len(indicators),
-                                     message="the form ends inside its indicator table (no footer); rows may be lost"))
-            partial = True
+        else:
+            absent = missing_groups(drafts, span.kind)
+            if absent:
+                anomalies.append(Anomaly(source_file=src, form_id=fid, form_index=index, code="missing_group",
+                                         field="level1", severity="warning", raw_value="、".join(absent),
+                                         message=f"the form holds no {'、'.join(absent)} (a whole level-1 group "
+                                                 f"is absent)", page=form.page_end))
+            cut = _looks_truncated(header, drafts, index == len(spans) - 1)
+            if cut or (absent and not header.has_footer and not header.has_notes and not span.closed):
+                why = ("its last row is incomplete" if cut else
+                       f"it ends without its footer (填表人/填报日期) and lacks {'、'.join(absent)}")
+                anomalies.append(Anomaly(source_file=src, form_id=fid, form_index=index, code="form_truncated",
+                                         severity="error", seq=len(indicators), page=form.page_end,
+                                         message=f"the form looks cut off: {why}; rows may be lost"))
+                partial = True
         if options.row_plausibility:
             anomalies.extend(assess_rows(indicators, anomalies))
         confs = [r.confidence for r in indicators]
@@ -116,9 +145,38 @@ def records_from_document(doc: Document, out: FileOutcome, options: ExtractOptio
         out.indicators.extend(indicators)
         out.anomalies.extend(anomalies)
         page_ranges.append((form.page_start, form.page_end, fid, index))
+    out.anomalies.extend(_register_sum_anomalies(spans, out.forms, src))
     _document_notes(doc, out, page_ranges)
     if partial or any(a.severity == "error" for a in out.anomalies):
         out.status = "partial"
+
+
+def _register_sum_anomalies(spans: list[FormSpan], forms: list[FormRecord], src: str) -> list[Anomaly]:
+    """A register table's 小计/合计 rows checked against the amounts of the projects they add up."""
+    found: list[Anomaly] = []
+    tolerance = validation_rules().budget_tolerance
+    for index, span in enumerate(spans):
+        for check in span.sum_checks:
+            members = forms[max(0, index - check.members + 1): index + 1]
+            form = forms[index]
+            try:
+                stated = values.read_amount(clean_text(check.raw), check.unit).wan
+            except ParseError:
+                found.append(Anomaly(source_file=src, form_id=form.form_id, form_index=index, field="fund_total",
+                                     code="non_numeric_value", raw_value=check.raw, page=check.page,
+                                     message=f"the {check.label} amount '{check.raw}' is not a number"))
+                continue
+            amounts = [f.fund_total for f in members if f.fund_total is not None]
+            if stated is None or not amounts:
+                continue
+            total = round(sum(amounts), 6)
+            if len(amounts) < len(members) or abs(total - stated) > tolerance:
+                found.append(Anomaly(
+                    source_file=src, form_id=form.form_id, form_index=index, field="fund_total",
+                    code="budget_mismatch", raw_value=check.raw, fixed_value=f"{total:g}", page=check.page,
+                    message=f"the {check.label} row states {stated:g}万元 but its {len(members)} project(s) "
+                            f"add up to {total:g}万元"))
+    return found
 
 
 def _document_notes(doc: Document, out: FileOutcome, page_ranges) -> None:
@@ -138,7 +196,10 @@ def _looks_truncated(header: FormHeader, drafts: list[IndicatorDraft], last: boo
     if header.has_footer or header.has_notes or not last or not drafts:
         return False
     d = drafts[-1]
-    return len(drafts) > 1 and d.scoring_rule is None and all(x.scoring_rule for x in drafts[:-1][-3:])
+    before = drafts[:-1][-3:]
+    # the last row lacks what every row before it has (a rule, a value): the file ended inside it
+    return bool(before) and any(getattr(d, f) in (None, "") and all(getattr(x, f) for x in before)
+                                for f in ("scoring_rule", "value"))
 
 
 _PHONE_TAIL = re.compile(r"[\s,，;；/、]*(?:联系)?(?:电话|tel|TEL)?[:：]?\s*[\d０-９][\d０-９\-－—()（）\s]{5,}$")
@@ -165,16 +226,23 @@ def _form_record(span: FormSpan, h: FormHeader, fid: str, src: str, index: int, 
             year = _parse_year(v["year"])
         except ParseError:
             note("year", "date_invalid", "warning", v["year"], "", f"年度 '{v['year']}' cannot be read as a year")
+    v, units = _resolve_fund_total(v, h.units)
     funds: dict[str, float | None] = {}
     for f in FUND_FIELDS:
         raw = v.get(f, "")
         funds[f] = None
         if raw:
             try:
-                funds[f] = values.parse_amount(clean_text(raw))
+                amount = values.read_amount(clean_text(raw), units.get(f) or h.amount_unit)
             except ParseError:
                 note(f, "non_numeric_value", "warning", raw, "", f"the amount '{raw}' is not a number")
-    why = budget_issue(funds["fund_total"], [funds["fund_fiscal"], funds["fund_carryover"], funds["fund_other"]])
+                continue
+            funds[f] = amount.wan
+            if amount.converted:
+                where = "" if amount.unit in clean_text(raw) else " (as its label or the form's unit note says)"
+                note(f, "unit_converted", "info", clean_text(raw), f"{amount.wan:g}",
+                     f"the amount was written in {amount.unit}{where}; the record holds it in 万元")
+    why = budget_issue(funds["fund_total"], [funds[f] for f in FUND_SOURCES])
     if why:
         note("fund_total", "budget_mismatch", "warning", str(funds["fund_total"]), "", why)
     fill_date = None
@@ -186,9 +254,14 @@ def _form_record(span: FormSpan, h: FormHeader, fid: str, src: str, index: int, 
     agency = v.get("agency") or (v.get("agency_line") if span.kind == "department" else None)
     if agency:
         agency = re.sub(r"^[（(]?\s*(盖章|公章)\s*[)）]?[:：]?", "", clean_text(agency)).strip() or None
-    competent = v.get("competent_dept")
+    agency_code = _text_or_none(v.get("agency_code"))
+    if agency:
+        code, agency = values.split_coded_name(agency)
+        agency_code = agency_code or code
+    competent, competent_code = v.get("competent_dept"), None
     if competent:
-        competent = _strip_phone(clean_text(competent)) or None
+        competent_code, competent = values.split_coded_name(_strip_phone(clean_text(competent)))
+        competent = competent or None
     phone = v.get("phone")
     if phone:
         phone = re.sub(r"\s+", "", clean_text(phone)) or None
@@ -200,12 +273,30 @@ def _form_record(span: FormSpan, h: FormHeader, fid: str, src: str, index: int, 
         fill_date=fill_date, unit_head=_text_or_none(v.get("unit_head")),
         page_start=min(pages) if pages else 1, page_end=max(pages) if pages else 1,
         extractor=_form_extractor(doc, pages), **funds,
+        overall_goal_long_term=_text_or_none(v.get("overall_goal_long_term")), agency_code=agency_code,
+        competent_dept_code=competent_code, implementing_agency=_text_or_none(v.get("implementing_agency")),
+        project_attribute=_text_or_none(v.get("project_attribute")), period=_text_or_none(v.get("period")),
+        budget_code=_text_or_none(v.get("budget_code")),
     )
     unreadable = {a.field for a in anomalies}
     for f in validation_rules().required_form_fields:
         if getattr(form, f, None) in (None, "") and f not in unreadable:
             note(f, "missing_field", "warning", "", "", f"{f} is not given in the form")
     return form, anomalies
+
+
+def _resolve_fund_total(v: dict[str, str], units: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """'资金总额' alone is the year's total; beside '当年资金总额' it is the whole period's."""
+    raw = v.get("fund_total_any")
+    if not raw:
+        return v, units
+    target = "fund_total_all" if v.get("fund_total") else "fund_total"
+    v = {k: x for k, x in v.items() if k != "fund_total_any"}
+    v.setdefault(target, raw)
+    units = dict(units)
+    if "fund_total_any" in units:
+        units.setdefault(target, units.pop("fund_total_any"))
+    return v, units
 
 
 def _parse_year(text: str) -> int:
@@ -247,7 +338,9 @@ def _indicator_record(d: IndicatorDraft, more: list[RowAnomaly], fid: str, src: 
         form_id=fid, source_file=src, form_index=index, seq=seq, level1=d.level1, level2=d.level2,
         level3=d.level3, operator=d.operator, value=d.value, value_num=d.value_num, unit=d.unit,
         explanation=d.explanation, scoring_rule=d.scoring_rule, note=d.note, level1_raw=d.level1_raw,
-        level2_raw=d.level2_raw, page=d.page, confidence=round(conf, 3), bbox=bbox, page_size=page_size,
+        level2_raw=d.level2_raw, target_period=d.target_period, weight=d.weight, score=d.score,
+        standard=d.standard, direction=d.direction, actual_value=d.actual_value, actual_score=d.actual_score,
+        deviation_reason=d.deviation_reason, page=d.page, confidence=round(conf, 3), bbox=bbox, page_size=page_size,
         cell_boxes=cell_boxes,
     )
     anomalies = [

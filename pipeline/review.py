@@ -537,8 +537,11 @@ def form_view(form: FormRecord, rows: list[IndicatorRecord], anomalies: list[Ano
          "flags": sorted({a.severity for a in form_level if a.field == name}, key=severity_rank, reverse=True)}
         for name, label in settings["form_fields"].items()
     ]
+    shown = list(settings["indicator_columns"]) + [
+        c for c in settings.get("optional_indicator_columns", [])
+        if any(getattr(r, c) not in (None, "", "annual") for r in rows)]
     columns = [{"field": c, "label": settings["indicator_fields"][c], "editable": c in editable_rows}
-               for c in settings["indicator_columns"]]
+               for c in shown]
     table = []
     for r in sorted(rows, key=lambda r: r.seq):
         row_anomalies = sorted(by_seq.get(r.seq, []), key=lambda a: -severity_rank(a.severity))

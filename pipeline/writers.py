@@ -2,15 +2,15 @@
 
 Records are appended to JSON-lines spill files in input order while the batch runs, so memory does
 not grow with the batch; at the end each spill is streamed into a CSV (UTF-8 with BOM, numbers as
-numbers, empty for None) and a Parquet file with typed columns, both first written to a temporary
+numbers, empty for None, formula-leading text neutralised) and a Parquet file with typed columns, both first written to a temporary
 file in the output directory and then moved over the old table with os.replace. A run that dies
 before the end leaves the previous tables as they were.
 """
 from __future__ import annotations
 
-import csv
 import json
 import os
+import re
 import tempfile
 import types
 import typing
@@ -55,6 +55,23 @@ def arrow_schema(model: type[BaseModel]) -> pa.Schema:
     return pa.schema([(name, arrow_type(field.annotation)) for name, field in model.model_fields.items()])
 
 
+# OWASP CSV injection: a spreadsheet runs a cell that starts with one of these as a formula
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+# text that a spreadsheet reads as a plain number (-3.5, +12, -20%) is no formula and stays as it is
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
+
+
+def neutralise_formula(text: str) -> str:
+    """Text that a spreadsheet would run as a formula, prefixed with a single quote (OWASP).
+
+    Only the CSV tables do this: Parquet and the review page keep the exact text. A lead character
+    alone is no formula and stays as it is: the operator column holds a bare ``=``.
+    """
+    if len(text) > 1 and text.startswith(FORMULA_LEADS) and not PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def csv_cell(value: Any) -> str:
     if value is None:
         return ""
@@ -62,7 +79,25 @@ def csv_cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)  # shortest text that reads back as the same number
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return neutralise_formula(str(value))
+
+
+CSV_SPECIAL = (",", '"', "\r", "\n")
+
+
+def csv_line(cells: list[str]) -> str:
+    """One CSV row (RFC 4180 quoting, LF line end): a cell holding a comma, a quote, a line feed
+    or a carriage return is quoted (Python's csv module leaves a lone CR unquoted, which splits the
+    row for every reader)."""
+    return ",".join(_csv_field(cell) for cell in cells) + "\n"
+
+
+def _csv_field(cell: str) -> str:
+    if any(ch in cell for ch in CSV_SPECIAL):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
 
 
 class SpillWriter:
@@ -112,10 +147,8 @@ def write_table_files(spill_path: Path, model: type[BaseModel], csv_path: Path, 
     """Stream one spill file into a CSV (BOM, contract column order) and a typed Parquet file."""
     columns = columns_of(model)
     with open(csv_path, "w", encoding="utf-8-sig", newline="") as csv_handle:
-        writer = csv.writer(csv_handle, lineterminator="\n")
-        writer.writerow(columns)
-        for row in read_spill(spill_path):
-            writer.writerow([csv_cell(row.get(column)) for column in columns])
+        csv_handle.write(csv_line(columns))
+        csv_handle.writelines(csv_line([csv_cell(row.get(column)) for column in columns]) for row in read_spill(spill_path))
     schema = arrow_schema(model)
     with pq.ParquetWriter(parquet_path, schema) as parquet_writer:
         if spill_path.stat().st_size == 0:

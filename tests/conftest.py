@@ -1,4 +1,9 @@
-"""Shared fixtures: a fast stand-in for pipeline.document.process_file and small input batches.
+"""Shared fixtures: a fast stand-in for pipeline.document.process_file, small input batches, and
+the one place that knows where ``../shared`` (seed, dev corpus, scorer) lives.
+
+Tests that need ``../shared`` ask ``need_shared(...)`` or carry ``@pytest.mark.needs_shared(...)``:
+without it they skip with the reason in the summary, and under CI (``CI=true`` or
+``JIXIAO_REQUIRE_SHARED=1``) they fail instead, because CI always has it.
 
 The stand-in is, like the real one, a pure function of (file bytes, options): one form per file,
 one indicator per non-empty line, a warning for each line that says "bad"; an empty or binary file
@@ -16,6 +21,34 @@ import pytest
 from extractors.options import ExtractOptions
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
 from pipeline.outcome import FileOutcome
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"  # beside the checkout: ../shared
+
+
+def shared_required() -> bool:
+    """CI always has ../shared: there a missing one is a failure, not a skip."""
+    truthy = ("1", "true", "yes")
+    return os.environ.get("CI", "").lower() in truthy or os.environ.get("JIXIAO_REQUIRE_SHARED", "").lower() in truthy
+
+
+def need_shared(*parts: str) -> Path:
+    """``../shared/<parts>``; skips the test saying so when it is missing (fails under CI)."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        reason = f"{path} is missing (../shared is not beside the checkout)"
+        if shared_required():
+            pytest.fail(f"{reason}; CI=true / JIXIAO_REQUIRE_SHARED=1 require it", pytrace=False)
+        pytest.skip(reason)
+    return path
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "needs_shared(*parts): the test reads ../shared/<parts> (see need_shared)")
+
+
+def pytest_runtest_setup(item):
+    for mark in item.iter_markers("needs_shared"):
+        need_shared(*mark.args)
 
 
 def fake_process_file(path: Path, source_file: str, options: ExtractOptions) -> FileOutcome:

@@ -5,11 +5,13 @@ import json
 import math
 from pathlib import Path
 
+from conftest import SHARED
+
 from extractors.options import ExtractOptions
 from pipeline.document import process_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "office"
-SHARED_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "dev-corpus"
+SHARED_CORPUS = SHARED / "dev-corpus"
 
 HEADER = ["form_kind", "year", "agency", "project_name", "competent_dept", "fund_total", "fund_fiscal",
           "fund_carryover", "fund_other", "overall_goal", "preparer", "phone", "fill_date", "unit_head"]

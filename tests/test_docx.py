@@ -7,6 +7,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import need_shared
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from office_golden import FIXTURES, SHARED_CORPUS, golden_mismatches
@@ -187,8 +188,7 @@ def test_failed_conversion_is_an_unreadable_file(tmp_path, monkeypatch):
 
 
 def test_fixture_is_the_shared_dev_corpus_file():
-    if not SHARED_CORPUS.exists():
-        pytest.skip("../shared is not beside the checkout")
+    need_shared("dev-corpus")
     assert (SHARED_CORPUS / "dev_004.docx").read_bytes() == (FIXTURES / "dev_004.docx").read_bytes()
 
 

@@ -10,17 +10,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SHARED
 
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
 from pipeline import evaluate
 from pipeline.cli import main
 from pipeline.writers import write_records
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SCORE_PY = SHARED / "tools" / "score.py"
 CORPORA = [SHARED / "dev-corpus", SHARED / "seed"]
 
-pytestmark = pytest.mark.skipif(not SCORE_PY.is_file(), reason="../shared is not beside the checkout")
+pytestmark = pytest.mark.needs_shared("tools", "score.py")
 
 
 def load_score_py():

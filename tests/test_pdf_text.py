@@ -12,6 +12,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from conftest import SHARED
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,7 +24,7 @@ from extractors.options import ExtractOptions
 from pipeline.document import process_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
-DEV = Path(__file__).resolve().parents[1].parent / "shared" / "dev-corpus"
+DEV = SHARED / "dev-corpus"
 OPTIONS = ExtractOptions()
 
 
@@ -236,7 +237,7 @@ def test_key_column_is_the_row_naming_column():
 
 # --- dev corpus -------------------------------------------------------------------------------
 
-needs_dev = pytest.mark.skipif(not DEV.is_dir(), reason="../shared/dev-corpus not present")
+needs_dev = pytest.mark.needs_shared("dev-corpus")
 
 
 @needs_dev

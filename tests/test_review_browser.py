@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SHARED
 
 CHROMIUM = Path("/usr/bin/chromium")
 FIXTURE = Path(__file__).parent / "fixtures" / "review"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEED = SHARED / "seed" / "zhijiang_2024_forms.md"
 TEXT_PDF = SHARED / "dev-corpus" / "dev_003.pdf"
 SCAN_PNG = SHARED / "dev-corpus" / "dev_010.png"
@@ -181,7 +181,7 @@ def test_clicking_a_row_highlights_its_cells_on_the_page_image(page, fixture_rep
     assert page.errors == []
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="../shared/seed is not beside the checkout")
+@pytest.mark.needs_shared("seed", SEED.name)
 def test_edit_export_and_rerun_with_corrections_end_to_end(page, tmp_path):
     work = tmp_path / "work"
     work.mkdir()
@@ -268,7 +268,7 @@ def check_overlay_of_real_run(page, source: Path, tmp_path: Path) -> dict:
             "first": rows(out / "indicators.csv")[0]}
 
 
-@pytest.mark.skipif(not TEXT_PDF.exists(), reason="../shared/dev-corpus is not beside the checkout")
+@pytest.mark.needs_shared("dev-corpus", TEXT_PDF.name)
 def test_text_pdf_page_image_with_boxes_from_the_real_pipeline(page, tmp_path):
     got = check_overlay_of_real_run(page, TEXT_PDF, tmp_path)
     # PDF boxes are in points: the overlay spans the page size the rows give
@@ -277,7 +277,7 @@ def test_text_pdf_page_image_with_boxes_from_the_real_pipeline(page, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not SCAN_PNG.exists(), reason="../shared/dev-corpus is not beside the checkout")
+@pytest.mark.needs_shared("dev-corpus", SCAN_PNG.name)
 def test_scanned_page_image_with_boxes_from_the_real_pipeline(page, tmp_path):
     from PIL import Image
 
@@ -286,3 +286,31 @@ def test_scanned_page_image_with_boxes_from_the_real_pipeline(page, tmp_path):
     # scan boxes are in the image's own pixels: the overlay spans the whole source image
     with Image.open(SCAN_PNG) as im:
         assert got["viewbox"] == f"0 0 {float(im.width)} {float(im.height)}"
+
+
+def test_markup_from_an_xlsx_cell_shows_as_text_and_runs_nothing(page, tmp_path):
+    """Issue 14: text that survives into the data as markup, from a real workbook through the real
+    pipeline, is shown as text on the review page and runs nothing."""
+    from hostile_inputs import xlsx_with_rows
+
+    img, breakout = "<img src=x onerror=alert(1)>", '"><script>alert(2)</script>'
+    lines = SEED.read_text(encoding="utf-8").split("\n")[:40]  # the seed's first form
+    sheet = [line.replace("预算支出金额", img).replace("芷江侗族自治县自然资源局", breakout).split("\t")
+             for line in lines]
+    (tmp_path / "in").mkdir()
+    xlsx_with_rows(tmp_path / "in" / "markup.xlsx", rows=sheet)
+    out = tmp_path / "out"
+    jixiao("extract", str(tmp_path / "in"), "--out", str(out), "--no-cache", "--quiet", "--workers", "1",
+           "--report", cwd=Path(__file__).resolve().parents[1])
+    [form] = rows(out / "forms.csv")
+    assert form["agency"] == breakout
+    assert img in [r["level3"] for r in rows(out / "indicators.csv")]
+    page.goto((out / "report" / "index.html").as_uri())
+    page.locator(f"tr[data-form-id='{form['form_id']}'] a.form-link").click()
+    page.wait_for_selector("[data-indicator-table]")
+    assert page.locator("[data-field='level3']", has_text="<img").first.inner_text() == img
+    assert page.locator("[data-field='agency']").inner_text() == breakout
+    assert page.locator("main img, main script").count() == 0
+    assert page.dialogs == [] and page.errors == []
+    assert page.evaluate("document.querySelectorAll('script:not([src])').length") == 0
+    assert only_local(page.requests)

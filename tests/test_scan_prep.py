@@ -327,13 +327,13 @@ class SilentEngine:
     seconds = 0.0
     reads_cells = False
 
-    def read_page(self, image, cut=None):
+    def read_page(self, image, cut=None, key=None):
         return []
 
-    def read_lines(self, crops):
+    def read_lines(self, crops, keys=None):
         return [("", 0.0) for _ in crops]
 
-    def read_blocks(self, crops):
+    def read_blocks(self, crops, keys=None):
         return [[] for _ in crops]
 
 

@@ -5,13 +5,15 @@ The fixture is part of a dev-corpus scan (dev_012 page 1, its header and first r
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from extractors import scan
 from extractors.ir import CheckboxState, Table
-from extractors.ocr_engines import RecordedEngine
+from extractors.ocr_engines import CropKey, RecordedEngine, RecordingEngine, ReplayMissError
 from extractors.options import ExtractOptions
 
 FIXTURE = Path(__file__).parent / "fixtures" / "scan" / "form_page.png"
@@ -99,7 +101,7 @@ def test_pdf_page_that_does_not_exist_is_an_error(tmp_path):
     pdf = tmp_path / "one.pdf"
     Image.new("L", (100, 100), 255).save(pdf)
     with pytest.raises(UnreadableFileError):
-        scan.extract_pdf_pages(pdf, [3], ExtractOptions(), engine=RecordedEngine({"name": "x", "pages": []}))
+        scan.extract_pdf_pages(pdf, [3], ExtractOptions(), engine=RecordedEngine({"name": "x", "reads": []}))
 
 
 def test_blank_back_page_gives_no_warning_but_unreadable_ink_does(tmp_path):
@@ -112,6 +114,68 @@ def test_blank_back_page_gives_no_warning_but_unreadable_ink_does(tmp_path):
     cv2.circle(smudged, (800, 600), 150, 0, -1)  # ink that no engine reads as text
     path = tmp_path / "two.tif"
     Image.fromarray(blank).save(path, save_all=True, append_images=[Image.fromarray(smudged)])
-    doc = scan.extract(path, ExtractOptions(), engine=RecordedEngine({"name": "rapidocr", "pages": []}))
+    # both pages read as nothing: the first has no ink, the second only a blot
+    nothing = [{"key": {"page": n, "kind": "page", "box": [0, 0, 1754, 1240]}, "items": []} for n in (1, 2)]
+    doc = scan.extract(path, ExtractOptions(), engine=RecordedEngine({"name": "rapidocr", "reads": nothing}))
     assert [p.number for p in doc.pages] == [1, 2]
     assert [(n.code, n.page) for n in doc.notes] == [("low_confidence", 2)]
+
+
+def one_read_recording(box=(100, 200, 300, 260)) -> dict:
+    key = CropKey(page=1, kind="reread", box=box)
+    return {"name": "rapidocr", "reads": [{"key": key.to_json(), "line": ["≥95%", 0.9]}]}
+
+
+def test_replay_matches_a_crop_whose_box_moved_by_a_pixel_or_two():
+    recorded = RecordedEngine(one_read_recording())
+    crop = np.zeros((60, 200), np.uint8)  # pixels play no part in the lookup
+    assert recorded.read_lines([crop], [CropKey(1, "reread", (102, 199, 301, 258))]) == [("≥95%", 0.9)]
+
+
+def test_replay_miss_raises_naming_page_and_box_instead_of_answering_nothing():
+    recorded = RecordedEngine(one_read_recording())
+    crop = np.zeros((60, 200), np.uint8)
+    with pytest.raises(ReplayMissError, match=r"page 1 reread crop at box \[100, 200, 330, 260\]"):
+        recorded.read_lines([crop], [CropKey(1, "reread", (100, 200, 330, 260))])
+    with pytest.raises(ReplayMissError, match="page 2"):
+        recorded.read_lines([crop], [CropKey(2, "reread", (100, 200, 300, 260))])
+    with pytest.raises(ReplayMissError, match="label"):
+        recorded.read_lines([crop], [CropKey(1, "label", (100, 200, 300, 260))])
+
+
+def test_stale_fixture_names_the_fixture_file(tmp_path):
+    stale = tmp_path / "stale.rapidocr.json"
+    stale.write_text(json.dumps({"name": "rapidocr", "reads": []}), encoding="utf-8")
+    with pytest.raises(ReplayMissError, match="stale.rapidocr.json: recorded rapidocr engine has no answer for page 1"):
+        scan.extract(FIXTURE, ExtractOptions(ocr="rapidocr"), engine=RecordedEngine.load(stale))
+
+
+class ScriptedEngine:
+    """Answers every crop with its size, to check what a recording keeps."""
+
+    name = "scripted"
+    seconds = 0.0
+    reads_cells = True
+
+    def read_page(self, image, cut=None, key=None):
+        return []
+
+    def read_lines(self, crops, keys=None):
+        return [(f"{c.shape[1]}x{c.shape[0]}", 0.5) for c in crops]
+
+    def read_blocks(self, crops, keys=None):
+        from extractors.ocr_engines import OcrItem
+
+        return [[OcrItem(text=f"{c.shape[1]}x{c.shape[0]}", confidence=0.5, bbox=(0, 0, 1, 1))] for c in crops]
+
+
+def test_recording_round_trips_through_replay_by_key():
+    recording = RecordingEngine(ScriptedEngine())
+    crops = [np.zeros((10, 20), np.uint8), np.zeros((30, 40), np.uint8)]
+    keys = [CropKey(1, "cell", (0, 0, 20, 10)), CropKey(1, "line", (500, 500, 540, 530), turn=2)]
+    live = recording.read_blocks(crops, keys)
+    replay = RecordedEngine(json.loads(json.dumps(recording.recording())))
+    assert replay.reads_cells is True and replay.name == "scripted"
+    assert replay.read_blocks(crops[::-1], keys[::-1]) == live[::-1]  # order does not matter, keys do
+    with pytest.raises(ReplayMissError, match="turned 2"):
+        replay.read_blocks(crops[:1], [CropKey(1, "line", (0, 0, 20, 10), turn=2)])

@@ -6,12 +6,13 @@ import math
 from pathlib import Path
 
 import pytest
+from conftest import SHARED, need_shared
 
 from extractors.options import ExtractOptions
 from pipeline.document import process_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "seed"
-SHARED_SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed"
+SHARED_SEED = SHARED / "seed"
 SEED = FIXTURES / "zhijiang_2024_forms.md"
 GT = json.loads((FIXTURES / "zhijiang_2024_forms.md.json").read_text(encoding="utf-8"))
 
@@ -33,8 +34,7 @@ def _same(a, b):
 
 
 def test_fixture_is_the_shared_seed():
-    if not SHARED_SEED.exists():
-        pytest.skip("../shared is not beside the checkout")
+    need_shared("seed", SEED.name)
     assert (SHARED_SEED / SEED.name).read_bytes() == SEED.read_bytes()
     assert json.loads((SHARED_SEED / "gt" / (SEED.name + ".json")).read_text(encoding="utf-8")) == GT
 

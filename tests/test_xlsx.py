@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import need_shared
 from hypothesis import given
 from hypothesis import strategies as st
 from office_golden import FIXTURES, SHARED_CORPUS, golden_mismatches
@@ -318,8 +319,7 @@ def test_xls_is_converted_by_libreoffice_and_read_as_xlsx(tmp_path, monkeypatch)
 
 
 def test_fixture_is_the_shared_dev_corpus_file():
-    if not SHARED_CORPUS.exists():
-        pytest.skip("../shared is not beside the checkout")
+    need_shared("dev-corpus")
     assert (SHARED_CORPUS / "dev_002.xlsx").read_bytes() == (FIXTURES / "dev_002.xlsx").read_bytes()
 
 

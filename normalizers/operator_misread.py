@@ -1,0 +1,107 @@
+"""Operators read as digits: ``≥`` OCR'd or converted as ``2`` (``≥92%`` -> ``292%``, a lone ``2``
+in the 指标类型 column).
+
+The repair is made only where the form shows that an operator belongs there: a lone ``2`` right
+before the row's number in a form with a 指标类型 column (a row with no operator), or a value
+cell in a column whose other numeric cells start
+with an operator. In a value cell the repaired reading must also be more plausible than the
+written one (``292%`` is no percentage; ``92%`` is). Each repair is logged on the cell as a
+``operator_misread`` repair (a warning: a person should confirm it), with raw and fixed text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import lru_cache
+
+import yaml
+
+from extractors.ir import Repair
+from normalizers import values
+from normalizers.labels import clean_text
+
+CODE = "operator_misread"
+_BOXES = re.compile(r"[☑☐\s]")
+
+
+@lru_cache(maxsize=1)
+def _config() -> tuple[dict[str, str], float]:
+    raw = yaml.safe_load(values._DATA.read_text(encoding="utf-8"))
+    return {str(k): str(v) for k, v in raw["operator_lookalikes"].items()}, float(raw["operator_column_evidence"])
+
+
+def misread_operator_cell(text: str) -> str | None:
+    """The operator a lone lookalike digit in an operator cell stands for ("2", "☑ 2" -> "≥")."""
+    lookalikes, _ = _config()
+    return lookalikes.get(_BOXES.sub("", clean_text(text)))
+
+
+def misread_value_cell(text: str) -> str | None:
+    """The value cell read with its leading lookalike digit as the operator ("292%" -> "≥92%"),
+    when that reading is the plausible one; else None."""
+    lookalikes, _ = _config()
+    t = clean_text(text).replace(" ", "")
+    if len(t) < 2 or t[0] not in lookalikes or values.parse_value_cell(t).operator is not None:
+        return None
+    written = values.parse_value_cell(t)
+    fixed = lookalikes[t[0]] + t[1:]
+    reread = values.parse_value_cell(fixed)
+    if written.value_num is None or reread.value_num is None or reread.operator is None:
+        return None
+    if written.unit == "%" and written.value_num > 100 >= reread.value_num:
+        return fixed
+    return None
+
+
+def _starts_with_operator(text: str) -> bool:
+    pv = values.parse_value_cell(clean_text(text))
+    return pv.operator is not None and pv.operator != values.QUALITATIVE and pv.value_num is not None
+
+
+def _column_holds_operators(rows, col: int) -> bool:
+    _, share = _config()
+    numeric = [s.text for r in rows for s in r.slots
+               if s.col == col and not s.continued and re.search(r"\d", s.text or "")]
+    with_op = sum(1 for t in numeric if _starts_with_operator(t))
+    return with_op >= 2 and with_op >= share * (len(numeric) - 1)
+
+
+def _repaired(slot, fixed: str, what: str):
+    raw = clean_text(slot.text)
+    shown = clean_text(fixed)
+    repair = Repair(kind=CODE, raw=raw, fixed=shown,
+                    message=f"'{raw}' read as '{shown}': an operator of {what} was read as a digit")
+    cell = slot.cell.model_copy(update={"text": fixed, "repairs": [*slot.cell.repairs, repair]}) if slot.cell else None
+    return replace(slot, text=fixed, cell=cell)
+
+
+def repair_misread_operators(rows: list, header_cols: dict[str, int]) -> list:
+    """The rows (normalizers.columns.SourceRow) with misread operators repaired in their cells."""
+    op_col = header_cols.get("operator")
+    value_col = header_cols.get("value")
+    operator_column = op_col is not None  # the header has a 指标类型 column
+    value_column = value_col is not None and _column_holds_operators(rows, value_col)
+    if not operator_column and not value_column:
+        return rows
+    out = []
+    for r in rows:
+        slots = list(r.slots)
+        active = [k for k, s in enumerate(slots) if not s.continued and s.text.strip()]
+        has_operator = any(values.parse_operator(slots[k].text) is not None for k in active)
+        for n, k in enumerate(active):
+            s = slots[k]
+            following = slots[active[n + 1]].text if n + 1 < len(active) else ""
+            # a lone "2" just before the row's number, in a row with no operator: the 指标类型 cell
+            # (rows may stand shifted, so its place is found from its neighbour, not its column)
+            if operator_column and not has_operator and misread_operator_cell(s.text) is not None \
+                    and values.parse_value_cell(clean_text(following)).value_num is not None:
+                op = misread_operator_cell(s.text)
+                slots[k] = _repaired(s, s.text.replace(clean_text(s.text).strip("☑☐ ")[0], op, 1),
+                                     "the 指标类型 cell")
+                has_operator = True
+            elif value_column and s.col == value_col:
+                fixed = misread_value_cell(s.text)
+                if fixed is not None:
+                    slots[k] = _repaired(s, fixed, "the value")
+        out.append(replace(r, slots=slots))
+    return out

@@ -1,0 +1,420 @@
+"""Indicator tables of other provinces (issue 11, part columns), end to end on small documents of
+our own: column sets found from the header's meaning, long-term and annual targets side by side or
+stacked, other indicator frameworks, self-evaluation forms. Each test is named after the layout (or
+the damage) it covers and checks the records field by field."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from extractors.options import ExtractOptions
+from pipeline.document import process_file
+
+FOOTER = "\n\n填表人：陈晓\n\n联系电话：027-8765432\n\n填报日期：2024年3月2日\n\n单位负责人：刘强\n"
+
+
+def run(tmp_path: Path, body: str, name: str = "form.md"):
+    p = tmp_path / name
+    p.write_text(body, encoding="utf-8")
+    return process_file(p, name, ExtractOptions())
+
+
+def project_pipe(header: list[str], rows: list[list[str]], title: str = "项目支出绩效目标表") -> str:
+    width = len(header)
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(cells + [""] * (width - len(cells))) + " |"
+
+    head = [
+        f"## {title}", "", "（2024年度）", "",
+        line(["项目名称", "社区养老服务站建设"]),
+        "| " + " | ".join(["---"] * width) + " |",
+        line(["主管部门", "某市民政局"]),
+        line(["年度资金总额", "520"]),
+        line(["其中：财政拨款", "520"]),
+        line(["年度总体目标", "建成社区养老服务站8个，为老年人提供日间照料服务。"]),
+        line(header),
+    ]
+    return "\n".join(head + [line(r) for r in rows]) + FOOTER
+
+
+def fields(rec, names: str) -> tuple:
+    return tuple(getattr(rec, n) for n in names.split())
+
+
+def codes(outcome, seq: int | None = None) -> set[str]:
+    return {a.code for a in outcome.anomalies if seq is None or a.seq == seq}
+
+
+SIDE = "level3 target_period operator value value_num unit"
+
+
+def test_long_term_and_annual_targets_side_by_side_give_one_record_each_annual_first(tmp_path):
+    header = ["一级指标", "二级指标", "三级指标", "指标值（长期）", "指标值（年度）"]
+    rows = [
+        ["产出指标", "数量指标", "建成社区养老服务站", "≥30个", "≥8个"],
+        ["", "质量指标", "服务站验收合格率", "100%", "100%"],
+        ["效益指标", "社会效益指标", "老年人照料服务水平", "显著提升", "有所提升"],
+        ["满意度指标", "服务对象满意度指标", "老年人满意度", "≥95%", "≥90%"],
+    ]
+    o = run(tmp_path, project_pipe(header, rows))
+    got = [fields(r, SIDE) for r in o.indicators]
+    assert got == [
+        ("建成社区养老服务站", "annual", "≥", "8", 8.0, "个"),
+        ("建成社区养老服务站", "long_term", "≥", "30", 30.0, "个"),
+        ("服务站验收合格率", "annual", "=", "100", 100.0, "%"),
+        ("服务站验收合格率", "long_term", "=", "100", 100.0, "%"),
+        ("老年人照料服务水平", "annual", "定性", "有所提升", None, None),
+        ("老年人照料服务水平", "long_term", "定性", "显著提升", None, None),
+        ("老年人满意度", "annual", "≥", "90", 90.0, "%"),
+        ("老年人满意度", "long_term", "≥", "95", 95.0, "%"),
+    ]
+    assert [r.seq for r in o.indicators] == list(range(1, 9))
+    assert {(r.level1, r.level2) for r in o.indicators[:2]} == {("产出指标", "数量指标")}
+    # the two targets of one row are not a duplicated indicator
+    assert "duplicate_indicator" not in codes(o)
+
+
+def test_medium_term_and_annual_columns_with_a_shared_operator_and_unit_column(tmp_path):
+    header = ["一级指标", "二级指标", "三级指标", "指标性质", "中期目标", "年度目标", "度量单位"]
+    rows = [
+        ["产出指标", "数量指标", "新增养老床位", "≥", "600", "150", "张"],
+        ["成本指标", "经济成本指标", "单站建设成本", "≤", "65", "65", "万元"],
+    ]
+    o = run(tmp_path, project_pipe(header, rows))
+    got = [fields(r, SIDE) for r in o.indicators]
+    assert got == [
+        ("新增养老床位", "annual", "≥", "150", 150.0, "张"),
+        ("新增养老床位", "long_term", "≥", "600", 600.0, "张"),
+        ("单站建设成本", "annual", "≤", "65", 65.0, "万元"),
+        ("单站建设成本", "long_term", "≤", "65", 65.0, "万元"),
+    ]
+
+
+def test_stacked_long_term_and_annual_sections_set_the_period_of_their_rows(tmp_path):
+    header = ["一级指标", "二级指标", "三级指标", "指标值"]
+    rows = [
+        ["长期目标"],
+        ["产出指标", "数量指标", "建成社区养老服务站", "≥30个"],
+        ["满意度指标", "服务对象满意度指标", "老年人满意度", "≥95%"],
+        ["年度目标"],
+        ["产出指标", "数量指标", "建成社区养老服务站", "≥8个"],
+        ["效益指标", "社会效益指标", "日间照料服务人次", "≥12000人次"],
+    ]
+    o = run(tmp_path, project_pipe(header, rows))
+    got = [fields(r, "level1 level2 level3 target_period value unit") for r in o.indicators]
+    assert got == [
+        ("产出指标", "数量指标", "建成社区养老服务站", "long_term", "30", "个"),
+        ("满意度指标", "服务对象满意度指标", "老年人满意度", "long_term", "95", "%"),
+        ("产出指标", "数量指标", "建成社区养老服务站", "annual", "8", "个"),
+        ("效益指标", "社会效益指标", "日间照料服务人次", "annual", "12000", "人次"),
+    ]
+    assert "duplicate_indicator" not in codes(o)
+
+
+def test_weight_score_standard_and_direction_columns_are_their_own_fields_numbers_as_numbers(tmp_path):
+    header = ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "权重（%）", "分值", "绩效标准",
+              "指标方向性"]
+    rows = [
+        ["产出指标", "数量指标", "建成社区养老服务站", "≥", "8", "个", "20", "20", "计划标准", "正向"],
+        ["产出指标", "时效指标", "资金拨付时间", "≤", "30", "天", "10", "10", "行业标准", "反向"],
+        ["满意度指标", "服务对象满意度指标", "老年人满意度", "≥", "90", "%", "15%", "15分", "历史标准", "正向"],
+    ]
+    o = run(tmp_path, project_pipe(header, rows))
+    got = [fields(r, "level3 operator value unit weight score standard direction explanation scoring_rule")
+           for r in o.indicators]
+    assert got == [
+        ("建成社区养老服务站", "≥", "8", "个", 20.0, 20.0, "计划标准", "正向", None, None),
+        ("资金拨付时间", "≤", "30", "天", 10.0, 10.0, "行业标准", "反向", None, None),
+        ("老年人满意度", "≥", "90", "%", 15.0, 15.0, "历史标准", "正向", None, None),
+    ]
+    assert "column_shift" not in codes(o)
+
+
+def test_a_weight_cell_that_is_no_number_is_flagged_not_taken_as_the_weight(tmp_path):
+    header = ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "权重", "指标方向性"]
+    rows = [
+        ["产出指标", "数量指标", "建成社区养老服务站", "≥", "8", "个", "20", "正向"],
+        ["产出指标", "数量指标", "培训护理员", "≥", "60", "人", "正向", ""],  # the weight cell slid away
+    ]
+    o = run(tmp_path, project_pipe(header, rows))
+    second = o.indicators[1]
+    assert (second.weight, second.level3, second.value) == (None, "培训护理员", "60")
+    assert "column_shift" in codes(o, 2)
+    assert "column_shift" not in codes(o, 1)
+
+
+def test_score_ranges_in_level1_names_and_a_score_in_the_block_label_are_no_part_of_the_names(tmp_path):
+    header = ["年度绩效目标（90分）", "一级指标", "二级指标", "三级指标", "指标值", "分值"]
+    rows = [
+        ["", "产出指标(0-50)分", "数量指标", "建成社区养老服务站", "≥8个", "30"],
+        ["", "", "质量指标", "验收合格率", "100%", "20"],
+        ["", "效益指标（40分）", "社会效益指标", "日间照料服务人次", "≥12000人次", "40"],
+    ]
+    o = run(tmp_path, project_pipe(header, rows))
+    got = [fields(r, "level1 level2 level3 level1_raw score") for r in o.indicators]
+    assert got == [
+        ("产出指标", "数量指标", "建成社区养老服务站", "产出指标(0-50)分", 30.0),
+        ("产出指标", "质量指标", "验收合格率", "产出指标(0-50)分", 20.0),
+        ("效益指标", "社会效益指标", "日间照料服务人次", "效益指标（40分）", 40.0),
+    ]
+    assert not codes(o) & {"taxonomy_unknown", "taxonomy_fuzzy_match"}
+
+
+def test_older_framework_input_process_output_effect_is_mapped_where_sound_and_flagged(tmp_path):
+    header = ["一级指标", "二级指标", "三级指标", "指标值"]
+    rows = [
+        ["投入指标", "经济成本指标", "项目总成本", "≤520万元"],
+        ["过程指标", "资金管理", "资金使用合规性", "合规"],
+        ["产出指标", "成本指标", "单站建设成本", "≤65万元"],
+        ["产出指标", "数量指标", "建成社区养老服务站", "≥8个"],
+        ["效果指标", "社会效益指标", "日间照料服务人次", "≥12000人次"],
+        ["效果指标", "社会公众或服务对象满意度指标", "老年人满意度", "≥90%"],
+    ]
+    o = run(tmp_path, project_pipe(header, rows))
+    got = [fields(r, "level1 level2 level1_raw level2_raw") for r in o.indicators]
+    assert got == [
+        ("成本指标", "经济成本指标", "投入指标", "经济成本指标"),
+        (None, None, "过程指标", "资金管理"),
+        ("成本指标", "经济成本指标", "产出指标", "成本指标"),
+        ("产出指标", "数量指标", "产出指标", "数量指标"),
+        ("效益指标", "社会效益指标", "效果指标", "社会效益指标"),
+        ("满意度指标", "服务对象满意度指标", "效果指标", "社会公众或服务对象满意度指标"),
+    ]
+    assert "framework_mapped" in codes(o, 1)
+    assert codes(o, 2) >= {"taxonomy_unknown"} and "framework_mapped" not in codes(o, 2)
+    assert "framework_mapped" in codes(o, 3)
+    assert "framework_mapped" in codes(o, 5)
+    assert "framework_mapped" in codes(o, 6)
+    assert not any(a.code == "framework_mapped" and a.severity != "warning" for a in o.anomalies)
+
+
+def test_satisfaction_under_benefit_with_no_satisfaction_level1_is_mapped_and_flagged(tmp_path):
+    header = ["一级指标", "二级指标", "三级指标", "指标值"]
+    rows = [
+        ["效益指标", "社会效益指标", "日间照料服务人次", "≥12000人次"],
+        ["", "满意度指标", "老年人满意度", "≥90%"],
+    ]
+    o = run(tmp_path, project_pipe(header, rows))
+    r = o.indicators[1]
+    assert fields(r, "level1 level2 level1_raw level2_raw") == ("满意度指标", "服务对象满意度指标", "效益指标", "满意度指标")
+    assert {"level1_inferred", "framework_mapped"} <= codes(o, 2)
+
+
+def test_self_evaluation_form_is_its_own_kind_with_actual_value_score_and_deviation(tmp_path):
+    header = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
+    rows = [
+        ["产出指标", "数量指标", "建成社区养老服务站", "≥8个", "7个", "20", "17.5", "一个站点选址调整，次年一季度建成"],
+        ["满意度指标", "服务对象满意度指标", "老年人满意度", "≥90%", "93%", "10", "10", ""],
+    ]
+    o = run(tmp_path, project_pipe(header, rows, title="2024年度项目支出绩效自评表"))
+    assert o.forms[0].form_kind == "self_evaluation"
+    got = [fields(r, "level3 operator value value_num unit actual_value score actual_score deviation_reason")
+           for r in o.indicators]
+    assert got == [
+        ("建成社区养老服务站", "≥", "8", 8.0, "个", "7个", 20.0, 17.5, "一个站点选址调整，次年一季度建成"),
+        ("老年人满意度", "≥", "90", 90.0, "%", "93%", 10.0, 10.0, None),
+    ]
+
+
+def test_bare_number_with_unit_in_a_form_without_operator_column_is_an_equality_target(tmp_path):
+    header = ["一级指标", "二级指标", "三级指标", "指标值", "绩效标准"]
+    rows = [["产出指标", "数量指标", "购置适老化设备", "120台", "计划标准"],
+            ["成本指标", "经济成本指标", "设备购置费用", "250万", "计划标准"]]
+    o = run(tmp_path, project_pipe(header, rows))
+    got = [fields(r, "operator value value_num unit standard explanation") for r in o.indicators]
+    assert got == [("=", "120", 120.0, "台", "计划标准", None), ("=", "250", 250.0, "万", "计划标准", None)]
+
+
+# ---------------------------------------------------------------- the same layouts in xlsx and docx
+
+def _grid(header: list[str], rows: list[list[str]], title: str) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
+    """Title, header fields and the indicator table as a full matrix, with the level-1 cells merged
+    down over their groups (empty cells below a name), as spreadsheets and documents write them."""
+    width = len(header)
+    top = [[title] + [""] * (width - 1), ["项目名称", "社区养老服务站建设"] + [""] * (width - 2),
+           ["主管部门", "某市民政局"] + [""] * (width - 2), ["年度资金总额", "520"] + [""] * (width - 2),
+           ["其中：财政拨款", "520"] + [""] * (width - 2),
+           ["年度总体目标", "建成社区养老服务站8个，为老年人提供日间照料服务。"] + [""] * (width - 2), header]
+    matrix = top + [r + [""] * (width - len(r)) for r in rows]
+    merges = [(0, 0, 0, width - 1)] + [(r, 1, r, width - 1) for r in range(1, 6)]
+    r = len(top)
+    while r < len(matrix):
+        end = r
+        while end + 1 < len(matrix) and matrix[end + 1][0] == "" and matrix[r][0]:
+            end += 1
+        if end > r:
+            merges.append((r, 0, end, 0))
+        r = end + 1
+    return matrix, merges
+
+
+def _write_xlsx(path: Path, header, rows, title) -> None:
+    import openpyxl
+
+    matrix, merges = _grid(header, rows, title)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r, row in enumerate(matrix, 1):
+        for c, text in enumerate(row, 1):
+            if text:
+                ws.cell(r, c, text)
+    for r0, c0, r1, c1 in merges:
+        ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
+    r = len(matrix) + 2
+    for line in FOOTER.split():
+        ws.cell(r, 1, line)
+        r += 1
+    wb.save(path)
+
+
+def _write_docx(path: Path, header, rows, title) -> None:
+    import docx
+
+    matrix, merges = _grid(header, rows, title)
+    d = docx.Document()
+    d.add_paragraph(matrix[0][0])
+    d.add_paragraph("（2024年度）")
+    body = matrix[1:]
+    table = d.add_table(rows=len(body), cols=len(header))
+    for r, row in enumerate(body):
+        for c, text in enumerate(row):
+            if text:
+                table.cell(r, c).text = text
+    for r0, c0, r1, c1 in merges:
+        if r0 == 0:
+            continue
+        table.cell(r0 - 1, c0).merge(table.cell(r1 - 1, c1))
+    for line in FOOTER.split():
+        d.add_paragraph(line)
+    d.save(path)
+
+
+OFFICE_HEADER = ["一级指标", "二级指标", "三级指标", "指标性质", "实施期目标", "本年度目标", "度量单位", "权重（%）",
+                 "指标方向性"]
+OFFICE_ROWS = [
+    ["产出指标", "数量指标", "建成社区养老服务站", "≥", "30", "8", "个", "40", "正向"],
+    ["", "时效指标", "资金拨付时间", "≤", "30", "30", "天", "20", "反向"],
+    ["满意度指标", "服务对象满意度指标", "老年人满意度", "≥", "95", "90", "%", "40", "正向"],
+]
+OFFICE_EXPECTED = [
+    ("产出指标", "数量指标", "建成社区养老服务站", "annual", "≥", "8", "个", 40.0, "正向"),
+    ("产出指标", "数量指标", "建成社区养老服务站", "long_term", "≥", "30", "个", 40.0, "正向"),
+    ("产出指标", "时效指标", "资金拨付时间", "annual", "≤", "30", "天", 20.0, "反向"),
+    ("产出指标", "时效指标", "资金拨付时间", "long_term", "≤", "30", "天", 20.0, "反向"),
+    ("满意度指标", "服务对象满意度指标", "老年人满意度", "annual", "≥", "90", "%", 40.0, "正向"),
+    ("满意度指标", "服务对象满意度指标", "老年人满意度", "long_term", "≥", "95", "%", 40.0, "正向"),
+]
+OFFICE_FIELDS = "level1 level2 level3 target_period operator value unit weight direction"
+
+
+def test_implementation_period_and_annual_targets_with_weights_in_a_workbook(tmp_path):
+    path = tmp_path / "form.xlsx"
+    _write_xlsx(path, OFFICE_HEADER, OFFICE_ROWS, "项目支出绩效目标表")
+    o = process_file(path, path.name, ExtractOptions())
+    assert [fields(r, OFFICE_FIELDS) for r in o.indicators] == OFFICE_EXPECTED
+
+
+def test_implementation_period_and_annual_targets_with_weights_in_a_word_document(tmp_path):
+    path = tmp_path / "form.docx"
+    _write_docx(path, OFFICE_HEADER, OFFICE_ROWS, "项目支出绩效目标表")
+    o = process_file(path, path.name, ExtractOptions())
+    assert [fields(r, OFFICE_FIELDS) for r in o.indicators] == OFFICE_EXPECTED
+
+
+def test_self_evaluation_form_in_a_workbook(tmp_path):
+    path = tmp_path / "self.xlsx"
+    header = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
+    rows = [["产出指标", "数量指标", "建成社区养老服务站", "≥8个", "7个", "20", "17.5", "一个站点选址调整"],
+            ["满意度指标", "服务对象满意度指标", "老年人满意度", "≥90%", "93%", "10", "10", ""]]
+    _write_xlsx(path, header, rows, "2024年度项目支出绩效自评表")
+    o = process_file(path, path.name, ExtractOptions())
+    assert o.forms[0].form_kind == "self_evaluation"
+    got = [fields(r, "level3 value actual_value score actual_score deviation_reason") for r in o.indicators]
+    assert got == [("建成社区养老服务站", "8", "7个", 20.0, 17.5, "一个站点选址调整"),
+                   ("老年人满意度", "90", "93%", 10.0, 10.0, None)]
+
+
+def test_a_target_form_title_over_actual_value_and_score_columns_is_a_self_evaluation(tmp_path):
+    header = ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "得分"]
+    rows = [["产出指标", "数量指标", "建成社区养老服务站", "≥8个", "8个", "20"]]
+    o = run(tmp_path, project_pipe(header, rows, title="项目支出绩效目标表"))
+    assert o.forms[0].form_kind == "self_evaluation"
+    assert fields(o.indicators[0], "value actual_value actual_score") == ("8", "8个", 20.0)
+
+
+def test_a_plain_target_form_stays_a_project_form_with_annual_targets_and_no_side_fields(tmp_path):
+    header = ["一级指标", "二级指标", "三级指标", "指标值"]
+    rows = [["产出指标", "数量指标", "建成社区养老服务站", "≥8个"]]
+    o = run(tmp_path, project_pipe(header, rows))
+    assert o.forms[0].form_kind == "project"
+    assert fields(o.indicators[0], "target_period weight score standard direction actual_value actual_score "
+                                   "deviation_reason") == ("annual", None, None, None, None, None, None, None)
+
+
+def test_two_row_header_with_long_term_and_annual_under_one_value_label(tmp_path):
+    header = ["一级指标", "二级指标", "三级指标", "指标值", ""]
+    rows = [
+        ["", "", "", "长期", "年度"],
+        ["产出指标", "数量指标", "建成社区养老服务站", "≥30个", "≥8个"],
+    ]
+    o = run(tmp_path, project_pipe(header, rows))
+    assert [fields(r, SIDE) for r in o.indicators] == [
+        ("建成社区养老服务站", "annual", "≥", "8", 8.0, "个"),
+        ("建成社区养老服务站", "long_term", "≥", "30", 30.0, "个"),
+    ]
+
+
+def test_weights_that_do_not_sum_to_100_are_reported_on_the_form(tmp_path):
+    header = ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "权重"]
+    good = [["产出指标", "数量指标", "建成社区养老服务站", "≥", "8", "个", "60"],
+            ["满意度指标", "服务对象满意度指标", "老年人满意度", "≥", "90", "%", "40"]]
+    bad = [good[0], good[1][:-1] + ["30"]]
+    assert "weight_mismatch" not in codes(run(tmp_path, project_pipe(header, good), "good.md"))
+    o = run(tmp_path, project_pipe(header, bad), "bad.md")
+    notes = [a for a in o.anomalies if a.code == "weight_mismatch"]
+    assert [(a.seq, a.field, a.severity) for a in notes] == [(None, "weight", "warning")]
+    assert "90" in notes[0].message
+
+
+def test_a_form_without_a_rule_column_is_not_told_its_rules_are_missing(tmp_path):
+    header = ["一级指标", "二级指标", "三级指标", "指标值"]
+    o = run(tmp_path, project_pipe(header, [["产出指标", "数量指标", "建成社区养老服务站", "≥8个"]]))
+    assert not [a for a in o.anomalies if a.code == "missing_field" and a.field == "scoring_rule"]
+    header = ["一级指标", "二级指标", "三级指标", "指标值", "评分标准"]
+    o = run(tmp_path, project_pipe(header, [["产出指标", "数量指标", "建成社区养老服务站", "≥8个", ""]]), "r.md")
+    assert [a.seq for a in o.anomalies if a.code == "missing_field" and a.field == "scoring_rule"] == [1]
+
+
+def test_review_page_shows_the_new_columns_only_for_forms_that_fill_them(tmp_path):
+    from pipeline.review import form_view
+
+    header = ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "权重"]
+    rows = [["产出指标", "数量指标", "建成社区养老服务站", "≥", "8", "个", "100"]]
+    o = run(tmp_path, project_pipe(header, rows))
+    shown = [c["field"] for c in form_view(o.forms[0], o.indicators, o.anomalies)["columns"]]
+    assert "weight" in shown and "target_period" not in shown and "actual_score" not in shown
+    plain = run(tmp_path, project_pipe(header[:-1], [rows[0][:-1]]), "plain.md")
+    shown = [c["field"] for c in form_view(plain.forms[0], plain.indicators, plain.anomalies)["columns"]]
+    assert "weight" not in shown
+
+
+# ---------------------------------------------------------------- parsers
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from normalizers.columns import side_number  # noqa: E402
+
+
+@given(st.decimals(min_value=0, max_value=1000, places=2, allow_nan=False, allow_infinity=False),
+       st.sampled_from(["", "%", "分", " 分", "％"]))
+def test_side_number_reads_weights_and_scores_as_written(number, suffix):
+    assert side_number(f"{number}{suffix}") == float(number)
+
+
+@given(st.text(max_size=12))
+def test_side_number_never_raises_and_reads_no_number_from_words(text):
+    got = side_number(text)
+    assert got is None or isinstance(got, float)
+    if not any(ch.isdigit() for ch in text):
+        assert got is None

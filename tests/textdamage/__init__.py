@@ -1,0 +1,1 @@
+"""Conversion-damaged renderings of clean OCR'd-text forms, with their expected records."""
