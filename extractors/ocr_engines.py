@@ -23,6 +23,8 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from vocab import OCR_SPACING_CJK_CLASS
+
 from .errors import MissingDependencyError
 
 TESSERACT_HINT = (
@@ -75,7 +77,7 @@ class OcrEngine(Protocol):
         ...
 
 
-_CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK = OCR_SPACING_CJK_CLASS
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 
 

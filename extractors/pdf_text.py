@@ -28,6 +28,8 @@ from pdfplumber.table import (
     intersections_to_cells,
 )
 
+from vocab import CHECKED, UNCHECKED
+
 from .errors import EncryptedFileError, JixiaoError, UnreadableFileError
 from .grid import GridCell, grid_positions
 from .ir import Cell, Document, DocumentNote, Page, Repair, Table, TextLine
@@ -35,7 +37,6 @@ from .ir import checkbox_state_of as checkbox_state
 from .options import ExtractOptions
 
 NAME = "pdf_text"
-CHECKED, UNCHECKED = "☑", "☐"
 
 
 @cache

@@ -27,6 +27,8 @@ import numpy as np
 import yaml
 from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
+from vocab import CHECKED, UNCHECKED
+
 from . import image_prep as prep
 from . import ocr_repair
 from .errors import JixiaoError, UnreadableFileError
@@ -35,7 +37,6 @@ from .ir import Cell, CheckboxState, Document, DocumentNote, Page, Repair, Table
 from .ocr_engines import OcrEngine, OcrItem, get_engine
 from .options import ExtractOptions
 
-CHECKED, UNCHECKED = "☑", "☐"
 BBox = tuple[float, float, float, float]
 
 

@@ -16,8 +16,8 @@ import yaml
 from rapidfuzz import fuzz
 
 from extractors.ir import Cell, CheckboxState
-from normalizers import taxonomy, values
-from normalizers.labels import DATA_DIR, clean_text, compact, is_block_label
+from normalizers import DATA_DIR, taxonomy, values
+from vocab.labels import clean_text, compact, is_block_label
 
 _DIGIT = re.compile(r"[0-9０-９]")
 

@@ -19,7 +19,7 @@ from extractors.options import ExtractOptions
 
 from .outcome import FileOutcome
 
-PACKAGES = ("pipeline", "extractors", "normalizers")
+PACKAGES = ("pipeline", "extractors", "normalizers", "vocab")
 SOURCE_SUFFIXES = (".py", ".yaml", ".yml", ".json", ".csv", ".txt", ".toml")
 FINGERPRINT_ENV = "JIXIAO_PIPELINE_FINGERPRINT"  # pins the fingerprint (jixiao bench sets it)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from extractors.ir import Cell, Document, Table, TextLine
 from normalizers.columns import Slot, SourceRow
-from normalizers.labels import (
+from vocab.labels import (
     compact,
     form_labels,
     indicator_header_field,

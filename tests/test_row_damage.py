@@ -220,7 +220,7 @@ def test_bare_stem_in_the_level3_place_stays_a_level3_name(tmp_path):
     ("项目名称", None),
 ])
 def test_ocr_damaged_titles_are_still_titles(title, kind):
-    from normalizers.labels import title_kind
+    from vocab.labels import title_kind
     assert title_kind(title) == kind
 
 
@@ -231,7 +231,7 @@ def test_ocr_damaged_titles_are_still_titles(title, kind):
     ("其中：财政拨款", ("fund_fiscal", "")),
 ])
 def test_ocr_damaged_header_labels_are_read(text, expected):
-    from normalizers.labels import leading_label
+    from vocab.labels import leading_label
     assert leading_label(text, "header_fields") == expected
 
 

@@ -1,33 +1,28 @@
 """The printed form's own vocabulary (titles, field labels, column headers), read from
-``data/form_labels.yaml``, and the text folding used to compare labels."""
+``vocab/data/form_labels.yaml``, and the text folding used to compare labels."""
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import yaml
 from rapidfuzz import fuzz
 
-DATA_DIR = Path(__file__).parent / "data"
-CHECK_GLYPHS = "☑☐"
-_SPACE_PUNCT = re.compile(r"[\s:：()（）\[\]【】「」、,，.。;；*#|]+")
+from vocab import CHECKED, DATA_DIR, UNCHECKED, compact_label, is_label_punctuation
+
 _BLANKS = re.compile(r"[ \t\u3000]+")
 _NEWLINE = re.compile(r"\s*\n\s*")
 
 
-@lru_cache(maxsize=16384)
-def compact(text: str) -> str:
-    """NFKC-folded text without whitespace, colons, brackets and list punctuation (for labels)."""
-    return _SPACE_PUNCT.sub("", unicodedata.normalize("NFKC", text or ""))
+compact = compact_label  # the name the form readers use
 
 
 @lru_cache(maxsize=16384)
 def clean_text(text: str) -> str:
     """Cell text for output: checkbox glyphs removed, whitespace collapsed at the edges."""
-    t = (text or "").replace("☑", " ").replace("☐", " ")
+    t = (text or "").replace(CHECKED, " ").replace(UNCHECKED, " ")
     t = _BLANKS.sub(" ", t)
     t = _NEWLINE.sub("", t)
     return t.strip()
@@ -163,7 +158,7 @@ def _rest_after_label(original: str, label_compact: str) -> str:
     k = 0
     while i < len(original) and k < len(label_compact):
         folded = unicodedata.normalize("NFKC", original[i])
-        if _SPACE_PUNCT.fullmatch(folded):
+        if is_label_punctuation(folded):
             i += 1
             continue
         k += len(folded)
