@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from extractors import scan
 from extractors.ir import CheckboxState, Table
-from extractors.ocr_engines import RecordedEngine
 from extractors.options import ExtractOptions
+from extractors.scan import scan
+from extractors.scan.ocr_engines import RecordedEngine
 
 FIXTURE = Path(__file__).parent / "fixtures" / "scan" / "form_page.png"
 

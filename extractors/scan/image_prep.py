@@ -13,7 +13,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .errors import UnreadableFileError
+from ..errors import UnreadableFileError
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import yaml
 
@@ -21,7 +20,8 @@ from vocab import CHECK_GLYPHS, OPERATORS, QUALITATIVE, compact_ocr_cell, is_cjk
 from vocab.labels import form_labels
 from vocab.units import is_unit
 
-from .ir import Repair, Table
+from .. import DATA_DIR
+from ..ir import Repair, Table
 
 KNOWN_OPERATORS = frozenset(OPERATORS) | {QUALITATIVE}
 
@@ -43,7 +43,7 @@ class RepairRules:
 
 @cache
 def rules() -> RepairRules:
-    raw = yaml.safe_load((Path(__file__).parent / "data" / "ocr_repair.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((DATA_DIR / "ocr_repair.yaml").read_text(encoding="utf-8"))
     prefixes = [(str(r), op) for op, readings in raw["value_prefix"].items() for r in readings]
     return RepairRules(
         operator_cell={str(r): op for op, readings in raw["operator_cell"].items() for r in readings},

@@ -25,7 +25,7 @@ import numpy as np
 
 from vocab import OCR_SPACING_CJK_CLASS
 
-from .errors import MissingDependencyError
+from ..errors import MissingDependencyError
 
 TESSERACT_HINT = (
     "install Tesseract with Chinese: `sudo apt-get install tesseract-ocr tesseract-ocr-chi-sim` "

@@ -29,20 +29,21 @@ from pdfplumber.table import cells_to_tables, edges_to_intersections, intersecti
 
 from vocab import CHECKED, UNCHECKED
 
+from .. import DATA_DIR
+from ..errors import JixiaoError, UnreadableFileError
+from ..grid import GridCell, grid_from_cell_boxes
+from ..ir import Cell, CheckboxState, Document, DocumentNote, Page, Repair, Table, TextLine
+from ..options import ExtractOptions
 from . import image_prep as prep
 from . import ocr_repair
-from .errors import JixiaoError, UnreadableFileError
-from .grid import GridCell, grid_from_cell_boxes
-from .ir import Cell, CheckboxState, Document, DocumentNote, Page, Repair, Table, TextLine
 from .ocr_engines import OcrEngine, OcrItem, get_engine
-from .options import ExtractOptions
 
 BBox = tuple[float, float, float, float]
 
 
 @cache
 def settings() -> dict[str, Any]:
-    return yaml.safe_load((Path(__file__).parent / "data" / "scan.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load((DATA_DIR / "scan.yaml").read_text(encoding="utf-8"))
 
 
 def prep_settings(cfg: dict[str, Any]) -> prep.PrepSettings:
@@ -868,6 +869,14 @@ def unread_page_notes(pages: list[Page], images: list[np.ndarray]) -> list[Docum
                 )
             )
     return notes
+
+
+FORMATS = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+
+
+def sniff(head: bytes) -> bool:
+    return head.startswith(IMAGE_MAGIC)
 
 
 def extract(path: Path, options: ExtractOptions, engine: OcrEngine | None = None) -> Document:

@@ -30,18 +30,19 @@ from pdfplumber.table import (
 
 from vocab import CHECKED, UNCHECKED
 
-from .errors import EncryptedFileError, JixiaoError, UnreadableFileError
-from .grid import GridCell, grid_positions
-from .ir import Cell, Document, DocumentNote, Page, Repair, Table, TextLine
-from .ir import checkbox_state_of as checkbox_state
-from .options import ExtractOptions
+from .. import DATA_DIR
+from ..errors import EncryptedFileError, JixiaoError, UnreadableFileError
+from ..grid import GridCell, grid_positions
+from ..ir import Cell, Document, DocumentNote, Page, Repair, Table, TextLine
+from ..ir import checkbox_state_of as checkbox_state
+from ..options import ExtractOptions
 
 NAME = "pdf_text"
 
 
 @cache
 def settings() -> dict[str, Any]:
-    return yaml.safe_load((Path(__file__).parent / "data" / "pdf_text.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load((DATA_DIR / "pdf_text.yaml").read_text(encoding="utf-8"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -792,12 +793,20 @@ def scan_pages(path: Path, numbers: list[int], options: ExtractOptions
     """Pages read by the scan extractor with its {"ocr", "layout"} seconds, or None when no scan
     extractor for PDF pages is installed."""
     try:
-        from . import scan
+        from ..scan import scan
 
         reader = scan.read_pdf_pages
     except (ImportError, AttributeError):
         return None
     return reader(path, numbers, options)
+
+
+FORMATS = (".pdf",)
+
+
+def sniff(head: bytes) -> bool:
+    """A PDF header within the first KiB (readers accept junk before it)."""
+    return b"%PDF-" in head[:1024]
 
 
 def extract(path: Path, options: ExtractOptions) -> Document:
