@@ -16,8 +16,7 @@ from importlib import metadata
 from pathlib import Path
 
 from extractors.options import ExtractOptions
-
-from .outcome import FileOutcome
+from normalizers.outcome import FileOutcome
 
 PACKAGES = ("pipeline", "extractors", "normalizers", "vocab")
 SOURCE_SUFFIXES = (".py", ".yaml", ".yml", ".json", ".csv", ".txt", ".toml")

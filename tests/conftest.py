@@ -1,4 +1,4 @@
-"""Shared fixtures: a fast stand-in for pipeline.document.process_file and small input batches.
+"""Shared fixtures: a fast stand-in for normalizers.document.process_file and small input batches.
 
 The stand-in is, like the real one, a pure function of (file bytes, options): one form per file,
 one indicator per non-empty line, a warning for each line that says "bad"; an empty or binary file
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from extractors.options import ExtractOptions
+from normalizers.outcome import FileOutcome
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
-from pipeline.outcome import FileOutcome
 
 
 def fake_process_file(path: Path, source_file: str, options: ExtractOptions) -> FileOutcome:
@@ -49,9 +49,9 @@ def fake_process_file(path: Path, source_file: str, options: ExtractOptions) -> 
 @pytest.fixture
 def fake_pipeline(monkeypatch):
     """Replace the real per-file processing with the fast stand-in (inherited by forked workers)."""
-    import pipeline.document
+    import normalizers.document
 
-    monkeypatch.setattr(pipeline.document, "process_file", fake_process_file)
+    monkeypatch.setattr(normalizers.document, "process_file", fake_process_file)
     return fake_process_file
 
 

@@ -6,7 +6,7 @@ import math
 from pathlib import Path
 
 from extractors.options import ExtractOptions
-from pipeline.document import process_file
+from normalizers.document import process_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "office"
 SHARED_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "dev-corpus"

@@ -20,7 +20,7 @@ from extractors.grid import GridCell
 from extractors.ir import CheckboxState, Page, Table, TextLine
 from extractors.options import ExtractOptions
 from extractors.pdf import pdf_text
-from pipeline.document import process_file
+from normalizers.document import process_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "dev-corpus"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from extractors.options import ExtractOptions
-from pipeline.document import process_file
+from normalizers.document import process_file
 
 HEAD_A = "\t一级指标\t二级指标\t三级指标\t指标类型\t指标值\t计量单位\t指标解释\t评(扣)分标准\t备注"
 FOOTER = "\n\n填表人：王五\n\n联系电话：0745-1234567\n\n填报日期：2024年1月5日\n\n单位负责人签字：赵六\n"

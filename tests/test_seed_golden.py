@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from extractors.options import ExtractOptions
-from pipeline.document import process_file
+from normalizers.document import process_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "seed"
 SHARED_SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed"

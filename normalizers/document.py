@@ -17,12 +17,11 @@ from extractors.options import ExtractOptions
 from extractors.registry import extractor_for
 from normalizers import values
 from normalizers.columns import IndicatorDraft, RowAnomaly, interpret_rows
+from normalizers.forms import FormHeader, FormSpan, document_items, find_forms, read_form
+from normalizers.outcome import FileOutcome
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
 from normalizers.validate import budget_issue, validate_indicators, validation_rules
 from vocab.labels import clean_text
-
-from .forms import FormHeader, FormSpan, document_items, find_forms, read_form
-from .outcome import FileOutcome
 
 FUND_FIELDS = ("fund_total", "fund_fiscal", "fund_carryover", "fund_other")
 
