@@ -332,14 +332,3 @@ def scoring_rule_direction(text: str) -> str | None:
         return None
     directions = [d for d, cues in _config().direction_cues.items() if any(c.search(s) for c in cues)]
     return directions[0] if len(directions) == 1 else None
-
-
-def operator_contradicts_rule(operator: str | None, scoring_rule: str | None) -> bool:
-    """Whether a ≥/> operator stands on a rule rewarding staying under the target, or a ≤/< on a
-    rule rewarding reaching it (operator_conflict). "=" and 定性 never contradict."""
-    direction = scoring_rule_direction(scoring_rule or "")
-    if direction == "≥":
-        return operator in ("≤", "<")
-    if direction == "≤":
-        return operator in ("≥", ">")
-    return False

@@ -424,12 +424,3 @@ def get_engine(
     if name == "tesseract":
         return TesseractEngine(lang=lang, page_psm=page_psm, line_psm=line_psm, block_psm=block_psm, threads=threads)
     raise ValueError(f"unknown OCR engine {name!r}")
-
-
-def resolve_engine_name(requested: str, auto_choice: str) -> str:
-    """``auto`` becomes the engine measured best on the dev corpus (from extractors/data/scan.yaml)."""
-    return auto_choice if requested == "auto" else requested
-
-
-def timed_engine_seconds(engine: OcrEngine | None) -> float:
-    return float(getattr(engine, "seconds", 0.0)) if engine is not None else 0.0
