@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
-import yaml
 from pdfplumber.table import (
     TableFinder,
     TableSettings,
@@ -30,19 +29,20 @@ from pdfplumber.table import (
 
 from vocab import CHECKED, UNCHECKED
 
-from .. import DATA_DIR
 from ..errors import EncryptedFileError, JixiaoError, UnreadableFileError
 from ..grid import GridCell, grid_positions
 from ..ir import Cell, Document, DocumentNote, Page, Repair, Table, TextLine
 from ..ir import checkbox_state_of as checkbox_state
 from ..options import ExtractOptions
+from ..settings import as_mapping, pdf_text_settings
 
 NAME = "pdf_text"
 
 
 @cache
 def settings() -> dict[str, Any]:
-    return yaml.safe_load((DATA_DIR / "pdf_text.yaml").read_text(encoding="utf-8"))
+    """extractors/data/pdf_text.yaml, validated by extractors.settings.PdfTextSettings."""
+    return as_mapping(pdf_text_settings())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -111,7 +111,7 @@ class RapidOcrEngine:
     name = "rapidocr"
     reads_cells = False  # it reads the whole page; the extractor assigns lines to cells
 
-    def __init__(self, det_max_side: int = 2000, threads: int = 1, pad: int = 4, rec_height: int = 48,
+    def __init__(self, det_max_side: int, threads: int = 1, pad: int = 4, rec_height: int = 48,
                  rec_batch: int = 1):
         try:
             from rapidocr_onnxruntime.ch_ppocr_det import TextDetector
@@ -408,14 +408,15 @@ def crop_digest(crop: np.ndarray) -> str:
 @lru_cache(maxsize=4)
 def get_engine(
     name: str,
-    threads: int = 1,
-    det_max_side: int = 2000,
-    lang: str = "chi_sim+eng",
-    page_psm: int = 11,
-    line_psm: int = 7,
-    block_psm: int = 6,
-    rec_height: int = 48,
-    rec_batch: int = 1,
+    *,
+    threads: int,
+    det_max_side: int | None = None,  # rapidocr settings (extractors/data/scan.yaml)
+    rec_height: int | None = None,
+    rec_batch: int | None = None,
+    lang: str | None = None,  # tesseract settings
+    page_psm: int | None = None,
+    line_psm: int | None = None,
+    block_psm: int | None = None,
 ) -> OcrEngine:
     """The engine called ``name`` ("rapidocr" | "tesseract"), built once per process."""
     if name == "rapidocr":
