@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from vocab import labels
+
 DATA_FILE = Path(__file__).with_name("data") / "text_damage.yaml"
 
 SPACE_RUN_RE = re.compile(r"[ \t\u3000]{2,}")
@@ -53,15 +55,9 @@ def damage_vocabulary() -> DamageVocabulary:
 # --- what a line says (the form vocabulary lives with the normalizers) ---------------------------
 
 
-def _labels():
-    from normalizers import labels
-
-    return labels
-
-
 def matching_text(text: str) -> str:
     """The text as labels are compared: Traditional characters folded to Simplified."""
-    from normalizers.chinese_script import to_simplified
+    from vocab.chinese_script import to_simplified
 
     return to_simplified(text)
 
@@ -76,37 +72,36 @@ def header_field(text: str) -> str | None:
     t = text.strip()
     if not t or len(t) > 16:
         return None
-    return _labels().indicator_header_field(t)
+    return labels.indicator_header_field(t)
 
 
 def is_header_label(text: str) -> bool:
     """A form header field label standing alone or leading its value (项目名称, 年度总体目标 …)."""
     t = text.strip()
-    return bool(t) and _labels().leading_label(t, "header_fields") is not None
+    return bool(t) and labels.leading_label(t, "header_fields") is not None
 
 
 def is_block_label(text: str) -> bool:
-    return bool(text.strip()) and _labels().is_block_label(text)
+    return bool(text.strip()) and labels.is_block_label(text)
 
 
 def ends_table(text: str) -> bool:
     """A line after which the indicator rows cannot go on: a footer, sign-off, notes or title."""
-    labels = _labels()
     t = text.strip()
     if not t:
         return False
     c = labels.compact(t)
     if labels.leading_label(t, "footer_fields") is not None:
         return True
-    if len(c) <= 10 and any(m in c for m in labels.form_labels().review_row_markers):
+    if len(c) <= 10 and any(m in c for m in labels.formlabels.review_row_markers):
         return True
-    if any(c.startswith(m) for m in labels.form_labels().notes_markers):
+    if any(c.startswith(m) for m in labels.formlabels.notes_markers):
         return True
     return labels.title_kind(t.lstrip("#").strip()) is not None
 
 
 def is_title(text: str) -> bool:
-    return _labels().title_kind(text.lstrip("#").strip()) is not None
+    return labels.title_kind(text.lstrip("#").strip()) is not None
 
 
 # --- line repairs --------------------------------------------------------------------------------
@@ -123,7 +118,6 @@ def _single_character(line: str) -> str | None:
 
 
 def _known_label(text: str) -> bool:
-    labels = _labels()
     return bool(
         header_field(text) or is_block_label(text) or is_header_label(text)
         or labels.leading_label(text, "footer_fields") or labels.title_kind(text)
@@ -470,7 +464,7 @@ def _ends_region(line: str) -> bool:
 
 def is_section_label(text: str) -> bool:
     """A label that names the target period of the indicator section below it (长期目标, 年度目标)."""
-    c = _labels().compact(text)
+    c = labels.compact(text)
     return bool(c) and any(p.search(c) for p in damage_vocabulary().section_labels)
 
 

@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+import vocab
+
 BBox = tuple[float, float, float, float]  # x0, y0, x1, y1 in page units, y grows downwards
 
 
@@ -22,8 +24,8 @@ class CheckboxState(str, Enum):
     NONE = "none"
 
 
-CHECKED_GLYPH = "☑"
-UNCHECKED_GLYPH = "☐"
+CHECKED_GLYPH = vocab.CHECKED
+UNCHECKED_GLYPH = vocab.UNCHECKED
 
 
 def checkbox_state_of(text: str) -> CheckboxState:

@@ -1,14 +1,17 @@
-"""Plain registry: input suffix -> extractor module.
+"""Plain registry: input suffix -> reader module.
 
-Every extractor module exposes ``extract(path: Path, options: ExtractOptions) -> Document`` and
-raises a subclass of ``JixiaoError`` for input it cannot read. Modules are imported on first use so
-that a batch of text files never loads OCR models.
+Every reader module follows one small protocol: ``FORMATS`` (the suffixes it takes), ``sniff(head:
+bytes) -> bool`` (whether the first bytes look like its format) and ``extract(path: Path, options:
+ExtractOptions) -> Document``, raising a subclass of ``JixiaoError`` for input it cannot read.
+Modules are imported on first use so that a batch of text files never loads OCR models; the
+suffixes are therefore listed here too (tests check they agree with each module's FORMATS).
 """
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from .errors import UnsupportedFormatError
 from .ir import Document
@@ -16,27 +19,30 @@ from .options import ExtractOptions
 
 Extractor = Callable[[Path, ExtractOptions], Document]
 
+
+class Reader(Protocol):
+    FORMATS: tuple[str, ...]
+
+    def sniff(self, head: bytes) -> bool: ...
+
+    def extract(self, path: Path, options: ExtractOptions) -> Document: ...
+
+
+READER_FORMATS: dict[str, tuple[str, ...]] = {
+    "extractors.text.ocr_text": (".md", ".txt", ".html", ".htm"),
+    "extractors.pdf.pdf_text": (".pdf",),  # hands pages without a text layer to extractors.scan.scan
+    "extractors.scan.scan": (".png", ".jpg", ".jpeg", ".tif", ".tiff"),
+    "extractors.office.sniff": (".xlsx", ".docx", ".xls", ".doc"),  # picks the office reader
+}
+
 EXTRACTOR_MODULES: dict[str, str] = {
-    ".md": "extractors.ocr_text",
-    ".txt": "extractors.ocr_text",
-    ".html": "extractors.ocr_text",
-    ".htm": "extractors.ocr_text",
-    ".pdf": "extractors.pdf_text",  # hands pages without a text layer to extractors.scan
-    ".png": "extractors.scan",
-    ".jpg": "extractors.scan",
-    ".jpeg": "extractors.scan",
-    ".tif": "extractors.scan",
-    ".tiff": "extractors.scan",
-    ".xlsx": "extractors.xlsx",
-    ".docx": "extractors.docx",
-    ".xls": "extractors.legacy_office",
-    ".doc": "extractors.legacy_office",
+    suffix: module for module, suffixes in READER_FORMATS.items() for suffix in suffixes
 }
 
 SUPPORTED_SUFFIXES = frozenset(EXTRACTOR_MODULES)
 
 
-def extractor_for(path: Path) -> Extractor:
+def reader_for(path: Path) -> Reader:
     suffix = path.suffix.lower()
     module_name = EXTRACTOR_MODULES.get(suffix)
     if module_name is None:
@@ -45,4 +51,8 @@ def extractor_for(path: Path) -> Extractor:
             file=str(path),
             hint="jixiao reads " + " ".join(sorted(SUPPORTED_SUFFIXES)),
         )
-    return importlib.import_module(module_name).extract
+    return importlib.import_module(module_name)
+
+
+def extractor_for(path: Path) -> Extractor:
+    return reader_for(path).extract

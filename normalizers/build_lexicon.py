@@ -22,7 +22,8 @@ from pathlib import Path
 
 import yaml
 
-from normalizers.labels import DATA_DIR
+from normalizers import DATA_DIR
+from vocab import DATA_DIR as VOCAB_DATA_DIR
 
 OUT = DATA_DIR / "confusable_bigrams.txt"
 OUT_TRIGRAMS = DATA_DIR / "confusable_trigrams.txt"
@@ -42,8 +43,10 @@ def confusable_chars() -> set[str]:
 def own_words() -> list[str]:
     """Taxonomy names and form labels: every CJK run of the project's vocabulary files."""
     words = []
-    for name in ("taxonomy.yaml", "form_labels.yaml", "columns.yaml", "validation.yaml", "domain_words.yaml"):
-        text = (DATA_DIR / name).read_text(encoding="utf-8")
+    files = [DATA_DIR / "taxonomy.yaml", VOCAB_DATA_DIR / "form_labels.yaml", DATA_DIR / "columns.yaml",
+             DATA_DIR / "validation.yaml", DATA_DIR / "domain_words.yaml"]
+    for path in files:
+        text = path.read_text(encoding="utf-8")
         text = "\n".join(line.split("#", 1)[0] for line in text.splitlines())
         words.extend(re.findall(r"[\u4e00-\u9fff]{2,}", text))
     return words

@@ -17,10 +17,10 @@ import yaml
 from rapidfuzz import fuzz
 
 from extractors.ir import Cell, CheckboxState
-from normalizers import taxonomy, values
-from normalizers.chinese_script import to_simplified
-from normalizers.labels import DATA_DIR, clean_text, compact, is_block_label, period_section
+from normalizers import DATA_DIR, taxonomy, values
 from normalizers.operator_misread import repair_misread_operators
+from vocab.chinese_script import to_simplified
+from vocab.labels import clean_text, compact, is_block_label, period_section
 
 _DIGIT = re.compile(r"[0-9０-９]")
 

@@ -18,7 +18,7 @@ import yaml
 
 from extractors.ir import Repair
 from normalizers import values
-from normalizers.labels import clean_text
+from vocab.labels import clean_text
 
 CODE = "operator_misread"
 _BOXES = re.compile(r"[☑☐\s]")

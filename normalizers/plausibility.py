@@ -40,10 +40,10 @@ from statistics import median
 
 import yaml
 
-from normalizers import taxonomy, values
+from normalizers import DATA_DIR, taxonomy, values
 from normalizers.columns import is_rule_text
-from normalizers.labels import DATA_DIR, compact
 from normalizers.records import Anomaly, IndicatorRecord
+from vocab.labels import compact
 
 FEATURES = ("ocr_doubt", "flagged", "group_misfit", "group_edge", "confusable", "join", "longer", "misplaced",
             "rule_target_mismatch", "value_suspicious", "missing_parts")

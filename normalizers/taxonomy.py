@@ -29,8 +29,8 @@ import yaml
 from rapidfuzz import fuzz
 
 from extractors.errors import ParseError
-from normalizers.chinese_script import to_simplified
-from normalizers.labels import without_score_annotation
+from vocab.chinese_script import to_simplified
+from vocab.labels import without_score_annotation
 
 _DATA = Path(__file__).with_name("data") / "taxonomy.yaml"
 _SUFFIX = "指标"

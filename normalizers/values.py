@@ -1,7 +1,7 @@
 """Parsers for the values inside a 绩效目标表: operators, numbers with units, dates, years, amounts,
 and the direction a scoring rule implies.
 
-Vocabularies (units, operator spellings, scoring-rule wording) live in ``normalizers/data/units.yaml``.
+Vocabularies (units, operator spellings, scoring-rule wording) live in ``vocab/data/units.yaml``.
 Every parser returns a value or raises :class:`extractors.errors.ParseError`; none raises anything else.
 Input is read after Unicode NFKC normalisation, so full-width digits, ％, ＞ ＝ ＜ and full-width
 punctuation are handled everywhere.
@@ -9,25 +9,17 @@ punctuation are handled everywhere.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import math
 import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from extractors.errors import ParseError
-from normalizers.chinese_script import to_simplified
-
-_DATA = Path(__file__).with_name("data") / "units.yaml"
-
-OPERATORS: tuple[str, ...] = ("≥", ">", "=", "≤", "<")
-QUALITATIVE = "定性"
-CHECKED, UNCHECKED = "☑", "☐"
+from vocab import CHECKED, OPERATORS, QUALITATIVE, UNCHECKED, is_cjk_ideograph  # noqa: F401 - re-exported
+from vocab.chinese_script import to_simplified
+from vocab.units import clean_value_text, is_unit, units_yaml
 
 # A number as written: optional sign, digits with optional thousands separators, optional decimals.
 _NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+"
@@ -45,9 +37,6 @@ class ParsedValue:
 
 @dataclass(frozen=True)
 class _Config:
-    base_units: frozenset[str]
-    unit_prefixes: tuple[str, ...]
-    unit_max_length: int
     amount_units: Mapping[str, float]
     amount_blank: frozenset[str]
     amount_decoration: tuple[str, ...]
@@ -59,14 +48,10 @@ class _Config:
 
 @lru_cache(maxsize=1)
 def _config() -> _Config:
-    raw = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
-    units = raw["units"]
+    raw = units_yaml()
     tokens = [(_nfkc(str(spelling)), op) for op, spellings in raw["operators"].items() for spelling in spellings]
     tokens.sort(key=lambda t: -len(t[0]))
     return _Config(
-        base_units=frozenset(_nfkc(str(u)) for u in units["base"]),
-        unit_prefixes=tuple(units["prefix"]),
-        unit_max_length=int(units["max_length"]),
         amount_units={_nfkc(k): float(v) for k, v in raw["amount_units"].items()},
         amount_blank=frozenset(_nfkc(str(b)) for b in raw["amount_blank"]),
         amount_decoration=tuple(_nfkc(str(d)) for d in raw["amount_decoration"]),
@@ -84,9 +69,8 @@ def _nfkc(text: str) -> str:
 
 
 def _clean(text: str) -> str:
-    """NFKC, HTML entities decoded, LaTeX math delimiters dropped, outer whitespace stripped."""
-    s = _nfkc(html.unescape(text or ""))
-    return s.replace("$", "").strip()
+    """NFKC + Simplified, HTML entities decoded, LaTeX math delimiters dropped, outer whitespace stripped."""
+    return clean_value_text(text)
 
 
 # --------------------------------------------------------------------------------------- operators
@@ -192,32 +176,8 @@ def split_number_unit(text: str) -> tuple[str, float, str | None]:
     return written, _to_float(written, text), rest or None
 
 
-def is_unit(text: str) -> bool:
-    """Whether ``text`` is a unit of measure: a known unit, a prefixed one (万人次, 个工作日),
-    an ASCII symbol (km, m2), or such units joined by "/" or "·" (元/人·月)."""
-    cfg = _config()
-    s = _clean(text).replace(" ", "")
-    if not s or len(s) > cfg.unit_max_length:
-        return False
-    if s in cfg.base_units:
-        return True
-    alternative = re.fullmatch(r"(.+)\((.+)\)", s)
-    if alternative:  # a unit with its alternative in brackets: 万头(只)
-        return is_unit(alternative.group(1)) and is_unit(alternative.group(2))
-    parts = re.split(r"[/·・]", s)
-    return len(parts) > 1 and all(_is_simple_unit(p, cfg) for p in parts) or _is_simple_unit(s, cfg)
-
-
-def _is_simple_unit(s: str, cfg: _Config) -> bool:
-    if s in cfg.base_units:
-        return True
-    if re.fullmatch(r"[A-Za-z]{1,4}[23]?", s):
-        return True
-    return any(s.startswith(p) and s[len(p):] in cfg.base_units for p in cfg.unit_prefixes)
-
-
 def _is_word(spelling: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in spelling)
+    return any(is_cjk_ideograph(ch) for ch in spelling)
 
 
 _SPACE_IN_NUMBER_RE = re.compile(r"(?<=[\d.])\s+(?=[\d.%])")
@@ -397,17 +357,6 @@ def scoring_rule_direction(text: str) -> str | None:
         return None
     directions = [d for d, cues in _config().direction_cues.items() if any(c.search(s) for c in cues)]
     return directions[0] if len(directions) == 1 else None
-
-
-def operator_contradicts_rule(operator: str | None, scoring_rule: str | None) -> bool:
-    """Whether a ≥/> operator stands on a rule rewarding staying under the target, or a ≤/< on a
-    rule rewarding reaching it (operator_conflict). "=" and 定性 never contradict."""
-    direction = scoring_rule_direction(scoring_rule or "")
-    if direction == "≥":
-        return operator in ("≤", "<")
-    if direction == "≤":
-        return operator in ("≥", ">")
-    return False
 
 
 # ------------------------------------------------------------------------------------ coded names

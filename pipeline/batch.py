@@ -34,11 +34,11 @@ from tqdm import tqdm
 
 from extractors.options import ExtractOptions
 from extractors.registry import EXTRACTOR_MODULES, SUPPORTED_SUFFIXES
+from normalizers.outcome import FileOutcome
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
 
 from .cache import OutcomeCache, cache_key, file_sha256, jixiao_version, pipeline_fingerprint
 from .executors import Executor, make_executor
-from .outcome import FileOutcome
 from .writers import TABLES, SpillWriter, read_spill, write_outputs
 
 CHUNK_MAX_FILES = 16
@@ -122,7 +122,7 @@ def discover_inputs(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> list
 
 def process_chunk(tasks: list[tuple[str, str]], options: ExtractOptions) -> list[FileOutcome]:
     """Worker side: process each (path, source_file); an unexpected bug fails that file only."""
-    from . import document  # looked up at call time: tests substitute process_file
+    from normalizers import document  # looked up at call time: tests substitute process_file
 
     outcomes = []
     for path, source_file in tasks:
@@ -139,7 +139,7 @@ def process_chunk(tasks: list[tuple[str, str]], options: ExtractOptions) -> list
 
 def preload_modules(inputs: list[InputFile]) -> None:
     """Import the per-file code and the extractors this batch needs (models load later, per worker)."""
-    from . import document  # noqa: F401
+    from normalizers import document  # noqa: F401
 
     for suffix in sorted({item.path.suffix.lower() for item in inputs}):
         module = EXTRACTOR_MODULES.get(suffix)

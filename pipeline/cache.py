@@ -15,21 +15,13 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from extractors.file_hash import file_sha256  # noqa: F401 - re-exported for batch and tests
 from extractors.options import ExtractOptions
+from normalizers.outcome import FileOutcome
 
-from .outcome import FileOutcome
-
-PACKAGES = ("pipeline", "extractors", "normalizers")
+PACKAGES = ("pipeline", "extractors", "normalizers", "vocab")
 SOURCE_SUFFIXES = (".py", ".yaml", ".yml", ".json", ".csv", ".txt", ".toml")
 FINGERPRINT_ENV = "JIXIAO_PIPELINE_FINGERPRINT"  # pins the fingerprint (jixiao bench sets it)
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def jixiao_version() -> str:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from normalizers.labels import DATA_DIR
+from normalizers import DATA_DIR
 
 TEXT_SUFFIXES = (".md", ".txt", ".html", ".htm")
 DAMAGE_KINDS = ("confusable", "operator_lost", "digit_changed", "row_joined", "row_dropped", "label_moved")

@@ -23,10 +23,9 @@ import numpy as np
 import yaml
 
 from extractors.options import ExtractOptions
-from normalizers import plausibility
-from normalizers.labels import DATA_DIR
+from normalizers import DATA_DIR, plausibility
+from normalizers.document import process_file
 from normalizers.plausibility import FEATURES, assess_form
-from pipeline.document import process_file
 from pipeline.evaluate import STRUCT_FIELDS, TEXT_FIELDS, align, field_eq, sim
 
 MODEL_FILE = DATA_DIR / "plausibility.yaml"

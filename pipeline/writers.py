@@ -192,14 +192,3 @@ def write_records(records: dict[str, Iterable[BaseModel]], out_dir: Path) -> lis
             for name, rows in records.items():
                 spill.append(name, rows)
         return write_outputs({name: spill.path(name) for name in TABLES}, out_dir)
-
-
-def write_json_atomic(path: Path, data: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = _temp_in(path.parent, path.name)
-    try:
-        temp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise

@@ -1,4 +1,4 @@
-"""Shared fixtures: a fast stand-in for pipeline.document.process_file, small input batches, and
+"""Shared fixtures: a fast stand-in for normalizers.document.process_file, small input batches, and
 the one place that knows where ``../shared`` (seed, dev corpus, scorer) lives.
 
 Tests that need ``../shared`` ask ``need_shared(...)`` or carry ``@pytest.mark.needs_shared(...)``:
@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from extractors.options import ExtractOptions
+from normalizers.outcome import FileOutcome
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
-from pipeline.outcome import FileOutcome
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"  # beside the checkout: ../shared
 
@@ -82,9 +82,9 @@ def fake_process_file(path: Path, source_file: str, options: ExtractOptions) -> 
 @pytest.fixture
 def fake_pipeline(monkeypatch):
     """Replace the real per-file processing with the fast stand-in (inherited by forked workers)."""
-    import pipeline.document
+    import normalizers.document
 
-    monkeypatch.setattr(pipeline.document, "process_file", fake_process_file)
+    monkeypatch.setattr(normalizers.document, "process_file", fake_process_file)
     return fake_process_file
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import SHARED
 
 from extractors.options import ExtractOptions
-from pipeline.document import process_file
+from normalizers.document import process_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "office"
 SHARED_CORPUS = SHARED / "dev-corpus"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from extractors.options import ExtractOptions
-from pipeline.document import process_file
+from normalizers.document import process_file
 
 SEED = Path(__file__).parent / "fixtures" / "seed" / "zhijiang_2024_forms.md"
 

@@ -105,14 +105,14 @@ def test_options_are_part_of_the_cache_key(tmp_path, batch_dir, fake_pipeline):
 
 
 def test_a_crashing_file_fails_alone(tmp_path, batch_dir, monkeypatch, fake_pipeline):
-    import pipeline.document
+    import normalizers.document
 
     def crash_on_one(path, source_file, options):
         if source_file == "doc_002.md":
             raise RuntimeError("bug in a normalizer")
         return fake_pipeline(path, source_file, options)
 
-    monkeypatch.setattr(pipeline.document, "process_file", crash_on_one)
+    monkeypatch.setattr(normalizers.document, "process_file", crash_on_one)
     extract([batch_dir], tmp_path / "a", "--no-cache", "--workers", "2")
     status = statuses(tmp_path / "a")
     assert status["doc_002.md"] == "failed"
@@ -133,8 +133,8 @@ import importlib.util, sys
 spec = importlib.util.spec_from_file_location("jixiao_test_fakes", sys.argv[1])
 fakes = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(fakes)
-import pipeline.document
-pipeline.document.process_file = fakes.fake_process_file
+import normalizers.document
+normalizers.document.process_file = fakes.fake_process_file
 from pipeline.cli import main
 sys.exit(main(sys.argv[2:]))
 """
@@ -245,7 +245,7 @@ def test_ctrl_c_stops_cleanly_and_the_rerun_resumes(tmp_path):
 
 
 def test_bigger_files_start_first_but_outputs_keep_input_order(tmp_path, monkeypatch, fake_pipeline):
-    import pipeline.document
+    import normalizers.document
 
     started = []
 
@@ -253,7 +253,7 @@ def test_bigger_files_start_first_but_outputs_keep_input_order(tmp_path, monkeyp
         started.append(source_file)
         return fake_pipeline(path, source_file, options)
 
-    monkeypatch.setattr(pipeline.document, "process_file", record)
+    monkeypatch.setattr(normalizers.document, "process_file", record)
     batch = tmp_path / "in"
     batch.mkdir()
     (batch / "a_small.md").write_text("小\n", encoding="utf-8")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from extractors.options import ExtractOptions
-from pipeline.document import process_file
+from normalizers.document import process_file
 
 FOOTER = "\n\n填表人：陈晓\n\n联系电话：027-8765432\n\n填报日期：2024年3月2日\n\n单位负责人：刘强\n"
 
@@ -400,10 +400,10 @@ def test_review_page_shows_the_new_columns_only_for_forms_that_fill_them(tmp_pat
 
 # ---------------------------------------------------------------- parsers
 
-from hypothesis import given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import given
+from hypothesis import strategies as st
 
-from normalizers.columns import side_number  # noqa: E402
+from normalizers.columns import side_number
 
 
 @given(st.decimals(min_value=0, max_value=1000, places=2, allow_nan=False, allow_infinity=False),

@@ -12,17 +12,18 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from office_golden import FIXTURES, SHARED_CORPUS, golden_mismatches
 
-from extractors import docx as docx_extractor
-from extractors import legacy_office
 from extractors.errors import MissingDependencyError, UnreadableFileError
 from extractors.ir import CheckboxState, Table, TextLine
+from extractors.office import legacy_office
+from extractors.office import sniff as office_reader
 from extractors.options import ExtractOptions
 
 W14_NS = 'xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml"'
 
 
 def extract(path: Path):
-    return docx_extractor.extract(path, ExtractOptions())
+    """Through the office sniffer, as the pipeline reads it (a legacy file named .docx goes to LibreOffice)."""
+    return office_reader.extract(path, ExtractOptions())
 
 
 def form_document() -> docx.Document:

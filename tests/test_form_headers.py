@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from extractors.options import ExtractOptions
 from normalizers import values
-from pipeline.document import process_file
+from normalizers.document import process_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "headers"
 

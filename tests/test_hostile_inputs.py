@@ -23,10 +23,10 @@ import pytest
 
 from extractors.limits import check_input, default_limits, html_depth, limits_with
 from extractors.options import ExtractOptions
+from normalizers.document import process_file
 from normalizers.records import IndicatorRecord
 from pipeline import writers
 from pipeline.cli import main
-from pipeline.document import process_file
 
 CASE_SECONDS = 15.0  # per file on a shared 2-core machine; the real figures are well under 1 s
 CASE_GROWTH_MB = 150  # growth of the child's RSS while it processes the file
@@ -212,7 +212,7 @@ def test_hostile_file_ends_as_a_clear_outcome_in_bounded_time_and_memory(name, t
 
 
 def test_big5_text_is_decoded_not_guessed_as_gbk(tmp_path):
-    from extractors.ocr_text import decode_text
+    from extractors.text.ocr_text import decode_text
 
     text = "項目支出績效目標表\n（2024年度）\n項目名稱\t土地整理\n主管部門\t自然資源局\n"
     decoded, _ = decode_text(text.encode("big5"), "big5.md")

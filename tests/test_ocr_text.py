@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from extractors.errors import JixiaoError, UnreadableFileError
 from extractors.ir import CheckboxState, Document, Table, TextLine
-from extractors.ocr_text import decode_markup, extract
 from extractors.options import ExtractOptions
 from extractors.registry import extractor_for
+from extractors.text.ocr_text import decode_markup, extract
 
 SEED = Path(__file__).parent / "fixtures" / "seed" / "zhijiang_2024_forms.md"
 OPTIONS = ExtractOptions()

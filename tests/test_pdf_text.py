@@ -1,4 +1,4 @@
-"""Text-layer PDFs (extractors.pdf_text): IR and records of small generated forms, the dev corpus'
+"""Text-layer PDFs (extractors.pdf.pdf_text): IR and records of small generated forms, the dev corpus'
 text PDFs, page breaks (open cells, repeated header, split row), and unreadable files.
 
 Fixtures are written by tests/fixtures/pdf/make_fixtures.py (committed, a few tens of KB each).
@@ -16,12 +16,12 @@ from conftest import SHARED
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extractors import pdf_text
 from extractors.errors import EncryptedFileError, UnreadableFileError
 from extractors.grid import GridCell
 from extractors.ir import CheckboxState, Page, Table, TextLine
 from extractors.options import ExtractOptions
-from pipeline.document import process_file
+from extractors.pdf import pdf_text
+from normalizers.document import process_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 DEV = SHARED / "dev-corpus"
@@ -341,8 +341,8 @@ def test_not_a_pdf_and_zero_pages_raise_unreadable_file_error(tmp_path):
 def test_page_without_text_layer_is_noted_when_no_scan_extractor(tmp_path, monkeypatch):
     path = tmp_path / "blank.pdf"
     path.write_bytes(minimal_pdf(2))
-    monkeypatch.setitem(sys.modules, "extractors.scan", None)  # import fails like a missing module
-    monkeypatch.delattr("extractors.scan", raising=False)
+    monkeypatch.setitem(sys.modules, "extractors.scan.scan", None)  # import fails like a missing module
+    monkeypatch.delattr("extractors.scan.scan", raising=False)
     doc = extract(path)
     assert doc.extractor == "pdf_text"
     assert [(n.code, n.severity, n.page) for n in doc.notes] == [
@@ -360,10 +360,10 @@ def test_image_only_pdf_goes_to_the_scan_extractor(tmp_path, monkeypatch):
                       blocks=[TextLine(text=f"page {n}", page=n)]) for n in numbers],
                 {"ocr": 2.5, "layout": 0.5})
 
-    fake = types.ModuleType("extractors.scan")
+    fake = types.ModuleType("extractors.scan.scan")
     fake.read_pdf_pages = read_pdf_pages
-    monkeypatch.setitem(sys.modules, "extractors.scan", fake)
-    monkeypatch.setattr("extractors.scan", fake, raising=False)
+    monkeypatch.setitem(sys.modules, "extractors.scan.scan", fake)
+    monkeypatch.setattr("extractors.scan.scan", fake, raising=False)
     doc = extract(path)
     assert calls == [(path, [1, 2])]
     assert doc.extractor == "scan:fake" and not doc.notes
@@ -439,10 +439,10 @@ def test_ocr_failure_on_one_page_of_a_mixed_pdf_keeps_the_text_pages(tmp_path, m
     def read_pdf_pages(p, numbers, options):
         raise MissingDependencyError("no OCR engine is installed")
 
-    fake = types.ModuleType("extractors.scan")
+    fake = types.ModuleType("extractors.scan.scan")
     fake.read_pdf_pages = read_pdf_pages
-    monkeypatch.setitem(sys.modules, "extractors.scan", fake)
-    monkeypatch.setattr("extractors.scan", fake, raising=False)
+    monkeypatch.setitem(sys.modules, "extractors.scan.scan", fake)
+    monkeypatch.setattr("extractors.scan.scan", fake, raising=False)
     blank = tmp_path / "blank.pdf"
     blank.write_bytes(minimal_pdf(1))
     with pytest.raises(MissingDependencyError) as err:

@@ -15,9 +15,9 @@ from test_row_damage import project_tsv
 
 from extractors.options import ExtractOptions
 from normalizers import plausibility
+from normalizers.document import process_file
 from normalizers.records import IndicatorRecord
 from pipeline import damage
-from pipeline.document import process_file
 from pipeline.fit_plausibility import choose_threshold, fit_logistic, labelled_rows
 
 SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from extractors.options import ExtractOptions
-from pipeline.document import process_file
+from normalizers.document import process_file
 
 HEAD_A = "\t一级指标\t二级指标\t三级指标\t指标类型\t指标值\t计量单位\t指标解释\t评(扣)分标准\t备注"
 FOOTER = "\n\n填表人：王五\n\n联系电话：0745-1234567\n\n填报日期：2024年1月5日\n\n单位负责人签字：赵六\n"
@@ -220,7 +220,7 @@ def test_bare_stem_in_the_level3_place_stays_a_level3_name(tmp_path):
     ("项目名称", None),
 ])
 def test_ocr_damaged_titles_are_still_titles(title, kind):
-    from normalizers.labels import title_kind
+    from vocab.labels import title_kind
     assert title_kind(title) == kind
 
 
@@ -231,7 +231,7 @@ def test_ocr_damaged_titles_are_still_titles(title, kind):
     ("其中：财政拨款", ("fund_fiscal", "")),
 ])
 def test_ocr_damaged_header_labels_are_read(text, expected):
-    from normalizers.labels import leading_label
+    from vocab.labels import leading_label
     assert leading_label(text, "header_fields") == expected
 
 

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from extractors import image_prep as prep
-from extractors import scan
 from extractors.errors import MissingDependencyError
 from extractors.ir import CheckboxState, Table
-from extractors.ocr_engines import probe_tesseract
 from extractors.options import ExtractOptions
+from extractors.scan import image_prep as prep
+from extractors.scan import scan
+from extractors.scan.ocr_engines import probe_tesseract
 
 FIXTURE = Path(__file__).parent / "fixtures" / "scan" / "form_page.png"
 

@@ -7,10 +7,10 @@ import cv2
 import numpy as np
 import pytest
 
-from extractors import image_prep as prep
-from extractors import scan
 from extractors.errors import UnreadableFileError
-from extractors.ocr_engines import OcrItem
+from extractors.scan import image_prep as prep
+from extractors.scan import scan
+from extractors.scan.ocr_engines import OcrItem
 
 FIXTURE = Path(__file__).parent / "fixtures" / "scan" / "form_page.png"
 

@@ -1,11 +1,11 @@
-"""OCR repairs that the form's structure makes evident (extractors/ocr_repair.py)."""
+"""OCR repairs that the form's structure makes evident (extractors/scan/ocr_repair.py)."""
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors import ocr_repair as r
 from extractors.ir import Cell, Table
+from extractors.scan import ocr_repair as r
 
 
 def test_operator_cell_confusions_become_operators():

@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from extractors import scan
 from extractors.ir import CheckboxState, Table
-from extractors.ocr_engines import CropKey, RecordedEngine, RecordingEngine, ReplayMissError
 from extractors.options import ExtractOptions
+from extractors.scan import scan
+from extractors.scan.ocr_engines import CropKey, RecordedEngine, RecordingEngine, ReplayMissError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "scan" / "form_page.png"
 
@@ -164,7 +164,7 @@ class ScriptedEngine:
         return [(f"{c.shape[1]}x{c.shape[0]}", 0.5) for c in crops]
 
     def read_blocks(self, crops, keys=None):
-        from extractors.ocr_engines import OcrItem
+        from extractors.scan.ocr_engines import OcrItem
 
         return [[OcrItem(text=f"{c.shape[1]}x{c.shape[0]}", confidence=0.5, bbox=(0, 0, 1, 1))] for c in crops]
 

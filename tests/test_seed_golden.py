@@ -9,7 +9,7 @@ import pytest
 from conftest import SHARED, need_shared
 
 from extractors.options import ExtractOptions
-from pipeline.document import process_file
+from normalizers.document import process_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "seed"
 SHARED_SEED = SHARED / "seed"

@@ -13,9 +13,9 @@ from textdamage.damage import DOCX_VARIANTS, VARIANTS, as_docx, expected
 
 from extractors.flat_table import Token, align_rows, cell_kind, drop_page_furniture, join_vertical_labels
 from extractors.options import ExtractOptions
-from normalizers.chinese_script import to_simplified
+from normalizers.document import process_file
 from normalizers.operator_misread import misread_operator_cell, misread_value_cell
-from pipeline.document import process_file
+from vocab.chinese_script import to_simplified
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "seed" / "zhijiang_2024_forms.md"
@@ -170,7 +170,7 @@ _PIECES = ["一级指标", "二级指标", "三级指标", "指标值", "计量�
 
 @given(st.lists(st.sampled_from(_PIECES), max_size=40))
 def test_any_mix_of_cell_lines_gives_consistent_tables(lines):
-    from extractors.ocr_text import blocks_from_lines
+    from extractors.text.ocr_text import blocks_from_lines
 
     for block in blocks_from_lines(lines):
         if block.kind == "table":

@@ -20,7 +20,6 @@ from normalizers.values import (
     QUALITATIVE,
     ParsedValue,
     is_unit,
-    operator_contradicts_rule,
     parse_amount,
     parse_date,
     parse_number,
@@ -319,24 +318,37 @@ def test_scoring_rule_direction(rule, expected):
     assert scoring_rule_direction(rule) == expected
 
 
+def _draft(operator, scoring_rule, level3="x"):
+    from normalizers.columns import IndicatorDraft
+
+    return IndicatorDraft(level1=None, level2=None, level3=level3, operator=operator, value=None, value_num=None,
+                          unit=None, explanation=None, scoring_rule=scoring_rule, note=None, level1_raw=None,
+                          level2_raw=None, page=1, cells=[])
+
+
 def test_operator_conflicts_are_exactly_the_flagged_pairs():
-    """Every (operator, scoring rule) pair of the seed and dev-corpus gt: a conflict iff must_flag says so."""
+    """Every (operator, scoring rule, name) of the seed and dev-corpus gt: a conflict iff must_flag says so."""
+    from normalizers.validate import operator_conflict
+
     wrong, flagged_total = [], 0
     for name, form in _gt_forms():
         flagged = {seq for seq, code in form["must_flag"] if code == "operator_conflict"}
         flagged_total += len(flagged)
         for ind in form["indicators"]:
-            if operator_contradicts_rule(ind["operator"], ind["scoring_rule"]) != (ind["seq"] in flagged):
+            found = operator_conflict(_draft(ind["operator"], ind["scoring_rule"], ind.get("level3") or "x"))
+            if (found is not None) != (ind["seq"] in flagged):
                 wrong.append((name, ind["seq"], ind["operator"], ind["scoring_rule"]))
     assert flagged_total == 5
     assert wrong == []
 
 
 def test_equal_and_qualitative_never_conflict():
-    assert not operator_contradicts_rule("=", "达到或超过目标值得满分")
-    assert not operator_contradicts_rule("=", "不超过目标值得满分")
-    assert not operator_contradicts_rule(QUALITATIVE, "不超过目标值得满分")
-    assert not operator_contradicts_rule(None, "不超过目标值得满分")
+    from normalizers.validate import operator_conflict
+
+    assert operator_conflict(_draft("=", "达到或超过目标值得满分")) is None
+    assert operator_conflict(_draft("=", "不超过目标值得满分")) is None
+    assert operator_conflict(_draft(QUALITATIVE, "不超过目标值得满分")) is None
+    assert operator_conflict(_draft(None, "不超过目标值得满分")) is None
 
 
 # -------------------------------------------------------------------------------- hypothesis

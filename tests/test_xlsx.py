@@ -15,10 +15,11 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Border, Font, Side
 
-from extractors import legacy_office, xlsx
 from extractors.errors import EncryptedFileError, MissingDependencyError, UnreadableFileError
 from extractors.ir import CheckboxState, Table, TextLine
-from extractors.number_format import format_value, general
+from extractors.office import legacy_office
+from extractors.office import sniff as office_reader
+from extractors.office.number_format import format_value, general
 from extractors.options import ExtractOptions
 
 THIN = Side(style="thin")
@@ -69,7 +70,8 @@ def save(wb, tmp_path: Path, name: str = "form.xlsx") -> Path:
 
 
 def extract(path: Path):
-    return xlsx.extract(path, ExtractOptions())
+    """Through the office sniffer, as the pipeline reads it (a legacy file named .xlsx goes to LibreOffice)."""
+    return office_reader.extract(path, ExtractOptions())
 
 
 def kinds(page) -> list[str]:

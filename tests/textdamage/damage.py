@@ -22,8 +22,8 @@ from __future__ import annotations
 import copy
 import re
 
-from extractors.ocr_text import decode_markup
-from normalizers.labels import form_labels, indicator_header_field, is_block_label, leading_label
+from extractors.text.ocr_text import decode_markup
+from vocab.labels import form_labels, indicator_header_field, is_block_label, leading_label
 
 
 def _rows(text: str) -> list[list[str] | str]:

@@ -1,21 +1,19 @@
 """The printed form's own vocabulary (titles, field labels, column headers), read from
-``data/form_labels.yaml``, and the text folding used to compare labels."""
+``vocab/data/form_labels.yaml``, and the text folding used to compare labels."""
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import yaml
 from rapidfuzz import fuzz
 
-from normalizers.chinese_script import to_simplified
+from vocab import CHECKED, DATA_DIR, UNCHECKED, VOCABULARY, is_label_punctuation
+from vocab.chinese_script import to_simplified
 
-DATA_DIR = Path(__file__).parent / "data"
-CHECK_GLYPHS = "☑☐"
-_SPACE_PUNCT = re.compile(r"[\s:：()（）\[\]【】「」、,，.。;；*#|]+")
+_SPACE_PUNCT = re.compile(VOCABULARY.compact_punctuation.label)
 _BLANKS = re.compile(r"[ \t\u3000]+")
 _NEWLINE = re.compile(r"\s*\n\s*")
 
@@ -30,7 +28,7 @@ def compact(text: str) -> str:
 @lru_cache(maxsize=16384)
 def clean_text(text: str) -> str:
     """Cell text for output: checkbox glyphs removed, whitespace collapsed at the edges."""
-    t = (text or "").replace("☑", " ").replace("☐", " ")
+    t = (text or "").replace(CHECKED, " ").replace(UNCHECKED, " ")
     t = _BLANKS.sub(" ", t)
     t = _NEWLINE.sub("", t)
     return t.strip()
@@ -213,7 +211,7 @@ def _rest_after_label(original: str, label_compact: str) -> str:
     k = 0
     while i < len(original) and k < len(label_compact):
         folded = unicodedata.normalize("NFKC", original[i])
-        if _SPACE_PUNCT.fullmatch(folded):
+        if is_label_punctuation(folded):
             i += 1
             continue
         k += len(folded)

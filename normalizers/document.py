@@ -13,20 +13,25 @@ import time
 from pathlib import Path
 
 from extractors.errors import JixiaoError, ParseError
+from extractors.file_hash import file_sha256
 from extractors.ir import Cell, Document
 from extractors.limits import InputLimitError, check_input
 from extractors.options import ExtractOptions
 from extractors.registry import extractor_for
 from normalizers import values
 from normalizers.columns import IndicatorDraft, RowAnomaly, interpret_rows
-from normalizers.labels import clean_text, form_labels
+from normalizers.forms import FormHeader, FormSpan, document_items, find_forms, read_form
+from normalizers.outcome import FileOutcome
 from normalizers.plausibility import assess_rows
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
-from normalizers.validate import budget_issue, missing_groups, validate_indicators, validation_rules, weight_issue
-
-from .cache import file_sha256
-from .forms import FormHeader, FormSpan, document_items, find_forms, read_form
-from .outcome import FileOutcome
+from normalizers.validate import (
+    budget_issue,
+    missing_groups,
+    validate_indicators,
+    validation_rules,
+    weight_issue,
+)
+from vocab.labels import clean_text, form_labels
 
 FUND_FIELDS = ("fund_total", "fund_fiscal", "fund_carryover", "fund_other", "fund_superior", "fund_total_all")
 # the sources a year's 资金总额 is the sum of

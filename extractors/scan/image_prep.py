@@ -13,8 +13,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .errors import UnreadableFileError
-from .limits import InputLimits, check_pixels, default_limits, over_limit
+from ..errors import UnreadableFileError
+from ..limits import InputLimits, check_pixels, default_limits, over_limit
 
 
 @dataclass(frozen=True)

@@ -27,13 +27,20 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .errors import UnreadableFileError
-from .ir import CheckboxState, Document, DocumentNote, Page, Table, TextLine
-from .ir import checkbox_state_of as checkbox_state
-from .options import ExtractOptions
+from .. import DATA_DIR
+from ..errors import UnreadableFileError
+from ..ir import CheckboxState, Document, DocumentNote, Page, Table, TextLine
+from ..ir import checkbox_state_of as checkbox_state
+from ..options import ExtractOptions
 
 EXTRACTOR_NAME = "ocr_text"
-VOCABULARY_FILE = Path(__file__).with_name("data") / "ocr_text_markup.yaml"
+FORMATS = (".md", ".txt", ".html", ".htm")
+
+
+def sniff(head: bytes) -> bool:
+    """Text: a byte-order mark, or no NUL byte in the first bytes."""
+    return head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or b"\0" not in head
+VOCABULARY_FILE = DATA_DIR / "ocr_text_markup.yaml"
 
 # HTML's own limits for spans (the HTML standard clamps colspan to 1000 and rowspan to 65534).
 MAX_COLSPAN = 1000

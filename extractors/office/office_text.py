@@ -9,9 +9,7 @@ the private-use area); only the box and tick glyphs matter for forms.
 from __future__ import annotations
 
 from extractors.ir import checkbox_state_of as checkbox_state  # noqa: F401 - re-exported for docx/xlsx
-
-CHECKED = "☑"
-UNCHECKED = "☐"
+from vocab import CHECKED, UNCHECKED
 
 # Unicode glyphs that mark a ticked / an empty box on the forms.
 CHECKED_GLYPHS = frozenset("☑☒✓✔√■▣⊠⌧◼🗹🗷🗸🗵⮽")

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
-import yaml
 from pdfplumber.table import (
     TableFinder,
     TableSettings,
@@ -28,20 +27,23 @@ from pdfplumber.table import (
     intersections_to_cells,
 )
 
-from . import flat_table
-from .errors import EncryptedFileError, JixiaoError, UnreadableFileError
-from .grid import GridCell, grid_positions
-from .ir import Cell, Document, DocumentNote, Page, Repair, Table, TextLine
-from .ir import checkbox_state_of as checkbox_state
-from .options import ExtractOptions
+from vocab import CHECKED, UNCHECKED
+
+from .. import flat_table
+from ..errors import EncryptedFileError, JixiaoError, UnreadableFileError
+from ..grid import GridCell, grid_positions
+from ..ir import Cell, Document, DocumentNote, Page, Repair, Table, TextLine
+from ..ir import checkbox_state_of as checkbox_state
+from ..options import ExtractOptions
+from ..settings import as_mapping, pdf_text_settings
 
 NAME = "pdf_text"
-CHECKED, UNCHECKED = "☑", "☐"
 
 
 @cache
 def settings() -> dict[str, Any]:
-    return yaml.safe_load((Path(__file__).parent / "data" / "pdf_text.yaml").read_text(encoding="utf-8"))
+    """extractors/data/pdf_text.yaml, validated by extractors.settings.PdfTextSettings."""
+    return as_mapping(pdf_text_settings())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -792,12 +794,20 @@ def scan_pages(path: Path, numbers: list[int], options: ExtractOptions
     """Pages read by the scan extractor with its {"ocr", "layout"} seconds, or None when no scan
     extractor for PDF pages is installed."""
     try:
-        from . import scan
+        from ..scan import scan
 
         reader = scan.read_pdf_pages
     except (ImportError, AttributeError):
         return None
     return reader(path, numbers, options)
+
+
+FORMATS = (".pdf",)
+
+
+def sniff(head: bytes) -> bool:
+    """A PDF header within the first KiB (readers accept junk before it)."""
+    return b"%PDF-" in head[:1024]
 
 
 def extract(path: Path, options: ExtractOptions) -> Document:

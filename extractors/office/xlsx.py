@@ -5,7 +5,7 @@ into blocks: the bordered form region becomes a Table (merged ranges become cell
 the rows around it (title, 年度 line, agency line, 填表人/填报日期 footer) become TextLines. When a
 sheet draws no borders the split falls back to content: a row holding a single text that no
 merged cell from another row reaches is a line. Cell text is what the sheet shows: numbers and
-dates are rendered through their number format (see extractors.number_format), checkbox glyphs
+dates are rendered through their number format (see extractors.office.number_format), checkbox glyphs
 and symbol-font ticks become ☑ / ☐. Hidden sheets are skipped and noted.
 """
 from __future__ import annotations
@@ -20,12 +20,17 @@ from pathlib import Path
 from extractors.errors import EncryptedFileError, UnreadableFileError
 from extractors.ir import Cell, Document, DocumentNote, Page, Table, TextLine
 from extractors.limits import InputLimits, default_limits, over_limit
-from extractors.number_format import format_value
-from extractors.office_text import canonical_checkboxes, checkbox_state, symbol_text
+from extractors.office.magic import OLE2_MAGIC, ZIP_MAGIC, LegacyFormatInside, read_bytes
+from extractors.office.number_format import format_value
+from extractors.office.office_text import canonical_checkboxes, checkbox_state, symbol_text
 from extractors.options import ExtractOptions
 
 EXTRACTOR_NAME = "xlsx"
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+FORMATS = (".xlsx",)
+
+
+def sniff(head: bytes) -> bool:
+    return head.startswith(ZIP_MAGIC)
 
 Pos = tuple[int, int]  # (row, column), 1-based sheet coordinates
 
@@ -97,8 +102,8 @@ class SheetGrid:
 def open_workbook(path: Path):
     """The workbook with cached formula results, or UnreadableFileError naming the file.
 
-    A legacy binary workbook saved under .xlsx is handed to LibreOffice (extractors.legacy_office)
-    by ``extract``; here it raises LegacyFormatInside.
+    A legacy binary workbook saved under .xlsx raises LegacyFormatInside; the office sniffer
+    (extractors.office.sniff) hands it to LibreOffice.
     """
     import openpyxl
 
@@ -113,25 +118,11 @@ def open_workbook(path: Path):
             # openpyxl warns about extensions it drops (data validation, conditional formats).
             warnings.simplefilter("ignore")
             # From bytes, not the path: openpyxl refuses names not ending in .xlsx (an .xls that is
-            # really an .xlsx comes here through extractors.legacy_office).
+            # really an .xlsx comes here through extractors.office.legacy_office).
             return openpyxl.load_workbook(io.BytesIO(data), data_only=True, rich_text=True)
     except Exception as e:  # zip errors, missing parts, XML parser errors of damaged parts
         raise UnreadableFileError(f"not a readable .xlsx workbook ({type(e).__name__}: {e})",
                                   file=str(path), hint="open it in Excel/WPS and save it as .xlsx") from e
-
-
-def read_bytes(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise UnreadableFileError(f"cannot read the file ({e.strerror or e})", file=str(path)) from e
-    if not data:
-        raise UnreadableFileError("the file is empty", file=str(path))
-    return data
-
-
-class LegacyFormatInside(UnreadableFileError):
-    """An .xlsx/.docx name on a legacy binary (OLE2) file."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -510,12 +501,7 @@ def uncalculated_formula_notes(path: Path, shown: dict[str, SheetGrid], numbers:
 def extract(path: Path, options: ExtractOptions) -> Document:
     started = time.perf_counter()
     path = Path(path)
-    try:
-        wb = open_workbook(path)
-    except LegacyFormatInside:
-        from extractors import legacy_office
-
-        return legacy_office.convert_and_extract(path, "xlsx", options)
+    wb = open_workbook(path)  # LegacyFormatInside goes to LibreOffice (extractors.office.sniff)
     pages: list[Page] = []
     notes: list[DocumentNote] = []
     shown: dict[str, SheetGrid] = {}

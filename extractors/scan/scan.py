@@ -24,24 +24,26 @@ from typing import Any, NamedTuple
 
 import cv2
 import numpy as np
-import yaml
 from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
+from vocab import CHECKED, UNCHECKED
+
+from ..errors import JixiaoError, UnreadableFileError
+from ..grid import GridCell, grid_from_cell_boxes
+from ..ir import Cell, CheckboxState, Document, DocumentNote, Page, Repair, Table, TextLine
+from ..options import ExtractOptions
+from ..settings import as_mapping, scan_settings
 from . import image_prep as prep
 from . import ocr_repair
-from .errors import JixiaoError, UnreadableFileError
-from .grid import GridCell, grid_from_cell_boxes
-from .ir import Cell, CheckboxState, Document, DocumentNote, Page, Repair, Table, TextLine
 from .ocr_engines import CropKey, OcrEngine, OcrItem, get_engine
-from .options import ExtractOptions
 
-CHECKED, UNCHECKED = "☑", "☐"
 BBox = tuple[float, float, float, float]
 
 
 @cache
 def settings() -> dict[str, Any]:
-    return yaml.safe_load((Path(__file__).parent / "data" / "scan.yaml").read_text(encoding="utf-8"))
+    """extractors/data/scan.yaml, validated by extractors.settings.ScanSettings."""
+    return as_mapping(scan_settings())
 
 
 def prep_settings(cfg: dict[str, Any]) -> prep.PrepSettings:
@@ -59,7 +61,7 @@ def engine_for(options: ExtractOptions) -> OcrEngine:
     if name == "rapidocr":
         r = cfg["rapidocr"]
         return get_engine("rapidocr", threads=cfg["ocr_threads"], det_max_side=r["det_max_side"],
-                          rec_height=r["rec_height"], rec_batch=r.get("rec_batch", 1))
+                          rec_height=r["rec_height"], rec_batch=r["rec_batch"])
     t = cfg["tesseract"]
     return get_engine(
         name,
@@ -885,6 +887,14 @@ def unread_page_notes(pages: list[Page], images: list[np.ndarray]) -> list[Docum
                 )
             )
     return notes
+
+
+FORMATS = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+
+
+def sniff(head: bytes) -> bool:
+    return head.startswith(IMAGE_MAGIC)
 
 
 def extract(path: Path, options: ExtractOptions, engine: OcrEngine | None = None) -> Document:

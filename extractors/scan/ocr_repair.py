@@ -13,15 +13,17 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import yaml
 
-from .ir import Repair, Table
+from vocab import CHECK_GLYPHS, OPERATORS, QUALITATIVE, compact_ocr_cell, is_cjk_ideograph_ext_a
+from vocab.labels import form_labels
+from vocab.units import is_unit
 
-CHECK_GLYPHS = "☑☐"
-OPERATORS = ("≥", "≤", ">", "<", "=", "定性")
-_PUNCT = re.compile(r"[\s:：()（）\[\]【】、,，.。;；*#|]+")
+from .. import DATA_DIR
+from ..ir import Repair, Table
+
+KNOWN_OPERATORS = frozenset(OPERATORS) | {QUALITATIVE}
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class RepairRules:
 
 @cache
 def rules() -> RepairRules:
-    raw = yaml.safe_load((Path(__file__).parent / "data" / "ocr_repair.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((DATA_DIR / "ocr_repair.yaml").read_text(encoding="utf-8"))
     prefixes = [(str(r), op) for op, readings in raw["value_prefix"].items() for r in readings]
     return RepairRules(
         operator_cell={str(r): op for op, readings in raw["operator_cell"].items() for r in readings},
@@ -58,8 +60,7 @@ def rules() -> RepairRules:
     )
 
 
-def compact(text: str) -> str:
-    return _PUNCT.sub("", unicodedata.normalize("NFKC", text or ""))
+compact = compact_ocr_cell  # keeps 「」, unlike the label compaction of the normalizers
 
 
 def split_glyphs(text: str) -> tuple[str, str]:
@@ -68,10 +69,6 @@ def split_glyphs(text: str) -> tuple[str, str]:
     while i < len(text) and (text[i] in CHECK_GLYPHS or text[i].isspace()):
         i += 1
     return text[:i].replace(" ", ""), text[i:].strip()
-
-
-def is_operator_text(text: str) -> bool:
-    return split_glyphs(text)[1] in OPERATORS
 
 
 def glyph_may_replace(text: str) -> bool:
@@ -160,15 +157,11 @@ def repair_free_line(text: str) -> tuple[str, list[Repair]]:
 
 
 def is_known_operator(text: str) -> bool:
-    return split_glyphs(text)[1] in OPERATORS
+    return split_glyphs(text)[1] in KNOWN_OPERATORS
 
 
 def is_known_unit(text: str) -> bool:
     """A unit of measure as the normalizers know them (composed units included)."""
-    try:
-        from normalizers.values import is_unit
-    except ImportError:  # pragma: no cover - the normalizers ship with the extractors
-        return False
     try:
         return bool(is_unit(text))
     except Exception:  # noqa: BLE001 - a vocabulary check must never break extraction
@@ -196,15 +189,10 @@ def column_roles(table: Table) -> dict[int, str]:
 @cache
 def header_labels() -> tuple[str, ...]:
     """Column header labels of the indicator table, in the order the normalizers list them."""
-    try:
-        from normalizers.labels import form_labels
-    except ImportError:  # pragma: no cover
-        return ()
     return tuple(label for labels in form_labels().indicator_header.values() for label in labels)
 
 
-def _is_cjk(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff"
+_is_cjk = is_cjk_ideograph_ext_a
 
 
 def is_header_row(cells: list) -> bool:

@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.ir import Cell, Document, Table, TextLine
-from normalizers.chinese_script import to_simplified
 from normalizers.columns import Slot, SourceRow
-from normalizers.labels import (
+from vocab.chinese_script import to_simplified
+from vocab.labels import (
     amount_unit_note,
     compact,
     form_labels,

@@ -2,7 +2,7 @@
 
 No maintained pure-Python reader gives merged cells, number formats and tables for both formats,
 so the file is converted with LibreOffice headless (``soffice --headless --convert-to``) into a
-temporary directory and handed to extractors.xlsx / extractors.docx. Without LibreOffice the file
+temporary directory and handed to extractors.office.xlsx / extractors.office.docx. Without LibreOffice the file
 cannot be read; the error names the missing program and how to install it.
 """
 from __future__ import annotations
@@ -13,10 +13,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from extractors import docx as docx_extractor
-from extractors import xlsx as xlsx_extractor
 from extractors.errors import JixiaoError, MissingDependencyError, UnreadableFileError
 from extractors.ir import Document
+from extractors.office import docx as docx_extractor
+from extractors.office import xlsx as xlsx_extractor
+from extractors.office.magic import OLE2_MAGIC, ZIP_MAGIC
 from extractors.options import ExtractOptions
 
 # legacy suffix -> (target suffix, extractor module)
@@ -26,7 +27,6 @@ CONVERSIONS = {
 }
 OFFICE_PROGRAMS = ("soffice", "libreoffice")
 CONVERT_TIMEOUT_S = 180
-ZIP_MAGIC = b"PK\x03\x04"
 INSTALL_HINT = ("install LibreOffice (Debian/Ubuntu: apt-get install -y libreoffice-calc libreoffice-writer) "
                 "or save the file as .xlsx/.docx")
 
@@ -61,6 +61,13 @@ def convert(path: Path, target: str, program: str, out_dir: Path) -> Path:
             f"LibreOffice could not convert the file to .{target}" + (f" ({detail[-1]})" if detail else ""),
             file=str(path), hint="open it in Excel/Word/WPS and save it as .xlsx/.docx")
     return converted
+
+
+FORMATS = (".xls", ".doc")
+
+
+def sniff(head: bytes) -> bool:
+    return head.startswith(OLE2_MAGIC)
 
 
 def extract(path: Path, options: ExtractOptions) -> Document:

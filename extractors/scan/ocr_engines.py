@@ -27,7 +27,9 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from .errors import JixiaoError, MissingDependencyError
+from vocab import OCR_SPACING_CJK_CLASS
+
+from ..errors import JixiaoError, MissingDependencyError
 
 TESSERACT_HINT = (
     "install Tesseract with Chinese: `sudo apt-get install tesseract-ocr tesseract-ocr-chi-sim` "
@@ -107,7 +109,7 @@ class OcrEngine(Protocol):
         ...
 
 
-_CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK = OCR_SPACING_CJK_CLASS
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 
 
@@ -141,7 +143,7 @@ class RapidOcrEngine:
     name = "rapidocr"
     reads_cells = False  # it reads the whole page; the extractor assigns lines to cells
 
-    def __init__(self, det_max_side: int = 2000, threads: int = 1, pad: int = 4, rec_height: int = 48,
+    def __init__(self, det_max_side: int, threads: int = 1, pad: int = 4, rec_height: int = 48,
                  rec_batch: int = 1):
         try:
             from rapidocr_onnxruntime.ch_ppocr_det import TextDetector
@@ -453,14 +455,15 @@ class RecordingEngine:
 @lru_cache(maxsize=4)
 def get_engine(
     name: str,
-    threads: int = 1,
-    det_max_side: int = 2000,
-    lang: str = "chi_sim+eng",
-    page_psm: int = 11,
-    line_psm: int = 7,
-    block_psm: int = 6,
-    rec_height: int = 48,
-    rec_batch: int = 1,
+    *,
+    threads: int,
+    det_max_side: int | None = None,  # rapidocr settings (extractors/data/scan.yaml)
+    rec_height: int | None = None,
+    rec_batch: int | None = None,
+    lang: str | None = None,  # tesseract settings
+    page_psm: int | None = None,
+    line_psm: int | None = None,
+    block_psm: int | None = None,
 ) -> OcrEngine:
     """The engine called ``name`` ("rapidocr" | "tesseract"), built once per process."""
     if name == "rapidocr":
@@ -469,12 +472,3 @@ def get_engine(
     if name == "tesseract":
         return TesseractEngine(lang=lang, page_psm=page_psm, line_psm=line_psm, block_psm=block_psm, threads=threads)
     raise ValueError(f"unknown OCR engine {name!r}")
-
-
-def resolve_engine_name(requested: str, auto_choice: str) -> str:
-    """``auto`` becomes the engine measured best on the dev corpus (from extractors/data/scan.yaml)."""
-    return auto_choice if requested == "auto" else requested
-
-
-def timed_engine_seconds(engine: OcrEngine | None) -> float:
-    return float(getattr(engine, "seconds", 0.0)) if engine is not None else 0.0

@@ -17,7 +17,8 @@ from pathlib import Path
 from extractors import flat_table
 from extractors.errors import EncryptedFileError, UnreadableFileError
 from extractors.ir import Cell, Document, Page, Table, TextLine
-from extractors.office_text import (
+from extractors.office.magic import OLE2_MAGIC, ZIP_MAGIC, LegacyFormatInside, read_bytes
+from extractors.office.office_text import (
     CHECKED,
     UNCHECKED,
     canonical_checkboxes,
@@ -26,9 +27,13 @@ from extractors.office_text import (
     symbol_text,
 )
 from extractors.options import ExtractOptions
-from extractors.xlsx import OLE2_MAGIC, LegacyFormatInside, read_bytes
 
 EXTRACTOR_NAME = "docx"
+FORMATS = (".docx",)
+
+
+def sniff(head: bytes) -> bool:
+    return head.startswith(ZIP_MAGIC)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -300,12 +305,7 @@ def header_blocks(document) -> list:
 def extract(path: Path, options: ExtractOptions) -> Document:
     started = time.perf_counter()
     path = Path(path)
-    try:
-        document = open_document(path)
-    except LegacyFormatInside:
-        from extractors import legacy_office
-
-        return legacy_office.convert_and_extract(path, "docx", options)
+    document = open_document(path)  # LegacyFormatInside goes to LibreOffice (extractors.office.sniff)
     try:
         blocks = header_blocks(document) + body_blocks(document.element.body)
     except Exception as e:  # malformed table XML (a gridSpan that is not a number, ...)

@@ -1,0 +1,131 @@
+"""The extractors' settings (extractors/data/scan.yaml, pdf_text.yaml) as typed, validated models.
+
+Each file is validated once when first read: a misspelt or missing key, or a value of the wrong
+type, fails at load with the file named, not deep inside a page. Every value comes from the file;
+the models carry no defaults that could shadow it. The readers keep reading the validated values
+as plain mappings (``model_dump``), so their code is unchanged.
+"""
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from extractors import DATA_DIR
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+
+class ScanRapidocrSettings(_Section):
+    det_max_side: int
+    rec_height: int
+    rec_batch: int
+
+
+class ScanTesseractSettings(_Section):
+    lang: str
+    page_psm: int
+    line_psm: int
+    block_psm: int
+
+
+class ScanPrepSettings(_Section):
+    max_skew_deg: float
+    skew_work_width: int
+    skew_coarse_step: float
+    skew_fine_step: float
+    min_skew_deg: float
+    rule_min_frac: float
+    rule_max_thickness_frac: float
+    rule_gap_frac: float
+    denoise_median: int
+
+
+class ScanTableSettings(_Section):
+    snap_frac: float
+    min_cells: int
+    rule_erase_dilate_px: int
+    cell_margin_frac: float
+
+
+class ScanTextSettings(_Section):
+    line_overlap: float
+    word_gap_heights: float
+    min_ink_area_frac: float
+    reread_pad_px: int
+    garbled_median_confidence: float
+    min_single_char_confidence: float
+
+
+class ScanCheckboxSettings(_Section):
+    min_side_frac: float
+    max_side_frac: float
+    checked_fill: float
+    max_text_after: int
+
+
+class ScanSettings(_Section):
+    auto_engine: str
+    ocr_threads: int
+    rapidocr: ScanRapidocrSettings
+    tesseract: ScanTesseractSettings
+    prep: ScanPrepSettings
+    table: ScanTableSettings
+    text: ScanTextSettings
+    checkbox: ScanCheckboxSettings
+
+
+class PdfTextCheckboxRectSettings(_Section):
+    min_side: float
+    max_side: float
+    max_side_difference: float
+
+
+class PdfTextCheckboxGlyphsSettings(_Section):
+    checked: list[str]
+    unchecked: list[str]
+
+
+class PdfTextSettings(_Section):
+    table_settings: dict[str, str | int | float]  # passed to pdfplumber as is
+    grid_tolerance: float
+    checkbox_rect: PdfTextCheckboxRectSettings
+    line_merge_fraction: float
+    space_gap_cjk: float
+    space_gap_other: float
+    continuation_column_tolerance: float
+    checkbox_glyphs: PdfTextCheckboxGlyphsSettings
+    symbol_font_checkboxes: dict[str, PdfTextCheckboxGlyphsSettings]  # font name -> its box glyphs
+    tick_marks: list[str]
+    page_number_line: str
+    max_unmapped_fraction: float
+    duplicate_char_tolerance: float
+    continuation_mark_line: str
+
+
+def _load(name: str, model: type[_Section]) -> _Section:
+    path = DATA_DIR / name
+    try:
+        return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except ValueError as e:
+        raise ValueError(f"{path}: {e}") from e
+
+
+@cache
+def scan_settings() -> ScanSettings:
+    return _load("scan.yaml", ScanSettings)
+
+
+@cache
+def pdf_text_settings() -> PdfTextSettings:
+    return _load("pdf_text.yaml", PdfTextSettings)
+
+
+def as_mapping(settings: _Section) -> dict[str, Any]:
+    """The validated values as the plain mapping the readers index."""
+    return settings.model_dump()
