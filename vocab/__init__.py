@@ -15,6 +15,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict
 
+from vocab.chinese_script import to_simplified
+
 DATA_DIR = Path(__file__).parent / "data"
 
 
@@ -96,8 +98,9 @@ _OCR_CELL_PUNCT = re.compile(VOCABULARY.compact_punctuation.ocr_cell)
 
 @lru_cache(maxsize=16384)
 def compact_label(text: str) -> str:
-    """NFKC-folded text without whitespace, colons, brackets and list punctuation (for labels)."""
-    return _LABEL_PUNCT.sub("", unicodedata.normalize("NFKC", text or ""))
+    """NFKC-folded, Simplified text without whitespace, colons, brackets and list punctuation (for
+    labels)."""
+    return _LABEL_PUNCT.sub("", to_simplified(unicodedata.normalize("NFKC", text or "")))
 
 
 def is_label_punctuation(text: str) -> bool:
@@ -106,5 +109,6 @@ def is_label_punctuation(text: str) -> bool:
 
 
 def compact_ocr_cell(text: str) -> str:
-    """Like compact_label but keeps 「」: the header cells of OCR'd scanned tables."""
+    """Like compact_label but keeps 「」 and does not fold Traditional: the header cells of OCR'd
+    scanned tables."""
     return _OCR_CELL_PUNCT.sub("", unicodedata.normalize("NFKC", text or ""))

@@ -10,19 +10,13 @@ from functools import lru_cache
 import yaml
 from rapidfuzz import fuzz
 
-from vocab import CHECKED, DATA_DIR, UNCHECKED, VOCABULARY, is_label_punctuation
-from vocab.chinese_script import to_simplified
+from vocab import CHECKED, DATA_DIR, UNCHECKED, compact_label, is_label_punctuation
 
-_SPACE_PUNCT = re.compile(VOCABULARY.compact_punctuation.label)
 _BLANKS = re.compile(r"[ \t\u3000]+")
 _NEWLINE = re.compile(r"\s*\n\s*")
 
 
-@lru_cache(maxsize=16384)
-def compact(text: str) -> str:
-    """NFKC-folded, Simplified text without whitespace, colons, brackets and list punctuation (for
-    labels)."""
-    return _SPACE_PUNCT.sub("", to_simplified(unicodedata.normalize("NFKC", text or "")))
+compact = compact_label  # the name the form readers use
 
 
 @lru_cache(maxsize=16384)

@@ -562,7 +562,7 @@ def text_line_block(line: str) -> TextLine | None:
 
 def blocks_from_lines(lines: list[str]) -> list[Block]:
     """Blocks of a run of lines; tables that conversion flattened into lines are rebuilt first."""
-    from . import flat_table
+    from .. import flat_table
 
     lines = flat_table.join_vertical_labels(flat_table.drop_page_furniture(lines))
     blocks: list[Block] = []
