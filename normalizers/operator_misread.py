@@ -14,11 +14,10 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
-import yaml
-
 from extractors.ir import Repair
 from normalizers import values
 from vocab.labels import clean_text
+from vocab.units import units_yaml
 
 CODE = "operator_misread"
 _BOXES = re.compile(r"[☑☐\s]")
@@ -26,7 +25,7 @@ _BOXES = re.compile(r"[☑☐\s]")
 
 @lru_cache(maxsize=1)
 def _config() -> tuple[dict[str, str], float]:
-    raw = yaml.safe_load(values._DATA.read_text(encoding="utf-8"))
+    raw = units_yaml()
     return {str(k): str(v) for k, v in raw["operator_lookalikes"].items()}, float(raw["operator_column_evidence"])
 
 
