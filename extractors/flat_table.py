@@ -93,9 +93,9 @@ def ends_table(text: str) -> bool:
     c = labels.compact(t)
     if labels.leading_label(t, "footer_fields") is not None:
         return True
-    if len(c) <= 10 and any(m in c for m in labels.formlabels.review_row_markers):
+    if len(c) <= 10 and any(m in c for m in labels.form_labels().review_row_markers):
         return True
-    if any(c.startswith(m) for m in labels.formlabels.notes_markers):
+    if any(c.startswith(m) for m in labels.form_labels().notes_markers):
         return True
     return labels.title_kind(t.lstrip("#").strip()) is not None
 

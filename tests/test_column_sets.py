@@ -386,7 +386,7 @@ def test_a_form_without_a_rule_column_is_not_told_its_rules_are_missing(tmp_path
 
 
 def test_review_page_shows_the_new_columns_only_for_forms_that_fill_them(tmp_path):
-    from pipeline.review import form_view
+    from pipeline.review.report import form_view
 
     header = ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "权重"]
     rows = [["产出指标", "数量指标", "建成社区养老服务站", "≥", "8", "个", "100"]]
