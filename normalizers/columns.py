@@ -726,6 +726,11 @@ def _draft(a: AssignedRow, level1, level2, l1_raw, l2_raw, notes: list[RowAnomal
     elif op is None and value_num is not None and "operator" not in header_cols:
         # no operator column and none written: a bare number ('10辆', '250万') is the target itself
         op = "="
+        # noted (info) because an operator lost in conversion or OCR looks the same: the row
+        # plausibility step weighs it against the form's other rows, which write theirs
+        notes.append(RowAnomaly("operator", "operator_implied", "info", "", op,
+                                "no operator written (the form has no 指标类型 column): the bare number "
+                                "is taken as the target itself (=)"))
     elif op is not None and value is not None and value_num is None:
         notes.append(RowAnomaly("value", "non_numeric_value", "warning", value, value,
                                 f"the quantitative indicator's value '{value}' is not a number"))

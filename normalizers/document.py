@@ -143,7 +143,7 @@ def records_from_document(doc: Document, out: FileOutcome, options: ExtractOptio
                                          message=f"the form looks cut off: {why}; rows may be lost"))
                 partial = True
         if options.row_plausibility:
-            anomalies.extend(assess_rows(indicators, anomalies))
+            anomalies.extend(assess_rows(indicators, anomalies, form))
         confs = [r.confidence for r in indicators]
         form.confidence = round(min(confs), 3) if confs else form.confidence
         out.forms.append(form)

@@ -26,7 +26,16 @@ doubtful) and combines it with a logistic model fitted on damaged documents
 - value_suspicious: a percentage over 100, a time span over a year, a rate target nobody sets
   (合格率 ≥ 35%, 投诉率 ≤ 62%);
 - missing_parts: operator, value, explanation or scoring rule empty where the form's other rows
-  have them.
+  have them;
+- operator_implied: no operator was written (a bare number read as '=') while the form's other
+  rows write theirs (an operator lost in conversion or OCR reads the same way);
+- value_unround: a target whose digits past the first two are not 0 or 5 (4940, 362): targets are
+  set in round numbers, a changed digit rarely keeps them round; amounts of money are exact and
+  exempt;
+- value_near_text: the value is none of the numbers the form's header writes (its budget amounts,
+  its overall goal) but differs from one of them in a single digit
+  (2502.21 beside a budget of 2602.21);
+- value_malformed: a number written with a leading zero ('000', '05').
 
 Pure functions over records; the data files are read once.
 """
@@ -42,11 +51,12 @@ import yaml
 
 from normalizers import DATA_DIR, taxonomy, values
 from normalizers.columns import is_rule_text
-from normalizers.records import Anomaly, IndicatorRecord
+from normalizers.records import Anomaly, FormRecord, IndicatorRecord
 from vocab.labels import compact
 
 FEATURES = ("ocr_doubt", "flagged", "group_misfit", "group_edge", "confusable", "join", "longer", "misplaced",
-            "rule_target_mismatch", "value_suspicious", "missing_parts")
+            "rule_target_mismatch", "value_suspicious", "missing_parts", "operator_implied", "value_unround",
+            "value_near_text", "value_malformed")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
@@ -80,6 +90,9 @@ class PlausibilityRules:
     rate_floor: float
     full_marks: tuple[str, ...]
     rate_ceiling: float
+    round_digits: int
+    exact_units: frozenset[str]
+    implied_share: float
     intercept: float
     weights: dict[str, float]
     threshold: float
@@ -106,6 +119,9 @@ def rules() -> PlausibilityRules:
         rule_targets=tuple(re.compile(p) for p in raw["rule_target_patterns"]),
         full_marks=tuple(raw["full_marks"]),
         rate_floor=float(raw["rate_targets"]["floor"]), rate_ceiling=float(raw["rate_targets"]["ceiling"]),
+        round_digits=int(raw["round_targets"]["leading_digits"]),
+        exact_units=frozenset(raw["round_targets"]["exact_units"]),
+        implied_share=float(raw["operator_implied"]["max_share"]),
         intercept=float(model["intercept"]), weights={k: float(v) for k, v in model["weights"].items()},
         threshold=float(model["threshold"]),
     )
@@ -257,10 +273,15 @@ def _rule_targets(text: str, percent: bool = False) -> set[float]:
     return out
 
 
-def assess_form(rows: list[IndicatorRecord], flagged: set[int]) -> list[RowEvidence]:
+def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozenset[int] = frozenset(),
+                form: FormRecord | None = None) -> list[RowEvidence]:
     """Evidence and confidence for each row of one form; ``flagged`` holds the seqs that already
-    carry a warning or error."""
+    carry a warning or error, ``implied`` those whose operator was not written (read as '='),
+    ``form`` the form's header (its budget amounts and goal are numbers a value may copy)."""
     r = rules()
+    form_numbers = _form_numbers(form)
+    quantitative = [x for x in rows if x.value_num is not None]
+    implied_share = (sum(1 for x in quantitative if x.seq in implied) / len(quantitative)) if quantitative else 0.0
     names = [len(compact(x.level3 or "")) for x in rows if x.level3]
     expls = [len(compact(x.explanation or "")) for x in rows if x.explanation]
     typical_name = median(names) if names else 0
@@ -369,6 +390,28 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int]) -> list[RowEvide
         if missing:
             ev.reasons.append("cells the form's other rows have are empty here")
         f["missing_parts"] = missing
+        if rec.seq in implied and implied_share <= r.implied_share:
+            f["operator_implied"] = 1.0
+            ev.fields["operator_implied"] = "operator"
+            ev.reasons.append("no operator written where the form's other rows write one (an operator lost?)")
+        if rec.value_num is not None and _unround(rec.value or "", r.round_digits) \
+                and compact(rec.unit or "") not in r.exact_units:
+            f["value_unround"] = 1.0
+            ev.fields.setdefault("value_unround", "value")
+            ev.reasons.append(f"the target {rec.value} is not a round number (a changed digit?)")
+        if rec.value_num is not None:
+            seen = _number_text(rec.value or "")
+            # the row's own texts are left out: score bands ('60%') sit one digit from many targets
+            near = sorted(n for n in form_numbers if _one_digit_apart(seen, n))
+            if seen and seen not in form_numbers and near:
+                f["value_near_text"] = 1.0
+                ev.fields.setdefault("value_near_text", "value")
+                ev.reasons.append(f"the value {rec.value} differs in one digit from {near[0]}, which the form "
+                                  "writes elsewhere (a changed digit?)")
+            if re.fullmatch(r"0[0-9]+(?:\.[0-9]+)?", compact(rec.value or "")):
+                f["value_malformed"] = 1.0
+                ev.fields.setdefault("value_malformed", "value")
+                ev.reasons.append(f"the value '{rec.value}' is written with a leading zero (a misread digit?)")
         out.append(ev)
     _group_edges(rows, out)
     for ev in out:
@@ -404,6 +447,46 @@ def _group_edges(rows: list[IndicatorRecord], out: list[RowEvidence]) -> None:
             j -= 1
 
 
+_DIGITS = re.compile(r"[0-9]")
+_FUND_FIELDS = ("fund_total", "fund_fiscal", "fund_carryover", "fund_other", "fund_total_all", "fund_superior")
+
+
+def _number_text(text: str) -> str:
+    """A number as its digits, without leading zeros and trailing decimal zeros ('96.950' -> '96.95')."""
+    m = _NUMBER.search(text or "")
+    if not m:
+        return ""
+    n = m.group(0)
+    if "." in n:
+        n = n.rstrip("0").rstrip(".")
+    return n.lstrip("0") or "0"
+
+
+def _form_numbers(form: FormRecord | None) -> set[str]:
+    """Numbers of two or more digits the form's header writes: budget amounts and its goals."""
+    if form is None:
+        return set()
+    out = {_number_text(f"{getattr(form, f):.6f}") for f in _FUND_FIELDS if getattr(form, f)}
+    for text in (form.overall_goal, form.overall_goal_long_term):
+        out.update(_number_text(n) for n in _NUMBER.findall(text or ""))
+    return {n for n in out if len(n.replace(".", "")) >= 2}
+
+
+def _one_digit_apart(a: str, b: str) -> bool:
+    """Same shape, one digit different ('2502.21' / '2602.21'), both with three or more significant
+    digits (round numbers one digit apart, 100 and 500, are common targets beside each other)."""
+    if len(a) != len(b) or a == b or min(len(x.replace(".", "").strip("0")) for x in (a, b)) < 3:
+        return False
+    diff = [(x, y) for x, y in zip(a, b) if x != y]
+    return len(diff) == 1 and diff[0][0].isdigit() and diff[0][1].isdigit()
+
+
+def _unround(value: str, leading: int) -> bool:
+    """Digits past the first ``leading`` significant ones hold something other than 0 or 5."""
+    digits = "".join(_DIGITS.findall(value)).lstrip("0")
+    return any(d not in "05" for d in digits[leading:])
+
+
 def _rate_target_odd(name: str, operator: str | None, value: float) -> bool:
     """A rate better when high with a low lower bound ('合格率 ≥ 35%'), or one better when low with
     a high upper bound ('投诉率 ≤ 62%'): a target nobody sets, likely a misread digit."""
@@ -437,6 +520,11 @@ def _holds_taxonomy_name(name: str) -> bool:
     return any(t in name for t in taxonomy.LEVEL1_NAMES + taxonomy.LEVEL2_NAMES)
 
 
+def implied_operators(anomalies: list[Anomaly]) -> frozenset[int]:
+    """Seqs of the rows whose operator was not written but implied (operator_implied)."""
+    return frozenset(a.seq for a in anomalies if a.code == "operator_implied" and a.seq is not None)
+
+
 def row_confidence(features: dict[str, float]) -> float:
     """1 - P(row wrong) under the fitted logistic model."""
     r = rules()
@@ -458,13 +546,14 @@ def _move_to_next_group(rec: IndicatorRecord, below: IndicatorRecord) -> Anomaly
                 f"which it was filled down from; filed under {rec.level2}", page=rec.page)
 
 
-def assess_rows(indicators: list[IndicatorRecord], anomalies: list[Anomaly]) -> list[Anomaly]:
+def assess_rows(indicators: list[IndicatorRecord], anomalies: list[Anomaly],
+                form: FormRecord | None = None) -> list[Anomaly]:
     """Set each row's confidence from its evidence; a low_confidence anomaly (with the reasons) for
     every row under the threshold. Rows just above a group whose evidence clearly places them in it
     are moved into it (group_reassigned)."""
     flagged = {a.seq for a in anomalies if a.seq is not None and a.severity in ("warning", "error")}
     notes = []
-    evidence = assess_form(indicators, flagged)
+    evidence = assess_form(indicators, flagged, implied_operators(anomalies), form)
     for n in range(len(indicators) - 2, -1, -1):  # bottom-up: the row below has moved already
         if evidence[n].moved_to:
             notes.append(_move_to_next_group(indicators[n], indicators[n + 1]))

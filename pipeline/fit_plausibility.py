@@ -25,7 +25,7 @@ import yaml
 from extractors.options import ExtractOptions
 from normalizers import DATA_DIR, plausibility
 from normalizers.document import process_file
-from normalizers.plausibility import FEATURES, assess_form
+from normalizers.plausibility import FEATURES, assess_form, implied_operators
 from pipeline.evaluate import STRUCT_FIELDS, TEXT_FIELDS, align, field_eq, sim
 
 MODEL_FILE = DATA_DIR / "plausibility.yaml"
@@ -47,7 +47,7 @@ def labelled_rows(corpus: Path) -> list[dict]:
     mf = corpus / "manifest.csv"
     formats = {r["file"]: r["format"] for r in csv.DictReader(mf.open(encoding="utf-8"))} if mf.exists() else {}
     log = corpus / "damage.json"
-    damage = {(e["file"], e["seq"]): e["kind"] for e in json.loads(log.read_text(encoding="utf-8"))} if log.exists() else {}
+    damage = {(e["file"], e["form_index"], e["seq"]): e["kind"] for e in json.loads(log.read_text(encoding="utf-8"))} if log.exists() else {}
     for gt_path in sorted((corpus / "gt").glob("*.json")):
         gt = json.loads(gt_path.read_text(encoding="utf-8"))
         src = corpus / gt["source_file"]
@@ -58,14 +58,16 @@ def labelled_rows(corpus: Path) -> list[dict]:
             recs = [r for r in res.indicators if r.form_index == gf["form_index"]]
             seqs = {a.seq for a in res.anomalies if a.form_index == gf["form_index"] and a.seq is not None
                     and (a.severity in ("warning", "error") or a.code == "low_confidence")}
-            evidence = assess_form(recs, seqs)
+            form = next((f for f in res.forms if f.form_index == gf["form_index"]), None)
+            evidence = assess_form(recs, seqs, implied_operators([a for a in res.anomalies
+                                                                  if a.form_index == gf["form_index"]]), form)
             prs = [_record_dict(r) for r in recs]
             for gi, pi in align(gf["indicators"], prs):
                 g = gf["indicators"][gi]
                 diff = {f: (g.get(f), prs[pi].get(f)) for f in STRUCT_FIELDS + TEXT_FIELDS
                         if not (field_eq(f, g.get(f), prs[pi].get(f)) if f in STRUCT_FIELDS
                                 else sim(g.get(f), prs[pi].get(f)) == 1.0)}
-                out.append({"file": gt["source_file"], "seq": recs[pi].seq, "gt_seq": gi + 1, "diff": diff, "damage": damage.get((gt["source_file"], gi + 1)),
+                out.append({"file": gt["source_file"], "seq": recs[pi].seq, "gt_seq": gi + 1, "diff": diff, "damage": damage.get((gt["source_file"], gf["form_index"], gi + 1)),
                             "format": formats.get(gt["source_file"], ""), "level3": prs[pi].get("level3") or "", "features": evidence[pi].features,
                             "reasons": evidence[pi].reasons,
                             "wrong": not row_exact(gf["indicators"][gi], prs[pi]), "flagged": recs[pi].seq in seqs})
@@ -99,9 +101,10 @@ def choose_threshold(conf: np.ndarray, wrong: np.ndarray, flagged: np.ndarray, m
     # rows with confidence < threshold are flagged: the (allowed)-th lowest right row is the limit
     if allowed >= len(ordered):
         return float(ordered[-1] + 1e-6)
-    # halfway to the next lower confidence, so that rounding never moves a row across it
-    lower = ordered[ordered < ordered[allowed]]
-    return float((ordered[allowed] + lower[-1]) / 2) if len(lower) else float(ordered[allowed] - 0.0005)
+    # just under that confidence level (confidences are written to 3 decimals, so half a step
+    # below never moves a row across it); halfway to the next lower level would leave unflagged
+    # every wrong row in a wide gap that no right row occupies
+    return float(ordered[allowed] - 0.0005)
 
 
 def write_model(intercept: float, weights: dict[str, float], threshold: float) -> None:

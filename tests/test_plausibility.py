@@ -206,3 +206,60 @@ def test_lower_bound_in_a_cost_group_above_another_group_is_not_moved(tmp_path):
     o = run(tmp_path, rows)
     assert o.indicators[1].level2 == "经济成本指标"
     assert not [a for a in o.anomalies if a.code in ("group_reassigned", "low_confidence")]
+
+
+def test_changed_digit_that_breaks_a_round_target_is_flagged(tmp_path):
+    rows = list(GOOD_ROWS)
+    rows[2] = rows[2].replace("\t120\t", "\t127\t")  # 养护里程 120 公里 read as 127
+    o = run(tmp_path, rows)
+    assert "the target 127 is not a round number" in low(o)[3]
+    assert [a.field for a in o.anomalies if a.code == "low_confidence"] == ["value"]
+    assert set(low(o)) == {3}
+
+
+def test_exact_headcounts_and_amounts_are_not_doubted_for_their_digits(tmp_path):
+    rows = list(GOOD_ROWS)
+    rows[0] = rows[0].replace("\t100\t", "\t96.37\t")  # a budget figure is exact
+    rows[2] = "\t产出指标\t数量指标\t受益学生人数\t≥\t14130\t人\t享受补助的学生人数\t完成目标得满分，否则不得分\t"
+    o = run(tmp_path, rows)
+    assert low(o) == {}
+
+
+def test_changed_digit_one_off_the_budget_amount_is_flagged(tmp_path):
+    rows = list(GOOD_ROWS)
+    rows[0] = rows[0].replace("\t100\t", "\t2502.21\t")
+    p = tmp_path / "form.md"
+    p.write_text(project_tsv(rows, funds=("2602.21", "2602.21", "", "")), encoding="utf-8")
+    o = process_file(p, "form.md", ExtractOptions())
+    assert "differs in one digit from 2602.21" in low(o)[1]
+    p.write_text(project_tsv(list(GOOD_ROWS[:1]) + GOOD_ROWS[1:], funds=("100", "100", "", "")), encoding="utf-8")
+    assert low(process_file(p, "form.md", ExtractOptions())) == {}  # the budget figure itself: no doubt
+
+
+def test_value_read_with_a_leading_zero_is_flagged(tmp_path):
+    rows = list(GOOD_ROWS)
+    rows[4] = rows[4].replace("\t95\t", "\t055\t").replace("达到或超过95%得满分，否则不得分", "达到指标得满分，否则不得分")
+    o = run(tmp_path, rows)
+    assert "written with a leading zero" in low(o)[5]
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="../shared is not beside the checkout")
+def test_operator_lost_where_the_form_has_no_operator_column_is_flagged(tmp_path):
+    # layout B writes the operator into the value cell ('≥ 8500份'); a lost one reads as a bare
+    # number, i.e. '=' - the same as a target written bare, so the row is doubted, not changed
+    text = (DEV / "dev_007.md").read_text(encoding="utf-8")
+    clean = tmp_path / "clean.md"
+    clean.write_text(text, encoding="utf-8")
+    o = process_file(clean, "clean.md", ExtractOptions())
+    assert not [a for a in o.anomalies if a.code == "low_confidence" and "no operator written" in a.message]
+    cell = "<td>≥ 8500份</td>"
+    assert text.count(cell) == 1
+    lost = tmp_path / "lost.md"
+    lost.write_text(text.replace(cell, "<td>8500份</td>"), encoding="utf-8")
+    o = process_file(lost, "lost.md", ExtractOptions())
+    row = next(r for r in o.indicators if r.value == "8500")
+    assert row.operator == "="
+    implied = [a for a in o.anomalies if a.code == "operator_implied"]
+    assert [(a.seq, a.severity, a.fixed_value) for a in implied] == [(row.seq, "info", "=")]
+    flags = [a for a in o.anomalies if a.code == "low_confidence" and a.seq == row.seq]
+    assert len(flags) == 1 and "no operator written" in flags[0].message and flags[0].field == "operator"
