@@ -35,7 +35,10 @@ doubtful) and combines it with a logistic model fitted on damaged documents
 - value_near_text: the value is none of the numbers the form's header writes (its budget amounts,
   its overall goal) but differs from one of them in a single digit
   (2502.21 beside a budget of 2602.21);
-- value_malformed: a number written with a leading zero ('000', '05').
+- value_malformed: a number written with a leading zero ('000', '05');
+- operator_as_digit: no operator written and the number starts with a digit an operator is read
+  as (``≥3200`` scanned as ``23200``, ``units.yaml`` operator_lookalikes), even where every row
+  of the form reads that way (a scan that lost all its signs).
 
 Pure functions over records; the data files are read once.
 """
@@ -56,7 +59,7 @@ from vocab.labels import compact
 
 FEATURES = ("ocr_doubt", "flagged", "group_misfit", "group_edge", "confusable", "join", "longer", "misplaced",
             "rule_target_mismatch", "value_suspicious", "missing_parts", "operator_implied", "value_unround",
-            "value_near_text", "value_malformed")
+            "value_near_text", "value_malformed", "operator_as_digit")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
@@ -408,10 +411,16 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
                 ev.fields.setdefault("value_near_text", "value")
                 ev.reasons.append(f"the value {rec.value} differs in one digit from {near[0]}, which the form "
                                   "writes elsewhere (a changed digit?)")
-            if re.fullmatch(r"0[0-9]+(?:\.[0-9]+)?", compact(rec.value or "")):
+            if re.fullmatch(r"0[0-9]+(?:\.[0-9]+)?", re.sub(r"\s+", "", rec.value or "")):
                 f["value_malformed"] = 1.0
                 ev.fields.setdefault("value_malformed", "value")
                 ev.reasons.append(f"the value '{rec.value}' is written with a leading zero (a misread digit?)")
+            # also on cost rows: a per-head standard may be a lower bound (生均公用经费 ≥ 940)
+            if rec.seq in implied and _lookalike_lead(rec.value or ""):
+                f["operator_as_digit"] = 1.0
+                ev.fields["operator_as_digit"] = "operator"
+                ev.reasons.append(f"no operator written and the value '{rec.value}' starts with "
+                                  f"'{compact(rec.value or '')[0]}', a digit an operator is misread as")
         out.append(ev)
     _group_edges(rows, out)
     for ev in out:
@@ -449,6 +458,14 @@ def _group_edges(rows: list[IndicatorRecord], out: list[RowEvidence]) -> None:
 
 _DIGITS = re.compile(r"[0-9]")
 _FUND_FIELDS = ("fund_total", "fund_fiscal", "fund_carryover", "fund_other", "fund_total_all", "fund_superior")
+
+
+def _lookalike_lead(value: str) -> bool:
+    """The number starts with a digit an operator is misread as, with more digits after it."""
+    from normalizers.operator_misread import misread_operator_cell
+
+    t = re.sub(r"\s+", "", value)
+    return len(t) >= 2 and t[1].isdigit() and misread_operator_cell(t[0]) is not None
 
 
 def _number_text(text: str) -> str:

@@ -2,7 +2,7 @@
 
 Takes the text-format documents of a corpus (OCR'd .md/.txt/.html with ``gt/<file>.json``) and
 writes damaged variants the way OCR and table reconstruction damage forms: a look-alike character
-in a name (形近字 from ``normalizers/data/ocr_confusions.yaml``), an operator lost, a digit changed,
+in a name (形近字 from ``normalizers/data/ocr_confusions.yaml``), an operator lost or read as the digit 2, a digit changed,
 two rows joined into one, a row dropped, a merged 二级指标 label moved from the first row of its
 span to a later one. The ground truth stays the *source* truth (it is copied unchanged), so every
 damaged row is a wrong row that a run must flag.
@@ -28,7 +28,8 @@ import yaml
 from normalizers import DATA_DIR
 
 TEXT_SUFFIXES = (".md", ".txt", ".html", ".htm")
-DAMAGE_KINDS = ("confusable", "operator_lost", "digit_changed", "row_joined", "row_dropped", "label_moved")
+DAMAGE_KINDS = ("confusable", "operator_lost", "digit_changed", "row_joined", "row_dropped", "label_moved",
+                "operator_as_digit")
 _OPERATOR_TEXT = re.compile(r"\$\\(?:geq|leq|ge|le|gt|lt)\$|\$[<>=]\$|[≥≤＞＜＝><=]|\\(?:geq|leq)")
 _TD = re.compile(r"(<t[dh][^>]*>)(.*?)(</t[dh]>)", re.DOTALL)
 
@@ -136,6 +137,19 @@ def _operator_lost(rng: random.Random, row: Row, ind: dict) -> str | None:
     return None
 
 
+def _operator_as_digit(rng: random.Random, row: Row, ind: dict) -> str | None:
+    """A '≥' read as the digit '2' (a scan's commonest sign misread): '≥ 8500份' -> '28500份'."""
+    if ind.get("operator") not in ("≥",):
+        return None
+    for ci, c in enumerate(row.cells):
+        m = _OPERATOR_TEXT.search(c)
+        if m and len(_norm(c)) <= 16 and not re.search(r"[\u4e00-\u9fff]{3}", c):
+            rest = c[m.end():].lstrip()
+            row.cells[ci] = c[:m.start()] + "2" + rest
+            return f"operator {c.strip()!r} read as '2'"
+    return None
+
+
 def _digit_changed(rng: random.Random, row: Row, ind: dict) -> str | None:
     value = _norm(ind.get("value"))
     if not re.search(r"\d", value):
@@ -231,6 +245,8 @@ def _apply(kind: str, rng: random.Random, rows: list[Row], per_form, form_index:
         return _operator_lost(rng, row, ind)
     if kind == "digit_changed":
         return _digit_changed(rng, row, ind)
+    if kind == "operator_as_digit":
+        return _operator_as_digit(rng, row, ind)
     if kind == "row_joined":
         nxt = loc.get(gi + 1)
         if nxt == ri + 1 and nxt not in taken and not _has_label(rows[nxt], inds[gi + 1]):

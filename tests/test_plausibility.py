@@ -236,11 +236,15 @@ def test_changed_digit_one_off_the_budget_amount_is_flagged(tmp_path):
     assert low(process_file(p, "form.md", ExtractOptions())) == {}  # the budget figure itself: no doubt
 
 
-def test_value_read_with_a_leading_zero_is_flagged(tmp_path):
-    rows = list(GOOD_ROWS)
-    rows[4] = rows[4].replace("\t95\t", "\t055\t").replace("达到或超过95%得满分，否则不得分", "达到指标得满分，否则不得分")
-    o = run(tmp_path, rows)
-    assert "written with a leading zero" in low(o)[5]
+def test_value_read_with_a_leading_zero_is_evidence_but_a_decimal_is_not():
+    # the fitted weight of this evidence is small (the damaged rows it fires on carry other
+    # evidence too), so the test checks the evidence, not a flag
+    rec = IndicatorRecord(form_id="f", source_file="s", form_index=0, seq=1, level2="质量指标", level3="路面合格率",
+                          operator="≥", value="055", value_num=55.0, unit="%")
+    ev = plausibility.assess_form([rec], set())[0]
+    assert ev.features["value_malformed"] == 1.0 and any("leading zero" in x for x in ev.reasons)
+    rate = rec.model_copy(update={"level3": "森林火灾受害率", "operator": "≤", "value": "0.8", "value_num": 0.8})
+    assert plausibility.assess_form([rate], set())[0].features["value_malformed"] == 0.0
 
 
 @pytest.mark.skipif(not DEV.exists(), reason="../shared is not beside the checkout")
@@ -263,3 +267,24 @@ def test_operator_lost_where_the_form_has_no_operator_column_is_flagged(tmp_path
     assert [(a.seq, a.severity, a.fixed_value) for a in implied] == [(row.seq, "info", "=")]
     flags = [a for a in o.anomalies if a.code == "low_confidence" and a.seq == row.seq]
     assert len(flags) == 1 and "no operator written" in flags[0].message and flags[0].field == "operator"
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="../shared is not beside the checkout")
+def test_operator_scanned_as_the_digit_2_is_flagged_even_when_every_row_lost_its_sign(tmp_path):
+    # a scan read every '≥' of the value column as '2' ('≥ 8500份' -> '28500份'): no row of the
+    # form writes an operator any more, so only the leading lookalike digit points at the misread
+    text = (DEV / "dev_007.md").read_text(encoding="utf-8")
+    scanned = tmp_path / "scanned.md"
+    scanned.write_text(text.replace("<td>≥ ", "<td>2").replace("<td>≥", "<td>2"), encoding="utf-8")
+    o = process_file(scanned, "scanned.md", ExtractOptions())
+    row = next(r for r in o.indicators if r.level3 == "发放宣传资料")
+    assert (row.operator, row.value) == ("=", "28500")
+    flags = [a for a in o.anomalies if a.code == "low_confidence" and a.seq == row.seq and a.form_index == row.form_index]
+    assert len(flags) == 1 and "starts with '2', a digit an operator is misread as" in flags[0].message
+
+
+def test_damage_generator_reads_an_operator_as_the_digit_2():
+    row = damage.Row(0, 0, "pipe", ["发放宣传资料", "≥ 8500份", "印制并发放"])
+    what = damage._operator_as_digit(random.Random(0), row, {"operator": "≥"})
+    assert row.cells[1] == "28500份" and what == "operator '≥ 8500份' read as '2'"
+    assert damage._operator_as_digit(random.Random(0), row, {"operator": "≤"}) is None
