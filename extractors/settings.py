@@ -69,6 +69,12 @@ class ScanCheckboxSettings(_Section):
     max_text_after: int
 
 
+class ScanCrossCheckSettings(_Section):
+    engine: str
+    max_chars: int
+    operator_digits: str
+
+
 class ScanSettings(_Section):
     auto_engine: str
     ocr_threads: int
@@ -78,6 +84,7 @@ class ScanSettings(_Section):
     table: ScanTableSettings
     text: ScanTextSettings
     checkbox: ScanCheckboxSettings
+    cross_check: ScanCrossCheckSettings
 
 
 class PdfTextCheckboxRectSettings(_Section):

@@ -676,6 +676,11 @@ def _long_term_draft(annual: IndicatorDraft, cell: Slot) -> IndicatorDraft:
     if op is None:
         if num is not None:
             op = annual.operator if annual.operator not in (None, values.QUALITATIVE) else "="
+            if any(n.code == "operator_implied" for n in annual.anomalies) or annual.operator in (None, values.QUALITATIVE):
+                # the row writes no operator for either target: noted like the annual one
+                notes.append(RowAnomaly("operator", "operator_implied", "info", "", op,
+                                        "no operator written for the long-term target: the row's operator "
+                                        f"({op}) is taken"))
         else:
             op = values.QUALITATIVE
     if op == values.QUALITATIVE:

@@ -36,6 +36,8 @@ doubtful) and combines it with a logistic model fitted on damaged documents
   its overall goal) but differs from one of them in a single digit
   (2502.21 beside a budget of 2602.21);
 - value_malformed: a number written with a leading zero ('000', '05');
+- engines_disagree: on a scan, the second OCR engine read other digits in one of the row's cells
+  (``ocr_disagreement``, extractors/scan.py cross_check);
 - operator_as_digit: no operator written and the number starts with a digit an operator is read
   as (``≥3200`` scanned as ``23200``, ``units.yaml`` operator_lookalikes), even where every row
   of the form reads that way (a scan that lost all its signs).
@@ -59,7 +61,7 @@ from vocab.labels import compact
 
 FEATURES = ("ocr_doubt", "flagged", "group_misfit", "group_edge", "confusable", "join", "longer", "misplaced",
             "rule_target_mismatch", "value_suspicious", "missing_parts", "operator_implied", "value_unround",
-            "value_near_text", "value_malformed", "operator_as_digit")
+            "value_near_text", "value_malformed", "operator_as_digit", "engines_disagree")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
@@ -277,10 +279,12 @@ def _rule_targets(text: str, percent: bool = False) -> set[float]:
 
 
 def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozenset[int] = frozenset(),
-                form: FormRecord | None = None) -> list[RowEvidence]:
+                form: FormRecord | None = None, disputed: dict[int, str] | None = None) -> list[RowEvidence]:
     """Evidence and confidence for each row of one form; ``flagged`` holds the seqs that already
     carry a warning or error, ``implied`` those whose operator was not written (read as '='),
-    ``form`` the form's header (its budget amounts and goal are numbers a value may copy)."""
+    ``form`` the form's header (its budget amounts and goal are numbers a value may copy),
+    ``disputed`` the rows whose cells the two OCR engines read differently (seq -> field)."""
+    disputed = disputed or {}
     r = rules()
     form_numbers = _form_numbers(form)
     quantitative = [x for x in rows if x.value_num is not None]
@@ -421,6 +425,10 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
                 ev.fields["operator_as_digit"] = "operator"
                 ev.reasons.append(f"no operator written and the value '{rec.value}' starts with "
                                   f"'{compact(rec.value or '')[0]}', a digit an operator is misread as")
+        if rec.seq in disputed:
+            f["engines_disagree"] = 1.0
+            ev.fields["engines_disagree"] = disputed[rec.seq]
+            ev.reasons.append(f"the two OCR engines read the {disputed[rec.seq] or 'row'} differently")
         out.append(ev)
     _group_edges(rows, out)
     for ev in out:
@@ -542,6 +550,11 @@ def implied_operators(anomalies: list[Anomaly]) -> frozenset[int]:
     return frozenset(a.seq for a in anomalies if a.code == "operator_implied" and a.seq is not None)
 
 
+def disputed_cells(anomalies: list[Anomaly]) -> dict[int, str]:
+    """Rows (seq -> field) with a cell the two OCR engines read differently (ocr_disagreement)."""
+    return {a.seq: a.field for a in anomalies if a.code == "ocr_disagreement" and a.seq is not None}
+
+
 def row_confidence(features: dict[str, float]) -> float:
     """1 - P(row wrong) under the fitted logistic model."""
     r = rules()
@@ -570,7 +583,7 @@ def assess_rows(indicators: list[IndicatorRecord], anomalies: list[Anomaly],
     are moved into it (group_reassigned)."""
     flagged = {a.seq for a in anomalies if a.seq is not None and a.severity in ("warning", "error")}
     notes = []
-    evidence = assess_form(indicators, flagged, implied_operators(anomalies), form)
+    evidence = assess_form(indicators, flagged, implied_operators(anomalies), form, disputed_cells(anomalies))
     for n in range(len(indicators) - 2, -1, -1):  # bottom-up: the row below has moved already
         if evidence[n].moved_to:
             notes.append(_move_to_next_group(indicators[n], indicators[n + 1]))

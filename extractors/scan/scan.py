@@ -35,7 +35,7 @@ from ..options import ExtractOptions
 from ..settings import as_mapping, scan_settings
 from . import image_prep as prep
 from . import ocr_repair
-from .ocr_engines import CropKey, OcrEngine, OcrItem, get_engine
+from .ocr_engines import CropKey, OcrEngine, OcrItem, RecordedEngine, RecordingEngine, get_engine
 
 BBox = tuple[float, float, float, float]
 
@@ -53,6 +53,58 @@ def prep_settings(cfg: dict[str, Any]) -> prep.PrepSettings:
 def engine_name(options: ExtractOptions, cfg: dict[str, Any] | None = None) -> str:
     cfg = cfg or settings()
     return cfg["auto_engine"] if options.ocr == "auto" else options.ocr
+
+
+def cross_engine_for(options: ExtractOptions, engine: OcrEngine) -> OcrEngine | None:
+    """The engine that re-reads doubtful cells (``cross_check`` in scan.yaml), or None: turned off,
+    the page engine is that engine already or a recorded one, or the engine is not installed."""
+    cfg = settings()
+    name = cfg["cross_check"]["engine"]
+    if not options.ocr_cross_check or engine.name == name or isinstance(engine, (RecordedEngine, RecordingEngine)):
+        return None
+    try:
+        return engine_for(options.model_copy(update={"ocr": name}))
+    except JixiaoError:
+        return None
+
+
+def cross_check_cells(
+    second: OcrEngine, reads: list[list[CellRead]], ocr_image: np.ndarray, text_ink: np.ndarray,
+    margin: float, min_area: int, pad: int, number: int, turn: int, max_chars: int, operator_digits: str = "",
+) -> None:
+    """Short cells holding digits read again by the second engine; where the second reading holds
+    numbers but not every number of the first, it is kept on the cell (``other_engine``)."""
+    todo: list[tuple[CellRead, str, CropKey, np.ndarray]] = []
+    for table_reads in reads:
+        for cr in table_reads:
+            if cr.labels:
+                continue
+            text = "".join(i.text for i in cr.items) if cr.items else (cr.reread[0] if cr.reread else "")
+            if not text.strip() or len(text.strip()) > max_chars or not any(ch.isdigit() for ch in text):
+                continue
+            a, b, c, d = cell_interior(cr.grid.bbox, margin, text_ink.shape)
+            if c - a < 5 or d - b < 5:
+                continue
+            box = ink_box(text_ink[b:d, a:c], min_area)
+            if box is None:
+                continue
+            x0, y0, x1, y1 = box
+            crop, at = crop_with_box(ocr_image, a + x0 - pad, b + y0 - pad, a + x1 + pad, b + y1 + pad)
+            todo.append((cr, text, CropKey(number, "cross", at, turn), crop))
+    if not todo:
+        return
+    answers = second.read_lines([crop for *_, crop in todo], [key for _, _, key, _ in todo])
+    for (cr, text, _, _), (other, conf) in zip(todo, answers):
+        # the numbers of the first reading must all be among the second's: an operator the second
+        # engine reads as a digit ('2 14100' for '≥14100') is no disagreement on the number
+        # (and the reverse: '290%' for '≥90%')
+        mine, theirs = set(_CELL_NUMBER.findall(text)), set(_CELL_NUMBER.findall(other))
+        theirs |= {t[1:] for t in theirs if len(t) > 1 and t[0] in operator_digits}
+        if theirs and not mine <= theirs:
+            cr.other_engine = (other.strip(), conf)
+
+
+_CELL_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
 def engine_for(options: ExtractOptions) -> OcrEngine:
@@ -397,6 +449,7 @@ class CellRead:
     # several checkboxes (☑≥ ☐≤ ☐定性): each box's label read on its own, with its sign if any
     labels: list[tuple[str, float]] = field(default_factory=list)
     label_glyphs: list[tuple[str, float] | None] = field(default_factory=list)
+    other_engine: tuple[str, float] | None = None  # the second engine's reading, where its digits differ
 
 
 def ink_box(mask: np.ndarray, min_area: int) -> tuple[int, int, int, int] | None:
@@ -567,6 +620,7 @@ def read_page_image(
     cfg: dict[str, Any],
     roles: dict[int, str] | None = None,
     extra_quarters: int = 0,
+    second: OcrEngine | None = None,
 ) -> PageRead:
     """One page image -> IR Page (bboxes in ``gray``'s pixels), the seconds spent inside OCR, and
     the column roles of its last table (a table continued on the next page has no header).
@@ -599,7 +653,7 @@ def read_page_image(
         outside = assign_items(drop_fragments(items), reads)
 
     if extra_quarters == 0 and looks_garbled(outside, reads, cfg) and upside_down(page.gray, text_ink, engine, number):
-        again = read_page_image(gray, number, engine, options, cfg, roles, extra_quarters=2)
+        again = read_page_image(gray, number, engine, options, cfg, roles, extra_quarters=2, second=second)
         return again._replace(ocr_seconds=engine.seconds - ocr_before)
 
     # Small cells: the checkbox squares are read from their pixels, the rest of the cell from its own
@@ -664,6 +718,11 @@ def read_page_image(
         label_keys = [key for _, _, key, _ in label_todo]
         for (cr, k, _, _), res in zip(label_todo, engine.read_lines([crop for *_, crop in label_todo], label_keys)):
             cr.labels[k] = (res[0].strip(), res[1])
+    if second is not None:
+        before = second.seconds
+        cross_check_cells(second, reads, ocr_image, text_ink, margin, min_area, pad, number, extra_quarters,
+                          int(cfg["cross_check"]["max_chars"]), str(cfg["cross_check"]["operator_digits"]))
+        ocr_before -= second.seconds - before  # the second engine's time counts as OCR time too
 
     to_orig = page.to_original
     blocks: list[tuple[float, Any]] = []
@@ -736,6 +795,11 @@ def build_table(
                     Repair(kind="operator", raw=text, fixed=fixed, message="sign before the number read from its strokes")
                 )
                 text, conf = fixed, min(conf, glyph_conf)
+        if cr.other_engine is not None:
+            other, other_conf = cr.other_engine
+            repairs.append(Repair(kind="engines_disagree", raw=other, fixed=text,
+                                  message=f"the second OCR engine reads '{other}' ({other_conf:.2f}) where the "
+                                          f"first read '{text}'"))
         marks = [CHECKED if b.fill >= checked_fill else UNCHECKED for b in cr.checkboxes]
         glyphs = "".join(marks)
         state = CheckboxState.NONE
@@ -832,13 +896,14 @@ def read_pages(
     """OCR page images -> Pages, with timings {"ocr": engine seconds, "layout": our own seconds}."""
     cfg = settings()
     engine = engine or engine_for(options)
+    second = cross_engine_for(options, engine)
     started = time.perf_counter()
     ocr = 0.0
     pages = []
     roles: dict[int, str] = {}
     open_before = False
     for gray, n in zip(images, numbers):
-        read = read_page_image(gray, n, engine, options, cfg, roles)
+        read = read_page_image(gray, n, engine, options, cfg, roles, second=second)
         roles = read.roles
         if open_before and pages and pages[-1].number == n - 1:
             join_split_row(pages[-1], read.page)
