@@ -90,3 +90,19 @@ def test_engines_disagreeing_on_a_value_is_evidence_that_needs_support():
     both = plausibility.assess_form([weak], set(), disputed=plausibility.disputed_cells([note]))[0]
     assert both.doubtful
     assert not plausibility.assess_form([weak], set())[0].doubtful
+
+
+def test_damaged_scan_generator_damages_drawn_cells_and_keeps_the_source_truth():
+    import random as _random
+
+    from layouts.damage_scans import damage_doc
+    from layouts.docs import all_docs
+
+    doc = next(d for d in all_docs() if "scan" in d.kinds)
+    damaged, log = damage_doc(doc, _random.Random(0), 3)
+    assert len(log) == 3 * len(doc.forms)  # three damaged rows per form
+    changed = [(fi, ri) for fi, (a, b) in enumerate(zip(doc.forms, damaged.forms))
+               for ri, (ra, rb) in enumerate(zip(a.grid, b.grid)) if [c.text for c in ra] != [c.text for c in rb]]
+    assert sorted(changed) == sorted((e["form_index"], e["grid_row"]) for e in log)
+    assert damaged.gt("x") == doc.gt("x")  # the truth is the source's
+    assert {e["kind"] for e in log} <= {"confusable", "digit_changed", "operator_lost"}
