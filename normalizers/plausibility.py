@@ -288,7 +288,10 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
     r = rules()
     form_numbers = _form_numbers(form)
     quantitative = [x for x in rows if x.value_num is not None]
-    implied_share = (sum(1 for x in quantitative if x.seq in implied) / len(quantitative)) if quantitative else 0.0
+    # rows whose number starts with a digit an operator is misread as lost their operator too: they
+    # do not show a form that writes bare numbers
+    bare = [x for x in quantitative if x.seq in implied and not _lookalike_lead(x.value or "")]
+    implied_share = len(bare) / len(quantitative) if quantitative else 0.0
     names = [len(compact(x.level3 or "")) for x in rows if x.level3]
     expls = [len(compact(x.explanation or "")) for x in rows if x.explanation]
     typical_name = median(names) if names else 0

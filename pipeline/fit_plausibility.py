@@ -47,7 +47,8 @@ def labelled_rows(corpus: Path) -> list[dict]:
     mf = corpus / "manifest.csv"
     formats = {r["file"]: r["format"] for r in csv.DictReader(mf.open(encoding="utf-8"))} if mf.exists() else {}
     log = corpus / "damage.json"
-    damage = {(e["file"], e["form_index"], e["seq"]): e["kind"] for e in json.loads(log.read_text(encoding="utf-8"))} if log.exists() else {}
+    damage = {(e["file"], e["form_index"], e["seq"]): e["kind"] for e in json.loads(log.read_text(encoding="utf-8"))
+              if "seq" in e} if log.exists() else {}  # damaged scans log grid rows, not seqs
     for gt_path in sorted((corpus / "gt").glob("*.json")):
         gt = json.loads(gt_path.read_text(encoding="utf-8"))
         src = corpus / gt["source_file"]
