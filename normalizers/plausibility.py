@@ -30,8 +30,8 @@ doubtful) and combines it with a logistic model fitted on damaged documents
 - operator_implied: no operator was written (a bare number read as '=') while the form's other
   rows write theirs (an operator lost in conversion or OCR reads the same way);
 - value_unround: a target whose digits past the first two are not 0 or 5 (4940, 362): targets are
-  set in round numbers, a changed digit rarely keeps them round; amounts of money are exact and
-  exempt;
+  set in round numbers, a changed digit rarely keeps them round; amounts of money and headcounts
+  are often exact and exempt (``round_targets`` in data/plausibility.yaml);
 - value_near_text: the value is none of the numbers the form's header writes (its budget amounts,
   its overall goal) but differs from one of them in a single digit
   (2502.21 beside a budget of 2602.21);
