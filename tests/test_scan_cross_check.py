@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from extractors import scan
+from extractors.scan import scan
 from extractors.grid import GridCell
-from extractors.ocr_engines import OcrItem, RecordedEngine
+from extractors.scan.ocr_engines import OcrItem, RecordedEngine
 from extractors.options import ExtractOptions
 from normalizers import plausibility
 from normalizers.records import Anomaly, IndicatorRecord
