@@ -37,9 +37,9 @@ doubtful) and combines it with a logistic model fitted on damaged documents
   (2502.21 beside a budget of 2602.21);
 - value_malformed: a number written with a leading zero ('000', '05');
 - engines_disagree: on a scan, the second OCR engine read other digits in one of the row's cells
-  (``ocr_disagreement``, extractors/scan.py cross_check);
+  (``ocr_disagreement``, extractors/scan/scan.py cross_check);
 - operator_as_digit: no operator written and the number starts with a digit an operator is read
-  as (``≥3200`` scanned as ``23200``, ``units.yaml`` operator_lookalikes), even where every row
+  as (``≥3200`` scanned as ``23200``, ``vocab/data/units.yaml`` operator_lookalikes), even where every row
   of the form reads that way (a scan that lost all its signs).
 
 Pure functions over records; the data files are read once.

@@ -1,4 +1,4 @@
-"""The second OCR engine's reading of short cells with digits (extractors/scan.py cross_check):
+"""The second OCR engine's reading of short cells with digits (extractors/scan/scan.py cross_check):
 where it does not hold the first reading's numbers the cell carries an engines_disagree note, which
 becomes an ocr_disagreement anomaly and evidence of the row's plausibility. Tests are named after the
 damage they cover; the engines are stand-ins, so no OCR runs here."""
