@@ -305,7 +305,7 @@ def _body_tokens(lines: list[str], mode: str) -> list[Token]:
 
 def cell_kind(text: str) -> str:
     """What a cell's content is: block_label, level1_name, level2_name, operator, operator_value,
-    number, unit, rule, short_text or text."""
+    direction, number, unit, rule, short_text or text."""
     from normalizers import columns, taxonomy, values
 
     from .errors import ParseError
@@ -327,6 +327,8 @@ def cell_kind(text: str) -> str:
         return "operator_value"
     if values.parse_operator(folded) is not None:
         return "operator"
+    if _labels().compact(folded) in columns.column_cues().direction_words:
+        return "direction"  # 正向 / 反向 of a 指标方向性 column
     squeezed = SPACES_RE.sub("", folded)
     try:
         values.parse_number(squeezed)

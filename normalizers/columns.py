@@ -191,6 +191,8 @@ class IndicatorDraft:
     actual_value: str | None = None
     actual_score: float | None = None
     deviation_reason: str | None = None
+    # the level-1 was not written for this row and was taken from the taxonomy of its level-2
+    level1_from_taxonomy: bool = False
 
 
 def is_rule_text(text: str) -> bool:
@@ -399,7 +401,8 @@ def assign_columns(row: SourceRow, header_cols: dict[str, int]) -> AssignedRow:
             _put(out, "unit", u)
             rest_start += 1
     texts = [s for s in active[rest_start:] if clean_text(s.text)]
-    _assign_trailing_text(out, texts)
+    named_cols = {header_cols[f] for f in _TRAILING_FIELDS if f in header_cols}
+    _assign_trailing_text(out, texts, _trailing_columns(header_cols), named_cols)
     return out
 
 
@@ -463,20 +466,34 @@ def _looks_like_value(text: str) -> bool:
     return bool(t) and (bool(_DIGIT.match(t)) or len(compact(t)) <= 8)
 
 
-def _assign_trailing_text(out: AssignedRow, texts: list[Slot]) -> None:
-    """explanation, scoring rule, note in this order; a rule-like text skips an absent explanation."""
-    slots = ["explanation", "scoring_rule", "note"]
+def _trailing_columns(header_cols: dict[str, int]) -> list[str]:
+    """The text columns after the value in the order the header gives them (指标解释 | 备注 with no
+    评分标准 column), or all three in the usual order when the header names none of them."""
+    named = sorted((col, f) for f, col in header_cols.items() if f in _TRAILING_FIELDS)
+    return [f for _, f in named] or list(_TRAILING_FIELDS)
+
+
+def _assign_trailing_text(out: AssignedRow, texts: list[Slot], slots: list[str], named_cols: set[int]) -> None:
+    """The texts after the value into the header's text columns in order; a rule-like text skips
+    an absent explanation, and standing in a column the header does not name it is the scoring
+    rule even when the header names no such column (its label may have been misread)."""
     k = 0
     for n, s in enumerate(texts):
+        rule_like = is_rule_text(s.text)
+        if rule_like and "scoring_rule" not in slots and not out.scoring_rule and s.col not in named_cols:
+            out.scoring_rule = clean_text(s.text)
+            _put(out, "scoring_rule", s)
+            continue
         if k >= len(slots):
             # more texts than columns: they belong to the note
             out.note = (out.note + " " + clean_text(s.text)).strip()
             continue
         target = slots[k]
-        if target == "explanation" and is_rule_text(s.text):
+        if target == "explanation" and rule_like and "scoring_rule" in slots[k + 1:]:
             later_rule = any(is_rule_text(t.text) for t in texts[n + 1:])
             if not later_rule:
-                target, k = "scoring_rule", 1
+                k = slots.index("scoring_rule")
+                target = "scoring_rule"
         setattr(out, target, clean_text(s.text))
         _put(out, target, s)
         k += 1
@@ -553,6 +570,8 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
     group_warnings: dict[str, RowAnomaly] = {}
     l2_written = False
     period = "annual"  # stacked sections (长期目标 / 年度目标) set it for the rows that follow
+    # drafts from these indices on have no level-1 / level-2 name written in their own row
+    since_l1 = since_l2 = 0
     for row in rows:
         row_period, row = _period_of_row(row, header_cols)
         if row_period is not None and row_period != period:
@@ -561,6 +580,7 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
             group_warnings.clear()
             l2_written = False
             period = row_period
+            since_l1 = since_l2 = len(drafts)
         row, side, side_notes = split_side_cells(row, header_cols)
         a = assign_columns(row, header_cols)
         notes: list[RowAnomaly] = list(side_notes)
@@ -582,10 +602,16 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
                 if c1 != l1:
                     new_group = True
                 l1, l1_raw = c1, a.level1_raw
+                if not a.level1_continued and c1 is not None:
+                    _fill_up_level1(drafts[since_l1:], c1, a.level1_raw)
+                    since_l1 = since_l2 = len(drafts)
         if a.level2_raw:
             c2, m2 = _canonical(a.level2_raw, 2, previous=l2, previous_written=l2_written)
             notes.extend(_name_notes("level2", "二级指标", a.level2_raw, m2, a.level2_continued, group_warnings))
             l2, l2_raw = c2, a.level2_raw
+            if not a.level2_continued and c2 is not None:
+                _fill_up_level2(drafts[since_l2:], c2, a.level2_raw)
+                since_l2 = len(drafts)
         elif new_group:
             l2, l2_raw = None, None  # a new level-1 group does not inherit the previous level-2
             group_warnings.pop("level2", None)
@@ -594,6 +620,7 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
                 notes.append(w)
         # level-1 from the taxonomy when missing or contradicting the level-2
         level1 = l1
+        level1_from_taxonomy = False
         if l2 is not None:
             parent = taxonomy.level1_of(l2)
             if level1 != parent:
@@ -612,6 +639,7 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
                                             f"二级指标 '{l2}' is under '{parent}' in the canonical taxonomy"))
                 level1 = parent
                 l1 = parent
+                level1_from_taxonomy = not (a.level1_raw and not a.level1_continued)
         l2_written = bool(a.level2_raw) and not a.level2_continued
         if not a.is_indicator:
             pending.extend(n for n in notes if n.code in ("taxonomy_fuzzy_match", "taxonomy_unknown")
@@ -621,6 +649,7 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
         pending = []
         d = _draft(a, level1, l2, l1_raw, l2_raw, notes, header_cols)
         d.target_period = period
+        d.level1_from_taxonomy = level1_from_taxonomy
         _put_side_values(d, side)
         drafts.append(d)
         long_term = side.get("value_long_term")
@@ -632,6 +661,26 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
             else:
                 drafts.append(long_draft)
     return drafts
+
+
+def _fill_up_level1(above: list[IndicatorDraft], canonical: str, raw: str) -> None:
+    """A merged level-1 cell written in the middle of its rows (as OCR places vertically centred
+    text) names the rows above it too: those right above, with no level-1 of their own, whose
+    level-1 the taxonomy gave as this one, take its name (their level1_inferred note goes)."""
+    for d in reversed(above):
+        if d.level1 != canonical or not d.level1_from_taxonomy:
+            break
+        d.level1_raw, d.level1_from_taxonomy = raw, False
+        d.anomalies = [n for n in d.anomalies if n.code != "level1_inferred"]
+
+
+def _fill_up_level2(above: list[IndicatorDraft], canonical: str, raw: str) -> None:
+    """The same for a level-2 cell: rows right above it in its level-1 group with no level-2."""
+    parent = taxonomy.level1_of(canonical)
+    for d in reversed(above):
+        if d.level2 is not None or d.level2_raw or d.level1 != parent:
+            break
+        d.level2, d.level2_raw = canonical, raw
 
 
 def _period_of_row(row: SourceRow, header_cols: dict[str, int]) -> tuple[str | None, SourceRow]:

@@ -247,6 +247,7 @@ def _form_record(span: FormSpan, h: FormHeader, fid: str, src: str, index: int, 
                 where = "" if amount.unit in clean_text(raw) else " (as its label or the form's unit note says)"
                 note(f, "unit_converted", "info", clean_text(raw), f"{amount.wan:g}",
                      f"the amount was written in {amount.unit}{where}; the record holds it in 万元")
+    _check_task_sums(h, funds, note)
     why = budget_issue(funds["fund_total"], [funds[f] for f in FUND_SOURCES])
     if why:
         note("fund_total", "budget_mismatch", "warning", str(funds["fund_total"]), "", why)
@@ -288,6 +289,24 @@ def _form_record(span: FormSpan, h: FormHeader, fid: str, src: str, index: int, 
         if getattr(form, f, None) in (None, "") and f not in unreadable:
             note(f, "missing_field", "warning", "", "", f"{f} is not given in the form")
     return form, anomalies
+
+
+def _check_task_sums(h: FormHeader, funds: dict[str, float | None], note) -> None:
+    """A department form's table of main tasks against its total row: a total that differs from
+    its tasks' sum is reported; with no total row the sums are the funds, reported as a guess."""
+    tolerance = validation_rules().budget_tolerance
+    for f, total in h.task_sums.items():
+        if f not in funds:
+            continue
+        if f in h.task_total_fields:
+            stated = funds[f]
+            if stated is not None and abs(stated - total) > tolerance:
+                note(f, "budget_mismatch", "warning", f"{stated:g}", f"{total:g}",
+                     f"the tasks of the 年度主要任务 table add up to {total:g}, its total row says {stated:g}")
+        elif funds[f] is None and not h.task_total_fields:
+            funds[f] = total
+            note(f, "missing_field", "warning", "", f"{total:g}",
+                 f"the 年度主要任务 table has no total row; {f} is the sum of its tasks' amounts")
 
 
 def _resolve_fund_total(v: dict[str, str], units: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:

@@ -9,18 +9,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from extractors.errors import ParseError
 from extractors.ir import Cell, Document, Table, TextLine
+from normalizers import values
 from normalizers.columns import Slot, SourceRow
 from vocab.chinese_script import to_simplified
 from vocab.labels import (
     amount_unit_note,
+    clean_text,
     compact,
     form_labels,
     indicator_header_field,
     is_block_label,
+    is_task_table_label,
+    is_task_total,
     leading_label,
     period_section,
     register_column,
+    task_amount_column,
     title_kind,
     unit_after_label,
     without_header_noise,
@@ -84,6 +90,11 @@ class FormHeader:
     units: dict[str, str] = field(default_factory=dict)  # field -> amount unit its label states ('(元)')
     amount_unit: str | None = None  # the form's own note '单位：元'
     pending_cols: dict[int, str] = field(default_factory=dict)  # a row of labels over a row of values
+    # inside a table of main tasks (年度主要任务): its amount columns (grid column -> fund field)
+    task_cols: dict[int, str] | None = None
+    task_unit: str | None = None  # the unit its amount labels state ('预算金额（万元）')
+    task_sums: dict[str, float] = field(default_factory=dict)  # fund field -> its tasks' amounts added up (万元)
+    task_total_fields: set[str] = field(default_factory=set)  # funds its total row gave
 
     def put(self, name: str, value: str, page: int, cell: Cell | None = None) -> None:
         value = (value or "").strip()
@@ -552,8 +563,57 @@ def read_form(span: FormSpan) -> FormHeader:
         if in_indicators:
             h.indicator_rows.append(row)
             continue
+        if _read_task_table_row(row, h):
+            continue
         _read_header_row(row, h, labels)
     return h
+
+
+def _read_task_table_row(row: SourceRow, h: FormHeader) -> bool:
+    """A row of a department form's table of main tasks (年度主要任务 | 任务名称 | 主要内容 | 预算金额,
+    the amount labels, one row per task, a 金额合计 row): the tasks are skipped, the total row's
+    amounts are the year's funds. True when the row belongs to such a table."""
+    slots = [s for s in row.slots if s.text.strip() and not s.continued]
+    if not slots:
+        return h.task_cols is not None
+    if h.task_cols is None:
+        if not is_task_table_label(slots[0].text):
+            return False
+        h.task_cols = {}
+        slots = slots[1:]
+    columns = [(s, task_amount_column(s.text)) for s in slots]
+    if any(col is not None for _, col in columns) and not is_task_total(slots[0].text):
+        # a row of column labels (a two-row header: 预算金额 over 总额 | 财政拨款 | 其他资金)
+        for s, col in columns:
+            if col is not None:
+                h.task_cols[s.col] = col[0]
+                h.task_unit = col[1] or h.task_unit
+        return True
+    if is_task_total(slots[0].text):
+        for s in slots[1:]:
+            fld = h.task_cols.get(s.col)
+            if fld is not None and _meaningful(s.text):
+                h.put(fld, s.text, row.page, s.cell)
+                h.task_total_fields.add(fld)
+                if h.task_unit:
+                    h.units.setdefault(fld, h.task_unit)
+        h.task_cols = None  # the total closes the table
+        return True
+    if leading_label(slots[0].text, "header_fields") is not None:
+        h.task_cols = None  # the next header field (年度总体目标): the table ended without a total
+        return False
+    # a task: neither an indicator nor a header field; its amounts are added up to check the total
+    for s in slots:
+        fld = h.task_cols.get(s.col)
+        if fld is None:
+            continue
+        try:
+            amount = values.read_amount(clean_text(s.text), h.task_unit).wan
+        except ParseError:
+            continue
+        if amount is not None:
+            h.task_sums[fld] = round(h.task_sums.get(fld, 0.0) + amount, 6)
+    return True
 
 
 def _section_labels(row: SourceRow) -> SourceRow | None:

@@ -418,3 +418,42 @@ def test_side_number_never_raises_and_reads_no_number_from_words(text):
     assert got is None or isinstance(got, float)
     if not any(ch.isdigit() for ch in text):
         assert got is None
+
+
+def test_note_column_without_a_rule_column_keeps_its_text_as_the_note(tmp_path):
+    # 指标解释 | 备注 and no 评(扣)分标准: the second text is the note, not a scoring rule
+    header = ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "计量单位", "指标解释", "备注"]
+    rows = [["产出指标", "数量指标", "新建护岸", "大于等于", "4.2", "公里", "新建生态护岸长度", "含干砌石护岸"],
+            ["", "", "完成河道清淤", "大于等于", "18.5", "公里", "清淤河道长度", ""]]
+    o = run(tmp_path, project_pipe(header, rows))
+    got = [fields(r, "operator value_num explanation scoring_rule note") for r in o.indicators]
+    assert got == [("≥", 4.2, "新建生态护岸长度", None, "含干砌石护岸"), ("≥", 18.5, "清淤河道长度", None, None)]
+
+
+def test_rule_text_in_a_column_the_header_does_not_name_is_the_scoring_rule(tmp_path):
+    # the rule column's label is unreadable ('XX标准'): its rule text still is the scoring rule
+    header = ["一级指标", "二级指标", "三级指标", "指标类型", "指标值", "计量单位", "指标解释", "XX"]
+    rows = [["产出指标", "数量指标", "新建护岸", "≥", "4.2", "公里", "新建生态护岸长度", "完成得满分，未完成按比例扣分"]]
+    o = run(tmp_path, project_pipe(header, rows))
+    assert [fields(r, "explanation scoring_rule note") for r in o.indicators] == [
+        ("新建生态护岸长度", "完成得满分，未完成按比例扣分", None)]
+
+
+def test_level1_name_written_mid_span_names_the_rows_above_it(tmp_path):
+    # OCR writes a merged cell in the middle of its rows: 产出指标 stands in the second row of four
+    p = tmp_path / "mid.md"
+    lines = ["## 项目支出绩效目标表", "", "（2024年度）", "", "项目名称\t社区养老服务站建设", "主管部门\t某市民政局",
+             "年度资金总额\t520", "其中：财政拨款\t520", "年度总体目标\t建成社区养老服务站8个。",
+             "\t一级指标\t二级指标\t三级指标\t指标值",
+             "\t\t数量指标\t建成服务站\t≥8个",
+             "\t产出指标\t\t配置护理床位\t≥40张",
+             "\t\t质量指标\t验收合格率\t=100%",
+             "绩效指标\t\t时效指标\t完工时间\t≤11月",
+             "\t效益指标\t社会效益指标\t日间照料服务\t显著提升",
+             "\t满意度指标\t服务对象满意度指标\t老年人满意度\t≥90%"]
+    p.write_text("\n".join(lines) + FOOTER, encoding="utf-8")
+    o = process_file(p, p.name, ExtractOptions())
+    got = [fields(r, "level1 level1_raw level2 level2_raw") for r in o.indicators[:4]]
+    assert got == [("产出指标", "产出指标", "数量指标", "数量指标")] * 2 + [
+        ("产出指标", "产出指标", "质量指标", "质量指标"), ("产出指标", "产出指标", "时效指标", "时效指标")]
+    assert "level1_inferred" not in codes(o, 1)

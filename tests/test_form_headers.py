@@ -364,3 +364,55 @@ def test_self_evaluation_header_reads_the_expected_goal_and_budget_not_the_outco
     assert f.fund_total == 216.0  # 年初预算数, not 全年执行数
     assert f.overall_goal == "完成农村户厕改造1200户，改厕验收合格率95%以上。"  # 预期目标
     assert f.overall_goal_long_term is None  # 实际完成情况 is no target
+
+
+def _department_with_tasks(tmp_path: Path, total_row: str | None) -> Path:
+    rows = ["| 部门（单位）名称 | 某区城市管理局 |  |  |  |  |", "|---|---|---|---|---|---|",
+            "| 年度主要任务 | 任务名称 | 主要内容 | 预算金额（万元） |  |  |",
+            "|  |  |  | 总额 | 财政拨款 | 其他资金 |",
+            "|  | 环境卫生作业 | 道路清扫保洁 | 500 | 450 | 50 |",
+            "|  | 违法建设治理 | 巡查拆除 | 300 | 300 |  |"]
+    if total_row:
+        rows.append(total_row)
+    rows += ["| 年度总体目标 | 保持城区环境整洁。 |  |  |  |  |",
+             "| 年度绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 评（扣）分标准 |",
+             "|  | 产出指标 | 数量指标 | 查处违法建设 | ≥120处 | 完成得满分 |",
+             "|  | 效益指标 | 社会效益指标 | 投诉按时办结率 | ≥98% | 完成得满分 |",
+             "|  | 满意度指标 | 服务对象满意度指标 | 市民满意度 | ≥90% | 完成得满分 |"]
+    p = tmp_path / "tasks.md"
+    p.write_text("## 部门整体支出绩效目标表\n\n（2024年度）\n\n" + "\n".join(rows)
+                 + "\n\n填表人：易某\n\n联系电话：0731-1234567\n\n填报日期：2024年1月18日\n\n单位负责人签字：黄某\n",
+                 encoding="utf-8")
+    return p
+
+
+def test_department_task_table_is_no_indicators_and_its_total_row_gives_the_funds(tmp_path):
+    p = _department_with_tasks(tmp_path, "|  | 金额合计 |  | 800 | 750 | 50 |")
+    out = process_file(p, p.name, ExtractOptions())
+    f = out.forms[0]
+    assert (f.form_kind, f.agency, f.fund_total, f.fund_fiscal, f.fund_other) == (
+        "department", "某区城市管理局", 800.0, 750.0, 50.0)
+    assert [i.level3 for i in out.indicators] == ["查处违法建设", "投诉按时办结率", "市民满意度"]
+    assert f.overall_goal == "保持城区环境整洁。"
+
+
+def test_department_task_table_without_total_row_gives_its_sums_as_funds_flagged(tmp_path):
+    # the first task's amounts are no form total: the tasks' sums are, as a guess to confirm
+    p = _department_with_tasks(tmp_path, None)
+    out = process_file(p, p.name, ExtractOptions())
+    f = out.forms[0]
+    assert (f.fund_total, f.fund_fiscal, f.fund_other) == (800.0, 750.0, 50.0)
+    assert [i.level3 for i in out.indicators] == ["查处违法建设", "投诉按时办结率", "市民满意度"]
+    assert f.overall_goal == "保持城区环境整洁。"
+    assert {(a.field, a.code, a.severity, a.fixed_value) for a in out.anomalies} == {
+        ("fund_total", "missing_field", "warning", "800"), ("fund_fiscal", "missing_field", "warning", "750"),
+        ("fund_other", "missing_field", "warning", "50")}
+
+
+def test_department_task_total_row_that_differs_from_its_tasks_is_a_budget_mismatch(tmp_path):
+    p = _department_with_tasks(tmp_path, "|  | 金额合计 |  | 900 | 750 | 50 |")
+    out = process_file(p, p.name, ExtractOptions())
+    assert out.forms[0].fund_total == 900.0  # the form's own total is kept, and questioned
+    # against its tasks' sum, and (as any form) against its sources 750 + 50
+    assert {(a.field, a.code, a.raw_value, a.fixed_value) for a in out.anomalies} == {
+        ("fund_total", "budget_mismatch", "900", "800"), ("fund_total", "budget_mismatch", "900.0", "")}

@@ -175,3 +175,19 @@ def test_any_mix_of_cell_lines_gives_consistent_tables(lines):
     for block in blocks_from_lines(lines):
         if block.kind == "table":
             assert all(0 <= c.col < block.n_cols and 0 <= c.row < block.n_rows for c in block.cells)
+
+
+def test_spaced_row_with_weight_and_direction_cells_stays_one_row():
+    # 权重 and 指标方向性 columns after the unit: '15  正向' belong to the row, not to a new one
+    fields = ["block", "level1", "level2", "level3", "operator", "value", "unit", "weight", "direction"]
+    lines = ["产出指标  数量指标  培训农村实用人才  ≥  1500  人次  15  正向",
+             "建设高标准示范基地  ≥  6  个  10  正向",
+             "成本指标  经济成本指标  人均培训成本  ≤  1200  元  15  反向"]
+    tokens = [Token(c, k == 0) for line in lines for k, c in enumerate(line.split("  "))]
+    rows = align_rows(tokens, fields, "spaces")
+    assert rows == [
+        ["", "产出指标", "数量指标", "培训农村实用人才", "≥", "1500", "人次", "15", "正向"],
+        ["", "", "", "建设高标准示范基地", "≥", "6", "个", "10", "正向"],
+        ["", "成本指标", "经济成本指标", "人均培训成本", "≤", "1200", "元", "15", "反向"],
+    ]
+    assert cell_kind("反向") == "direction"

@@ -53,6 +53,9 @@ class FormLabels:
     register_columns: dict[str, tuple[str, ...]]
     register_subtotal: frozenset[str]
     register_total: frozenset[str]
+    task_labels: frozenset[str]
+    task_total_rows: frozenset[str]
+    task_amount_columns: dict[str, tuple[str, ...]]
 
 
 @lru_cache(maxsize=1)
@@ -87,6 +90,9 @@ def form_labels() -> FormLabels:
         register_columns=compacted(raw["register_columns"]),
         register_subtotal=frozenset(compact(x) for x in raw["register_subtotal"]),
         register_total=frozenset(compact(x) for x in raw["register_total"]),
+        task_labels=frozenset(compact(x) for x in raw["task_table"]["labels"]),
+        task_total_rows=frozenset(compact(x) for x in raw["task_table"]["total_rows"]),
+        task_amount_columns=compacted(raw["task_table"]["amount_columns"]),
     )
 
 
@@ -267,6 +273,32 @@ def register_column(text: str) -> tuple[str, str | None] | None:
     if not c:
         return None
     for field, names in form_labels().register_columns.items():
+        if c in names:
+            return field, unit
+    return None
+
+
+def _without_trailing_unit(text: str) -> tuple[str, str | None]:
+    folded = unicodedata.normalize("NFKC", text or "")
+    m = _TRAILING_UNIT.search(folded)
+    return compact(folded[: m.start()] if m else folded), (m.group(1) if m else None)
+
+
+def is_task_table_label(text: str) -> bool:
+    """The lead label of a department form's table of main tasks (年度主要任务)."""
+    return compact(text) in form_labels().task_labels
+
+
+def is_task_total(text: str) -> bool:
+    """The label of a task table's total row (金额合计, 合计)."""
+    return compact(text) in form_labels().task_total_rows
+
+
+def task_amount_column(text: str) -> tuple[str, str | None] | None:
+    """(fund field, amount unit) when a cell of a task table's header names an amount column
+    ('总额', '财政拨款', '预算金额（万元）'), else None."""
+    c, unit = _without_trailing_unit(text)
+    for field, names in form_labels().task_amount_columns.items():
         if c in names:
             return field, unit
     return None
