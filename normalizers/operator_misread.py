@@ -5,7 +5,9 @@ The repair is made only where the form shows that an operator belongs there: a l
 before the row's number in a form with a 指标类型 column (a row with no operator), or a value
 cell in a column whose other numeric cells start
 with an operator. In a value cell the repaired reading must also be more plausible than the
-written one (``292%`` is no percentage; ``92%`` is). Each repair is logged on the cell as a
+written one (``292%`` is no percentage; ``92%`` is) -- unless the column shows the reader misread
+the operator throughout (every bare number in it starts with ``2``, and operators or an impossible
+``292%`` stand beside them), as OCR of one font does. Each repair is logged on the cell as a
 ``operator_misread`` repair (a warning: a person should confirm it), with raw and fixed text.
 """
 from __future__ import annotations
@@ -20,6 +22,7 @@ from vocab.labels import clean_text
 from vocab.units import units_yaml
 
 CODE = "operator_misread"
+_VALUE_CELL_MAX = 24  # characters of a value cell (operator, number, unit)
 _BOXES = re.compile(r"[☑☐\s]")
 
 
@@ -65,6 +68,36 @@ def _column_holds_operators(rows, col: int) -> bool:
     return with_op >= 2 and with_op >= share * (len(numeric) - 1)
 
 
+def _lookalike_reading(text: str) -> str | None:
+    """A bare number led by a lookalike digit read with that digit as its operator ("2420" ->
+    "≥420"), when the rest is a number as written (not "≥0…"); else None."""
+    lookalikes, _ = _config()
+    t = clean_text(text).replace(" ", "")
+    if len(t) < 2 or t[0] not in lookalikes or values.parse_value_cell(t).operator is not None:
+        return None
+    if t[1] == "0" and not t[2:3] == ".":
+        return None
+    reread = values.parse_value_cell(lookalikes[t[0]] + t[1:])
+    if reread.operator is None or reread.value_num is None:
+        return None
+    return lookalikes[t[0]] + t[1:]
+
+
+def _systematic_misreads(rows, col: int) -> bool:
+    """Whether the reader of this column read an operator as a digit throughout: every numeric
+    cell without an operator starts with the lookalike digit (two at least; bare numbers of a
+    form start with any digit), and the column shows operators elsewhere or one of those cells
+    is impossible as written (292%)."""
+    numeric = [s.text for r in rows for s in r.slots
+               if s.col == col and not s.continued and re.search(r"\d", s.text or "")
+               and len(clean_text(s.text)) <= _VALUE_CELL_MAX]  # a text slid into the column is no value
+    bare = [t for t in numeric if values.parse_value_cell(clean_text(t)).operator is None]
+    led = [t for t in bare if _lookalike_reading(t) is not None]
+    if len(bare) < 2 or len(led) != len(bare):
+        return False
+    return any(_starts_with_operator(t) for t in numeric) or any(misread_value_cell(t) for t in led)
+
+
 def _repaired(slot, fixed: str, what: str):
     raw = clean_text(slot.text)
     shown = clean_text(fixed)
@@ -80,7 +113,11 @@ def repair_misread_operators(rows: list, header_cols: dict[str, int]) -> list:
     value_col = header_cols.get("value")
     operator_column = op_col is not None  # the header has a 指标类型 column
     value_column = value_col is not None and _column_holds_operators(rows, value_col)
-    if not operator_column and not value_column:
+    # value columns whose reader misread the operator throughout (the annual and the long-term one)
+    systematic = set() if operator_column else {
+        c for c in (value_col, header_cols.get("value_long_term"))
+        if c is not None and not (c == value_col and value_column) and _systematic_misreads(rows, c)}
+    if not operator_column and not value_column and not systematic:
         return rows
     out = []
     for r in rows:
@@ -102,5 +139,10 @@ def repair_misread_operators(rows: list, header_cols: dict[str, int]) -> list:
                 fixed = misread_value_cell(s.text)
                 if fixed is not None:
                     slots[k] = _repaired(s, fixed, "the value")
+            elif s.col in systematic:
+                fixed = _lookalike_reading(s.text)
+                if fixed is not None:
+                    slots[k] = _repaired(s, fixed, "the value (every bare number of the column starts "
+                                                   "with that digit)")
         out.append(replace(r, slots=slots))
     return out

@@ -457,3 +457,27 @@ def test_level1_name_written_mid_span_names_the_rows_above_it(tmp_path):
     assert got == [("产出指标", "产出指标", "数量指标", "数量指标")] * 2 + [
         ("产出指标", "产出指标", "质量指标", "质量指标"), ("产出指标", "产出指标", "时效指标", "时效指标")]
     assert "level1_inferred" not in codes(o, 1)
+
+
+def _minimal_form(tmp_path: Path, values_written: list[str]):
+    header = ["一级指标", "二级指标", "三级指标", "指标值"]
+    names = [("产出指标", "数量指标", "新建护岸"), ("", "", "清淤河道"), ("", "质量指标", "验收合格率"),
+             ("效益指标", "社会效益指标", "受益人口"), ("满意度指标", "服务对象满意度指标", "群众满意度")]
+    return run(tmp_path, project_pipe(header, [[*n, v] for n, v in zip(names, values_written)]))
+
+
+def test_ge_read_as_2_throughout_an_operator_value_column_is_repaired_and_flagged(tmp_path):
+    # OCR of one font reads every ≥ as 2: '≥420套' -> '2420套' is plausible alone, but every bare
+    # number of the column starts with 2 while the column shows other operators
+    o = _minimal_form(tmp_path, ["2420套", "26公里", "=100%", "≤3.5万人", "290%"])
+    got = [fields(r, "operator value_num unit") for r in o.indicators]
+    assert got == [("≥", 420.0, "套"), ("≥", 6.0, "公里"), ("=", 100.0, "%"), ("≤", 3.5, "万人"), ("≥", 90.0, "%")]
+    assert [(a.seq, a.raw_value, a.fixed_value) for a in o.anomalies if a.code == "operator_misread"] == [
+        (1, "2420套", "≥420套"), (2, "26公里", "≥6公里"), (5, "290%", "≥90%")]
+
+
+def test_bare_numbers_starting_with_other_digits_keep_their_2s(tmp_path):
+    # bare numbers of a form start with any digit: '2420套' beside '36公里' is a number as written
+    o = _minimal_form(tmp_path, ["2420套", "36公里", "=100%", "≤3.5万人", "≥90%"])
+    assert [fields(r, "operator value_num") for r in o.indicators][:2] == [("=", 2420.0), ("=", 36.0)]
+    assert "operator_misread" not in codes(o)
