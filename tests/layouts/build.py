@@ -61,7 +61,9 @@ KINDS: dict[str, tuple[str, Writer]] = {
     "docx": ("docx", _office("write_docx")),
     "scan": ("png", _pdf(scan=True)),
     "scan_tif": ("tif", _pdf(scan=True)),  # multi-page TIFF
+    "scan_pdf": ("pdf", _pdf(scan=True)),  # image-only PDF (a scanner's output)
 }
+SCAN_KINDS = ("scan", "scan_tif", "scan_pdf")
 TEXT_KINDS = ("tsv", "tsv_mid", "pipe", "html", "cells", "cells_bare", "spaces")
 
 
@@ -80,7 +82,7 @@ def build(out: Path, kinds: set[str] | None = None, only: set[str] | None = None
 
 def _resources(jobs: list[tuple[LayoutDoc, str]], tmp: Path) -> dict:
     """What several files of a build share: the CJK font cut down to the characters drawn."""
-    drawn = [d for d, k in jobs if k in ("pdf", "scan", "scan_tif")]
+    drawn = [d for d, k in jobs if k in ("pdf", *SCAN_KINDS)]
     if not drawn:
         return {}
     from . import render_pdf

@@ -1,11 +1,12 @@
 """Compare a run's output tables with the layout set's gt, field by field (the contract fields and
 the issue-11 ones), file by file.
 
-    .venv/bin/python -m tests.layouts.compare CORPUS RUN_DIR [--details N] [--file SUBSTRING]
+    .venv/bin/python -m tests.layouts.compare CORPUS RUN_DIR [--details N] [--file SUBSTRING] [--silent]
 
 prints one line per file (OK, or the number of differences and the fields concerned), the
 accuracy of each field over the set, and the files that match completely (to add to
-tests/layouts/status.py PASSING). tests/test_layouts.py uses the same comparison.
+tests/layouts/status.py PASSING); with --silent, the rows that differ from the gt with no warning
+or error on them. tests/test_layouts.py uses the same comparison.
 """
 from __future__ import annotations
 
@@ -92,13 +93,38 @@ def mismatches(gt: dict, run: Run, checked: Counter | None = None) -> list[tuple
     return problems
 
 
+FLAGGING = ("warning", "error")  # severities that ask a person to look (info notes do not)
+
+
+def silent_rows(gt: dict, run: Run) -> list[tuple]:
+    """Rows that differ from the gt with no warning or error on them (nor a form-level error):
+    (form_index, seq, fields that differ, got level3). The worst outcome: a wrong row unflagged."""
+    out = []
+    name = gt["source_file"]
+    by_row: dict[tuple, list[str]] = {}
+    for form, seq, f, _, _ in mismatches(gt, run):
+        if f in INDICATOR_FIELDS and seq:
+            by_row.setdefault((form, seq), []).append(f)
+    for (form, seq), fields in sorted(by_row.items()):
+        anos = run.anos.get((name, str(form)), [])
+        flagged = any(a["severity"] in FLAGGING and a.get("seq") and int(float(a["seq"])) == seq for a in anos)
+        form_error = any(a["severity"] == "error" and not a.get("seq") for a in anos)
+        if not flagged and not form_error:
+            got = next((r.get("level3") for r in run.inds.get((name, str(form)), []) if r["seq"] == str(seq)), None)
+            out.append((form, seq, fields, got))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tests.layouts.compare", description=__doc__.splitlines()[0])
     ap.add_argument("corpus", type=Path)
     ap.add_argument("run", type=Path)
     ap.add_argument("--details", type=int, default=0, help="print the first N differences of each file")
     ap.add_argument("--file", default="", help="only files whose name contains this")
+    ap.add_argument("--silent", action="store_true",
+                    help="also list the rows that differ from the gt with no warning or error on them")
     a = ap.parse_args(argv)
+    silent: list[tuple] = []
     run = Run(a.run)
     checked: Counter = Counter()
     wrong: Counter = Counter()
@@ -109,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         problems = mismatches(gt, run, checked)
         wrong.update(p[2] for p in problems)
+        if a.silent:
+            silent += [(gt["source_file"], *r) for r in silent_rows(gt, run)]
         if not problems:
             passing.append(gt["source_file"])
             print(f"OK    {gt['source_file']}")
@@ -124,6 +152,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{len(passing)} files match completely:")
     for name in passing:
         print(f'    "{name}",')
+    if a.silent:
+        print(f"\n{len(silent)} wrong rows with no warning or error on them (file, form, seq, fields, level3):")
+        for r in silent:
+            print("   ", *r)
     return 0
 
 

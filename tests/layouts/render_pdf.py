@@ -177,7 +177,7 @@ def write_pdf(doc: LayoutDoc, path: Path, font: Path | str = CJK_FONT) -> None:
 
 def write_scan(doc: LayoutDoc, path: Path, font: Path | str = CJK_FONT, dpi: int = 200, seed: int = 7) -> None:
     """The PDF rendered to an image without a text layer: grey speckle noise and a slight
-    rotation, one PNG page (or a multi-page TIFF when the suffix says so)."""
+    rotation, one PNG page (or a multi-page TIFF or image-only PDF when the suffix says so)."""
     import pypdfium2 as pdfium
     from PIL import Image, ImageFilter
 
@@ -195,5 +195,8 @@ def write_scan(doc: LayoutDoc, path: Path, font: Path | str = CJK_FONT, dpi: int
         pages.append(img.filter(ImageFilter.SMOOTH))
     if path.suffix.lower() in (".tif", ".tiff"):
         pages[0].save(path, save_all=True, append_images=pages[1:], compression="tiff_deflate", dpi=(dpi, dpi))
+    elif path.suffix.lower() == ".pdf":
+        # a scanner's PDF: one image per page, no text layer
+        pages[0].save(path, save_all=True, append_images=pages[1:], resolution=float(dpi))
     else:
         pages[0].save(path, dpi=(dpi, dpi))
