@@ -757,6 +757,12 @@ def _draft(a: AssignedRow, level1, level2, l1_raw, l2_raw, notes: list[RowAnomal
     pv = values.parse_value_cell(value_text) if value_text else values.ParsedValue(None, None, None, None)
     if a.anchor_kind != "operator" or (op is None and pv.operator is not None):
         op = op or pv.operator
+    if op is None and pv.value_num is not None and value_text[:1] and not value_text[:1].isdigit() \
+            and not _DIGIT.match(unicodedata.normalize("NFKC", value_text[:1])) and value_text[:1] not in "+-.":
+        # '$60万元': a glyph before the number that no operator reads as (OCR of '≤' or '≥')
+        notes.append(RowAnomaly("operator", "low_confidence", "warning", value_text, "",
+                                f"the value cell '{value_text}' starts with '{value_text[0]}', which is no "
+                                f"operator: its operator may be misread"))
     value = pv.value if pv.value is not None else (value_text or None)
     unit = a.unit or pv.unit or None
     if unit and values.is_unit(unit):

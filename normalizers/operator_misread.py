@@ -91,11 +91,18 @@ def _systematic_misreads(rows, col: int) -> bool:
     numeric = [s.text for r in rows for s in r.slots
                if s.col == col and not s.continued and re.search(r"\d", s.text or "")
                and len(clean_text(s.text)) <= _VALUE_CELL_MAX]  # a text slid into the column is no value
-    bare = [t for t in numeric if values.parse_value_cell(clean_text(t)).operator is None]
+    # bare numbers ('2420套'; a cell led by a glyph OCR made of another operator, '$60万元', is none)
+    bare = [t for t in numeric if (pv := values.parse_value_cell(clean_text(t))).operator is None
+            and pv.value_num is not None and clean_text(t)[:1].isdigit()]
     led = [t for t in bare if _lookalike_reading(t) is not None]
     if len(bare) < 2 or len(led) != len(bare):
         return False
     return any(_starts_with_operator(t) for t in numeric) or any(misread_value_cell(t) for t in led)
+
+
+def _is_ocr_cell(slot) -> bool:
+    """A cell an OCR engine read (its confidence is below that of text read from a file)."""
+    return slot.cell is not None and slot.cell.confidence < 1.0
 
 
 def _repaired(slot, fixed: str, what: str):
@@ -110,14 +117,14 @@ def _repaired(slot, fixed: str, what: str):
 def repair_misread_operators(rows: list, header_cols: dict[str, int]) -> list:
     """The rows (normalizers.columns.SourceRow) with misread operators repaired in their cells."""
     op_col = header_cols.get("operator")
-    value_col = header_cols.get("value")
     operator_column = op_col is not None  # the header has a 指标类型 column
-    value_column = value_col is not None and _column_holds_operators(rows, value_col)
-    # value columns whose reader misread the operator throughout (the annual and the long-term one)
+    # the value columns (the annual and the long-term one) that write their operators, and those
+    # whose reader misread the operator throughout
+    value_cols = [c for c in (header_cols.get("value"), header_cols.get("value_long_term")) if c is not None]
+    with_operators = {c for c in value_cols if _column_holds_operators(rows, c)}
     systematic = set() if operator_column else {
-        c for c in (value_col, header_cols.get("value_long_term"))
-        if c is not None and not (c == value_col and value_column) and _systematic_misreads(rows, c)}
-    if not operator_column and not value_column and not systematic:
+        c for c in value_cols if c not in with_operators and _systematic_misreads(rows, c)}
+    if not operator_column and not with_operators and not systematic:
         return rows
     out = []
     for r in rows:
@@ -135,10 +142,14 @@ def repair_misread_operators(rows: list, header_cols: dict[str, int]) -> list:
                 slots[k] = _repaired(s, s.text.replace(clean_text(s.text).strip("☑☐ ")[0], op, 1),
                                      "the 指标类型 cell")
                 has_operator = True
-            elif value_column and s.col == value_col:
+            elif s.col in with_operators:
                 fixed = misread_value_cell(s.text)
                 if fixed is not None:
                     slots[k] = _repaired(s, fixed, "the value")
+                elif _is_ocr_cell(s) and (fixed := _lookalike_reading(s.text)) is not None:
+                    # a bare number in a column that writes its operators, read by OCR: '≥24' -> '224'
+                    slots[k] = _repaired(s, fixed, "the value (OCR; the other values of the column carry "
+                                                   "their operators)")
             elif s.col in systematic:
                 fixed = _lookalike_reading(s.text)
                 if fixed is not None:

@@ -481,3 +481,11 @@ def test_bare_numbers_starting_with_other_digits_keep_their_2s(tmp_path):
     o = _minimal_form(tmp_path, ["2420套", "36公里", "=100%", "≤3.5万人", "≥90%"])
     assert [fields(r, "operator value_num") for r in o.indicators][:2] == [("=", 2420.0), ("=", 36.0)]
     assert "operator_misread" not in codes(o)
+
+
+def test_value_led_by_a_glyph_that_is_no_operator_is_flagged_not_silently_equal(tmp_path):
+    # OCR of '≤60万元' as '$60万元': the number is read, the operator is a guess a person confirms
+    o = _minimal_form(tmp_path, ["≥420套", "$60万元", "=100%", "≤3.5万人", "≥90%"])
+    assert fields(o.indicators[1], "value_num unit") == (60.0, "万元")
+    assert [(a.code, a.severity, a.raw_value) for a in o.anomalies if a.seq == 2 and a.field == "operator"] == [
+        ("low_confidence", "warning", "$60万元")]

@@ -191,3 +191,24 @@ def test_spaced_row_with_weight_and_direction_cells_stays_one_row():
         ["", "成本指标", "经济成本指标", "人均培训成本", "≤", "1200", "元", "15", "反向"],
     ]
     assert cell_kind("反向") == "direction"
+
+
+def _value_rows(texts: list[str], confidence: float):
+    from extractors.ir import Cell
+    from normalizers.columns import Slot, SourceRow
+
+    return [SourceRow([Slot(f"指标{r}", 0, Cell(text=f"指标{r}", row=r, col=0, confidence=confidence)),
+                       Slot(t, 1, Cell(text=t, row=r, col=1, confidence=confidence))], row_index=r)
+            for r, t in enumerate(texts)]
+
+
+def test_ocr_read_ge_as_2_in_one_cell_of_a_column_that_writes_its_operators_is_repaired():
+    from normalizers.operator_misread import repair_misread_operators
+
+    texts = ["224公里", "≤35万元", "≤0.8%", "≥90%"]
+    rows = repair_misread_operators(_value_rows(texts, 0.93), {"level3": 0, "value": 1})
+    assert [r.slots[1].text for r in rows] == ["≥24公里", "≤35万元", "≤0.8%", "≥90%"]
+    assert [(x.kind, x.raw, x.fixed) for x in rows[0].slots[1].cell.repairs] == [("operator_misread", "224公里", "≥24公里")]
+    # the same text read from a file (no OCR) is a number as written
+    rows = repair_misread_operators(_value_rows(texts, 1.0), {"level3": 0, "value": 1})
+    assert [r.slots[1].text for r in rows] == texts
