@@ -327,7 +327,7 @@ def cell_kind(text: str) -> str:
         return "operator_value"
     if values.parse_operator(folded) is not None:
         return "operator"
-    if _labels().compact(folded) in columns.column_cues().direction_words:
+    if labels.compact(folded) in columns.column_cues().direction_words:
         return "direction"  # 正向 / 反向 of a 指标方向性 column
     squeezed = SPACES_RE.sub("", folded)
     try:
