@@ -16,7 +16,7 @@ from functools import lru_cache
 import yaml
 from rapidfuzz import fuzz
 
-from extractors.ir import Cell, CheckboxState
+from extractors.ir import Cell, CheckboxState, Repair
 from normalizers import DATA_DIR, taxonomy, values
 from normalizers.operator_misread import repair_misread_operators
 from vocab.chinese_script import to_simplified
@@ -368,6 +368,7 @@ def assign_columns(row: SourceRow, header_cols: dict[str, int]) -> AssignedRow:
     if level3_parts:
         out.level3 = "".join(clean_text(s.text) for s in level3_parts)
         _put(out, "level3", level3_parts[0])
+        _drop_trailing_speck(out, level3_parts[-1])
     if anchor is None:
         return out
 
@@ -404,6 +405,23 @@ def assign_columns(row: SourceRow, header_cols: dict[str, int]) -> AssignedRow:
     named_cols = {header_cols[f] for f in _TRAILING_FIELDS if f in header_cols}
     _assign_trailing_text(out, texts, _trailing_columns(header_cols), named_cols)
     return out
+
+
+# a Latin letter or a dot OCR made of a speck right after the last Chinese character of a name
+_TRAILING_SPECK = re.compile(r"(?<=[\u4e00-\u9fff）)])[A-Za-z.,'`·]$")
+
+
+def _drop_trailing_speck(out: AssignedRow, last: Slot) -> None:
+    """'居民健康素养水平.' / '维修加固山塘N' read by OCR: the speck is no part of the name (logged as an
+    OCR repair on the cell; text read from a file keeps whatever it says)."""
+    cell = last.cell
+    if cell is None or cell.confidence >= 1.0 or not _TRAILING_SPECK.search(out.level3):
+        return
+    raw, out.level3 = out.level3, out.level3[:-1]
+    repair = Repair(kind="speck", raw=raw, fixed=out.level3,
+                    message=f"'{raw[-1]}' after the name '{out.level3}' is an OCR speck; dropped")
+    out.cells["level3"] = (out.cells.get("level3") or cell).model_copy(
+        update={"repairs": [*(out.cells.get("level3") or cell).repairs, repair]})
 
 
 def _is_box_lookalike(text: str) -> bool:

@@ -489,3 +489,19 @@ def test_value_led_by_a_glyph_that_is_no_operator_is_flagged_not_silently_equal(
     assert fields(o.indicators[1], "value_num unit") == (60.0, "万元")
     assert [(a.code, a.severity, a.raw_value) for a in o.anomalies if a.seq == 2 and a.field == "operator"] == [
         ("low_confidence", "warning", "$60万元")]
+
+
+def test_ocr_speck_after_a_level3_name_is_dropped_and_logged_text_keeps_it():
+    from extractors.ir import Cell
+    from normalizers.columns import Slot, SourceRow, interpret_rows
+
+    def rows(confidence: float):
+        texts = ["产出指标", "数量指标", "维修加固山塘N", "≥", "12", "座"]
+        return [SourceRow([Slot(t, c, Cell(text=t, row=0, col=c, confidence=confidence)) for c, t in enumerate(texts)])]
+
+    header = {"level1": 0, "level2": 1, "level3": 2, "operator": 3, "value": 4, "unit": 5}
+    (d,) = interpret_rows(rows(0.91), header)
+    assert d.level3 == "维修加固山塘"
+    assert [(n.code, n.raw_value, n.fixed_value) for n in d.anomalies] == [("ocr_repair", "维修加固山塘N", "维修加固山塘")]
+    (d,) = interpret_rows(rows(1.0), header)
+    assert d.level3 == "维修加固山塘N" and d.anomalies == []
