@@ -271,16 +271,18 @@ def test_operator_lost_where_the_form_has_no_operator_column_is_flagged(tmp_path
 
 @pytest.mark.skipif(not DEV.exists(), reason="../shared is not beside the checkout")
 def test_operator_scanned_as_the_digit_2_is_flagged_even_when_every_row_lost_its_sign(tmp_path):
-    # a scan read every '≥' of the value column as '2' ('≥ 8500份' -> '28500份'): no row of the
-    # form writes an operator any more, so only the leading lookalike digit points at the misread
+    # a scan read every '≥' of the value column as '2' ('≥ 8500份' -> '28500份'): no row writes a
+    # '≥' any more; every bare number of the column starts with the lookalike digit beside the
+    # '≤' / '=' cells, so the column is read as misread throughout (normalizers/operator_misread.py)
+    # and each repaired cell is flagged for a person to confirm
     text = (DEV / "dev_007.md").read_text(encoding="utf-8")
     scanned = tmp_path / "scanned.md"
     scanned.write_text(text.replace("<td>≥ ", "<td>2").replace("<td>≥", "<td>2"), encoding="utf-8")
     o = process_file(scanned, "scanned.md", ExtractOptions())
     row = next(r for r in o.indicators if r.level3 == "发放宣传资料")
-    assert (row.operator, row.value) == ("=", "28500")
-    flags = [a for a in o.anomalies if a.code == "low_confidence" and a.seq == row.seq and a.form_index == row.form_index]
-    assert len(flags) == 1 and "starts with '2', a digit an operator is misread as" in flags[0].message
+    assert (row.operator, row.value) == ("≥", "8500")
+    flags = [a for a in o.anomalies if a.seq == row.seq and a.form_index == row.form_index and a.severity == "warning"]
+    assert [(a.code, a.raw_value, a.fixed_value) for a in flags] == [("operator_misread", "28500份", "≥8500份")]
 
 
 def test_damage_generator_reads_an_operator_as_the_digit_2():
