@@ -75,7 +75,7 @@ def _lookalike_reading(text: str) -> str | None:
     t = clean_text(text).replace(" ", "")
     if len(t) < 2 or t[0] not in lookalikes or values.parse_value_cell(t).operator is not None:
         return None
-    if t[1] == "0" and not t[2:3] == ".":
+    if t[1] == "0" and t[2:3] != ".":
         return None
     reread = values.parse_value_cell(lookalikes[t[0]] + t[1:])
     if reread.operator is None or reread.value_num is None:

@@ -7,10 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from extractors.scan import scan
 from extractors.grid import GridCell
-from extractors.scan.ocr_engines import OcrItem, RecordedEngine
 from extractors.options import ExtractOptions
+from extractors.scan import scan
+from extractors.scan.ocr_engines import OcrItem, RecordedEngine
 from normalizers import plausibility
 from normalizers.records import Anomaly, IndicatorRecord
 
