@@ -20,29 +20,15 @@ import json
 import random
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from normalizers import DATA_DIR
+from normalizers.plausibility import confusion_partners
 
 TEXT_SUFFIXES = (".md", ".txt", ".html", ".htm")
 DAMAGE_KINDS = ("confusable", "operator_lost", "digit_changed", "row_joined", "row_dropped", "label_moved",
                 "operator_as_digit")
 _OPERATOR_TEXT = re.compile(r"\$\\(?:geq|leq|ge|le|gt|lt)\$|\$[<>=]\$|[≥≤＞＜＝><=]|\\(?:geq|leq)")
 _TD = re.compile(r"(<t[dh][^>]*>)(.*?)(</t[dh]>)", re.DOTALL)
-
-
-@lru_cache(maxsize=1)
-def confusion_partners() -> dict[str, tuple[str, ...]]:
-    """Each confusable character -> the characters OCR may read it as."""
-    raw = yaml.safe_load((DATA_DIR / "ocr_confusions.yaml").read_text(encoding="utf-8"))
-    partners: dict[str, set[str]] = {}
-    for group in raw["groups"]:
-        for ch in group:
-            partners.setdefault(ch, set()).update(c for c in group if c != ch)
-    return {k: tuple(sorted(v)) for k, v in partners.items()}
 
 
 @dataclass
@@ -346,6 +332,14 @@ def generate(corpora: list[Path], out: Path, variants: int, seed: int, damages_p
     return full_log
 
 
+def damage_summary(log: list[dict], out: Path) -> str:
+    """One line: how many damages of each kind a generator wrote."""
+    kinds: dict[str, int] = {}
+    for e in log:
+        kinds[e["kind"]] = kinds.get(e["kind"], 0) + 1
+    return f"{len(log)} damages written to {out}: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m pipeline.damage", description=__doc__.split("\n\n")[0])
     ap.add_argument("corpora", nargs="+", type=Path)
@@ -355,10 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--damages", type=int, default=3, help="damages per form")
     a = ap.parse_args(argv)
     log = generate(a.corpora, a.out, a.variants, a.seed, a.damages)
-    kinds: dict[str, int] = {}
-    for e in log:
-        kinds[e["kind"]] = kinds.get(e["kind"], 0) + 1
-    print(f"{len(log)} damages written to {a.out}: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
+    print(damage_summary(log, a.out))
     return 0
 
 

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from extractors import flat_table
-from extractors.errors import EncryptedFileError, UnreadableFileError
+from extractors.errors import UnreadableFileError
 from extractors.ir import Cell, Document, Page, Table, TextLine
-from extractors.office.magic import OLE2_MAGIC, ZIP_MAGIC, LegacyFormatInside, read_bytes
+from extractors.office.magic import ZIP_MAGIC, read_bytes, reject_ole2
 from extractors.office.office_text import (
     CHECKED,
     UNCHECKED,
@@ -67,11 +67,7 @@ def open_document(path: Path):
     import docx
 
     data = read_bytes(path)
-    if data[:8] == OLE2_MAGIC:
-        if "EncryptedPackage".encode("utf-16-le") in data:
-            raise EncryptedFileError("the document is password-protected", file=str(path),
-                                     hint="remove the password in Word/WPS and save again as .docx")
-        raise LegacyFormatInside("the file is a legacy binary document (.doc) named .docx", file=str(path))
+    reject_ole2(data, path, what="document", legacy=".doc", app="Word/WPS", suffix=".docx")
     try:
         return docx.Document(io.BytesIO(data))
     except Exception as e:  # zip errors, PackageNotFoundError, XML parser errors of damaged parts

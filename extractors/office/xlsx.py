@@ -17,10 +17,10 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractors.errors import EncryptedFileError, UnreadableFileError
+from extractors.errors import UnreadableFileError
 from extractors.ir import Cell, Document, DocumentNote, Page, Table, TextLine
 from extractors.limits import InputLimits, default_limits, over_limit
-from extractors.office.magic import OLE2_MAGIC, ZIP_MAGIC, LegacyFormatInside, read_bytes
+from extractors.office.magic import ZIP_MAGIC, read_bytes, reject_ole2
 from extractors.office.number_format import format_value
 from extractors.office.office_text import canonical_checkboxes, checkbox_state, symbol_text
 from extractors.options import ExtractOptions
@@ -108,11 +108,7 @@ def open_workbook(path: Path):
     import openpyxl
 
     data = read_bytes(path)
-    if data[:8] == OLE2_MAGIC:
-        if "EncryptedPackage".encode("utf-16-le") in data:
-            raise EncryptedFileError("the workbook is password-protected", file=str(path),
-                                     hint="remove the password in Excel/WPS and save again as .xlsx")
-        raise LegacyFormatInside("the file is a legacy binary workbook (.xls) named .xlsx", file=str(path))
+    reject_ole2(data, path, what="workbook", legacy=".xls", app="Excel/WPS", suffix=".xlsx")
     try:
         with warnings.catch_warnings():
             # openpyxl warns about extensions it drops (data validation, conditional formats).

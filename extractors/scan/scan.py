@@ -82,14 +82,10 @@ def cross_check_cells(
             text = "".join(i.text for i in cr.items) if cr.items else (cr.reread[0] if cr.reread else "")
             if not text.strip() or len(text.strip()) > max_chars or not any(ch.isdigit() for ch in text):
                 continue
-            a, b, c, d = cell_interior(cr.grid.bbox, margin, text_ink.shape)
-            if c - a < 5 or d - b < 5:
+            found = cell_text_crop(ocr_image, text_ink, cr.grid.bbox, margin, min_area, pad)
+            if found is None:
                 continue
-            box = ink_box(text_ink[b:d, a:c], min_area)
-            if box is None:
-                continue
-            x0, y0, x1, y1 = box
-            crop, at = crop_with_box(ocr_image, a + x0 - pad, b + y0 - pad, a + x1 + pad, b + y1 + pad)
+            crop, at = found
             todo.append((cr, text, CropKey(number, "cross", at, turn), crop))
     if not todo:
         return
@@ -323,6 +319,20 @@ def table_rule_pixels(rule_mask: np.ndarray, grids: list[list[GridCell]], cfg: d
 
 
 # ---------------------------------------------------------------- checkboxes
+
+
+def cell_text_crop(image: np.ndarray, ink: np.ndarray, bbox: BBox, margin: float, min_area: int,
+                   pad: int) -> tuple[np.ndarray, tuple[int, int, int, int]] | None:
+    """The crop of ``image`` around the ink inside a grid cell (``pad`` pixels around it) and the box
+    it covers; None for a cell too small to read or holding no ink."""
+    a, b, c, d = cell_interior(bbox, margin, ink.shape)
+    if c - a < 5 or d - b < 5:
+        return None
+    box = ink_box(ink[b:d, a:c], min_area)
+    if box is None:
+        return None
+    x0, y0, x1, y1 = box
+    return crop_with_box(image, a + x0 - pad, b + y0 - pad, a + x1 + pad, b + y1 + pad)
 
 
 def cell_interior(bbox: BBox, margin: float, shape: tuple[int, int]) -> tuple[int, int, int, int]:
@@ -561,14 +571,10 @@ def read_cell_by_cell(
         for cr in table_reads:
             x0, y0, x1, y1 = (round(v) for v in cr.grid.bbox)
             outside_img[max(0, y0) : y1 + 1, max(0, x0) : x1 + 1] = 255
-            a, b, c, d = cell_interior(cr.grid.bbox, margin, text_ink.shape)
-            if c - a < 5 or d - b < 5:
+            found = cell_text_crop(ocr_image, text_ink, cr.grid.bbox, margin, min_area, pad)
+            if found is None:
                 continue
-            box = ink_box(text_ink[b:d, a:c], min_area)
-            if box is None:
-                continue
-            bx0, by0, bx1, by1 = box
-            crop, at = crop_with_box(ocr_image, a + bx0 - pad, b + by0 - pad, a + bx1 + pad, b + by1 + pad)
+            crop, at = found
             todo.append((cr, CropKey(number, "cell", at, turn), crop))
     outside_ink = text_ink.copy()
     outside_ink[outside_img == 255] = 0

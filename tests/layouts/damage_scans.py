@@ -24,7 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from pipeline.damage import confusion_partners
+from pipeline.damage import confusion_partners, damage_summary
 
 from .docs import all_docs
 from .model import LayoutDoc
@@ -124,10 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", action="append")
     a = ap.parse_args(argv)
     log = build(a.out, a.seed, a.damages, set(a.only) if a.only else None)
-    kinds: dict[str, int] = {}
-    for e in log:
-        kinds[e["kind"]] = kinds.get(e["kind"], 0) + 1
-    print(f"{len(log)} damages written to {a.out}: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
+    print(damage_summary(log, a.out))
     return 0
 
 
