@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from vocab import labels
+from vocab import CHECK_GLYPHS, CJK_SCRIPT_CLASS, is_only_checkboxes, labels, taxonomy, values
+from vocab.errors import ParseError
 
 DATA_FILE = Path(__file__).with_name("data") / "text_damage.yaml"
 
@@ -52,7 +53,7 @@ def damage_vocabulary() -> DamageVocabulary:
     )
 
 
-# --- what a line says (the form vocabulary lives with the normalizers) ---------------------------
+# --- what a line says (the form vocabulary lives in vocab/) ----------------------------------------
 
 
 def matching_text(text: str) -> str:
@@ -272,7 +273,7 @@ def _boxes_with_their_labels(words: list[str]) -> list[str]:
     """A checkbox glyph split off by a space (``☐ 定性``) is one cell with the word after it."""
     out: list[str] = []
     for w in words:
-        if out and out[-1] and set(out[-1]) <= set("☑☐"):
+        if out and out[-1] and set(out[-1]) <= set(CHECK_GLYPHS):
             out[-1] = f"{out[-1]} {w}"
         else:
             out.append(w)
@@ -306,15 +307,11 @@ def _body_tokens(lines: list[str], mode: str) -> list[Token]:
 def cell_kind(text: str) -> str:
     """What a cell's content is: block_label, level1_name, level2_name, operator, operator_value,
     direction, number, unit, rule, short_text or text."""
-    from normalizers import columns, taxonomy, values
-
-    from .errors import ParseError
-
     t = text.strip()
     folded = matching_text(t)
     if is_block_label(t):
         return "block_label"
-    if set(t) <= set("☑☐ "):
+    if is_only_checkboxes(t):
         return "operator"  # the boxes of an operator cell with none of its labels
     l1 = taxonomy.match_level1(folded)
     if l1 is not None and l1.score >= taxonomy.CONFIDENT_SCORE:
@@ -327,7 +324,7 @@ def cell_kind(text: str) -> str:
         return "operator_value"
     if values.parse_operator(folded) is not None:
         return "operator"
-    if labels.compact(folded) in columns.column_cues().direction_words:
+    if labels.is_direction_word(folded):
         return "direction"  # 正向 / 反向 of a 指标方向性 column
     squeezed = SPACES_RE.sub("", folded)
     try:
@@ -340,7 +337,7 @@ def cell_kind(text: str) -> str:
         return "number"
     if values.is_unit(folded):
         return "unit"
-    if columns.is_rule_text(folded):
+    if labels.is_rule_text(folded):
         return "rule"
     if len(squeezed) <= damage_vocabulary().costs["short_text_max"]:
         return "short_text"
@@ -444,7 +441,7 @@ def align_rows(tokens: list[Token], fields: list[str], mode: str) -> list[list[s
     return [r for r in rows if any(c.strip() for c in r)]
 
 
-_CJK_RE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_CJK_RE = re.compile(f"[{CJK_SCRIPT_CLASS}]")
 
 
 def _cjk_glue(a: str, b: str) -> bool:

@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from normalizers import DATA_DIR
+from vocab import CJK_IDEOGRAPH_CLASS
 from vocab import DATA_DIR as VOCAB_DATA_DIR
 
 OUT = DATA_DIR / "confusable_bigrams.txt"
@@ -43,12 +44,12 @@ def confusable_chars() -> set[str]:
 def own_words() -> list[str]:
     """Taxonomy names and form labels: every CJK run of the project's vocabulary files."""
     words = []
-    files = [DATA_DIR / "taxonomy.yaml", VOCAB_DATA_DIR / "form_labels.yaml", DATA_DIR / "columns.yaml",
+    files = [VOCAB_DATA_DIR / "taxonomy.yaml", VOCAB_DATA_DIR / "form_labels.yaml", DATA_DIR / "columns.yaml",
              DATA_DIR / "validation.yaml", DATA_DIR / "domain_words.yaml"]
     for path in files:
         text = path.read_text(encoding="utf-8")
         text = "\n".join(line.split("#", 1)[0] for line in text.splitlines())
-        words.extend(re.findall(r"[\u4e00-\u9fff]{2,}", text))
+        words.extend(re.findall(f"[{CJK_IDEOGRAPH_CLASS}]{{2,}}", text))
     return words
 
 

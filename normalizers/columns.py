@@ -17,17 +17,17 @@ import yaml
 from rapidfuzz import fuzz
 
 from extractors.ir import Cell, CheckboxState, Repair
-from normalizers import DATA_DIR, taxonomy, values
+from normalizers import DATA_DIR
 from normalizers.operator_misread import repair_misread_operators
+from vocab import CHECKED, CJK_IDEOGRAPH_CLASS, UNCHECKED, is_only_checkboxes, taxonomy, values
 from vocab.chinese_script import to_simplified
-from vocab.labels import clean_text, compact, is_block_label, period_section
+from vocab.labels import clean_text, compact, is_block_label, is_direction_word, is_rule_text, period_section
 
 _DIGIT = re.compile(r"[0-9０-９]")
 
 
 @dataclass(frozen=True)
 class ColumnCues:
-    rule_words: re.Pattern
     loose_name_threshold: float
     max_operator_cell_length: int
     max_opvalue_cell_length: int
@@ -36,7 +36,6 @@ class ColumnCues:
     lone_name_threshold: float
     checkbox_lookalikes: frozenset[str]
     numeric_side_fields: frozenset[str]
-    direction_words: frozenset[str]
     standard_max_length: int
     side_by_side_order: str
 
@@ -45,7 +44,6 @@ class ColumnCues:
 def column_cues() -> ColumnCues:
     raw = yaml.safe_load((DATA_DIR / "columns.yaml").read_text(encoding="utf-8"))
     return ColumnCues(
-        rule_words=re.compile("|".join(re.escape(w) for w in raw["rule_words"]) + r"|扣\d"),
         loose_name_threshold=float(raw["loose_name_threshold"]),
         max_operator_cell_length=int(raw["max_operator_cell_length"]),
         max_opvalue_cell_length=int(raw["max_opvalue_cell_length"]),
@@ -54,7 +52,6 @@ def column_cues() -> ColumnCues:
         lone_name_threshold=float(raw["lone_name_threshold"]),
         checkbox_lookalikes=frozenset(raw["checkbox_lookalikes"]),
         numeric_side_fields=frozenset(raw["numeric_side_fields"]),
-        direction_words=frozenset(compact(w) for w in raw["direction_words"]),
         standard_max_length=int(raw["standard_max_length"]),
         side_by_side_order=str(raw["side_by_side_order"]),
     )
@@ -195,16 +192,12 @@ class IndicatorDraft:
     level1_from_taxonomy: bool = False
 
 
-def is_rule_text(text: str) -> bool:
-    return bool(column_cues().rule_words.search(to_simplified(text or "")))
-
-
 def _is_operator_cell(text: str) -> bool:
     """A cell of the 指标类型 column: an operator or 定性, maybe with checkbox glyphs, no number."""
     t = (text or "").strip()
     if not t:
         return False
-    if set(t) <= set("☑☐ "):
+    if is_only_checkboxes(t):
         return True
     if _DIGIT.search(t) or len(compact(t)) > column_cues().max_operator_cell_length:
         return False
@@ -251,7 +244,7 @@ def _side_cell_fits(field_name: str, text: str) -> bool:
     if field_name in cues.numeric_side_fields:
         return side_number(t) is not None
     if field_name == "direction":
-        return compact(t) in cues.direction_words
+        return is_direction_word(t)
     if field_name == "standard":
         return len(compact(t)) <= cues.standard_max_length and not _DIGIT.search(t)
     if field_name == "value_long_term":
@@ -408,7 +401,7 @@ def assign_columns(row: SourceRow, header_cols: dict[str, int]) -> AssignedRow:
 
 
 # a Latin letter or a dot OCR made of a speck right after the last Chinese character of a name
-_TRAILING_SPECK = re.compile(r"(?<=[\u4e00-\u9fff）)])[A-Za-z.,'`·]$")
+_TRAILING_SPECK = re.compile(rf"(?<=[{CJK_IDEOGRAPH_CLASS}）)])[A-Za-z.,'`·]$")
 
 
 def _drop_trailing_speck(out: AssignedRow, last: Slot) -> None:
@@ -829,7 +822,7 @@ def _draft(a: AssignedRow, level1, level2, l1_raw, l2_raw, notes: list[RowAnomal
 
 def _checkbox_notes(a: AssignedRow, op: str | None, notes: list[RowAnomaly]) -> None:
     t = a.operator_text or ""
-    if "☑" in t and "☐" in t and op is not None:
+    if CHECKED in t and UNCHECKED in t and op is not None:
         return  # a list of options with one ticked: the ticked one was taken
     if a.operator_checkbox == CheckboxState.UNCHECKED and op is not None:
         notes.append(RowAnomaly("operator", "checkbox_conflict", "info", clean_text(t), op,

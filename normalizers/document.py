@@ -18,7 +18,6 @@ from extractors.ir import Cell, Document
 from extractors.limits import InputLimitError, check_input
 from extractors.options import ExtractOptions
 from extractors.registry import extractor_for
-from normalizers import values
 from normalizers.columns import IndicatorDraft, RowAnomaly, interpret_rows
 from normalizers.forms import FormHeader, FormSpan, document_items, find_forms, read_form
 from normalizers.outcome import FileOutcome
@@ -31,6 +30,7 @@ from normalizers.validate import (
     validation_rules,
     weight_issue,
 )
+from vocab import values
 from vocab.labels import clean_text, form_labels
 
 FUND_FIELDS = ("fund_total", "fund_fiscal", "fund_carryover", "fund_other", "fund_superior", "fund_total_all")

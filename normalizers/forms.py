@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from extractors.errors import ParseError
 from extractors.ir import Cell, Document, Table, TextLine
-from normalizers import values
 from normalizers.columns import Slot, SourceRow
+from vocab import CJK_IDEOGRAPH_CLASS, values
 from vocab.chinese_script import to_simplified
 from vocab.labels import (
     amount_unit_note,
@@ -645,7 +645,7 @@ def _is_header_continuation(row: SourceRow, h: FormHeader) -> bool:
     return len(texts) > 1 and all(indicator_header_field(t) for t in texts)
 
 
-_MEANINGFUL = re.compile(r"[\u4e00-\u9fff0-9０-９]")
+_MEANINGFUL = re.compile(f"[{CJK_IDEOGRAPH_CLASS}0-9０-９]")
 
 
 def _meaningful(text: str) -> bool:

@@ -17,13 +17,13 @@ from dataclasses import replace
 from functools import lru_cache
 
 from extractors.ir import Repair
-from normalizers import values
+from vocab import CHECK_GLYPHS, values
 from vocab.labels import clean_text
 from vocab.units import units_yaml
 
 CODE = "operator_misread"
 _VALUE_CELL_MAX = 24  # characters of a value cell (operator, number, unit)
-_BOXES = re.compile(r"[☑☐\s]")
+_BOXES = re.compile(rf"[{CHECK_GLYPHS}\s]")
 
 
 @lru_cache(maxsize=1)
@@ -139,7 +139,7 @@ def repair_misread_operators(rows: list, header_cols: dict[str, int]) -> list:
             if operator_column and not has_operator and misread_operator_cell(s.text) is not None \
                     and values.parse_value_cell(clean_text(following)).value_num is not None:
                 op = misread_operator_cell(s.text)
-                slots[k] = _repaired(s, s.text.replace(clean_text(s.text).strip("☑☐ ")[0], op, 1),
+                slots[k] = _repaired(s, s.text.replace(clean_text(s.text).strip(CHECK_GLYPHS + " ")[0], op, 1),
                                      "the 指标类型 cell")
                 has_operator = True
             elif s.col in with_operators:

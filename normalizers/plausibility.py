@@ -54,9 +54,10 @@ from statistics import median
 
 import yaml
 
-from normalizers import DATA_DIR, taxonomy, values
+from normalizers import DATA_DIR
 from normalizers.columns import is_rule_text
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
+from vocab import CJK_IDEOGRAPH_CLASS, taxonomy, values
 from vocab.labels import compact
 
 FEATURES = ("ocr_doubt", "flagged", "group_misfit", "group_edge", "confusable", "join", "longer", "misplaced",
@@ -528,7 +529,7 @@ def _rate_target_odd(name: str, operator: str | None, value: float) -> bool:
     return False
 
 
-_BARE_VALUE = re.compile(r"[0-9０-９.%％]+[^\s]{0,2}|[\u4e00-\u9fff]{1,2}")
+_BARE_VALUE = re.compile(rf"[0-9０-９.%％]+[^\s]{{0,2}}|[{CJK_IDEOGRAPH_CLASS}]{{1,2}}")
 _OPERATOR_CHARS = re.compile(r"[≥≤><]")
 
 

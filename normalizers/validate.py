@@ -8,10 +8,11 @@ from functools import lru_cache
 import yaml
 
 from extractors.errors import ParseError
-from normalizers import DATA_DIR, taxonomy, values
+from normalizers import DATA_DIR
 from normalizers.columns import IndicatorDraft, RowAnomaly
 from vocab import LOWER_BOUND_OPERATORS as LOWER_OPS
 from vocab import UPPER_BOUND_OPERATORS as UPPER_OPS
+from vocab import taxonomy, values
 from vocab.labels import compact
 
 

@@ -23,6 +23,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from vocab import CJK_IDEOGRAPH_CLASS
+
 from .cache import FINGERPRINT_ENV, pipeline_fingerprint
 from .executors import default_workers
 
@@ -37,7 +39,7 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华玉兰"
 YEAR = re.compile(r"(?<!\d)(20[0-3]\d)(?!\d)")
 NUMBER = re.compile(r"(?<![\d.])(\d{2,}(?:\.\d+)?|\d\.\d+)(?![\d.])")
-PERSON = re.compile(r"((?:填表人|联系人|单位负责人(?:签字)?|负责人)\s*[:：]?\s*)([\u4e00-\u9fff]{2,3})")
+PERSON = re.compile(rf"((?:填表人|联系人|单位负责人(?:签字)?|负责人)\s*[:：]?\s*)([{CJK_IDEOGRAPH_CLASS}]{{2,3}})")
 
 
 def text_sources() -> list[Path]:

@@ -153,7 +153,7 @@ def _digit_changed(rng: random.Random, row: Row, ind: dict) -> str | None:
 def _joined(a: Row, b: Row) -> Row | None:
     if a.kind != b.kind or len(a.cells) != len(b.cells):
         return None
-    from normalizers.taxonomy import classify_taxonomy_name
+    from vocab.taxonomy import classify_taxonomy_name
     cells = []
     for x, y in zip(a.cells, b.cells):
         # a merged label cell continues; every other cell of both rows is read into one
@@ -169,7 +169,7 @@ def _joined(a: Row, b: Row) -> Row | None:
 
 def _has_label(row: Row, ind: dict) -> bool:
     """The row writes a 一级/二级指标 name (it starts a group)."""
-    from normalizers.taxonomy import classify_taxonomy_name
+    from vocab.taxonomy import classify_taxonomy_name
     return any(classify_taxonomy_name(re.sub(r"<[^>]+>", "", c).strip()) is not None for c in row.cells if c.strip())
 
 
@@ -271,7 +271,7 @@ def _move_label(rng: random.Random, rows: list[Row], inds: list[dict], loc: dict
     row = rows[ri]
     if row.kind == "html":
         return None
-    from normalizers.taxonomy import classify_taxonomy_name
+    from vocab.taxonomy import classify_taxonomy_name
     ci = None
     for i, c in enumerate(row.cells):
         m = classify_taxonomy_name(c.strip()) if c.strip() else None

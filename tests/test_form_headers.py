@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from extractors.options import ExtractOptions
-from normalizers import values
 from normalizers.document import process_file
+from vocab import values
 
 FIXTURES = Path(__file__).parent / "fixtures" / "headers"
 

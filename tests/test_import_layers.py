@@ -1,7 +1,9 @@
 """The stages' imports point only down: vocab <- extractors <- normalizers <- pipeline.
 
 Walks every module's AST (top-level and function-level imports alike, so a lazy import cannot
-hide an upward dependency) and checks each imported jixiao package against the layer order.
+hide an upward dependency) and checks each imported jixiao package against the layer order. There
+is no exception list: knowledge two layers need (taxonomy names, value parsing, cell words) lives
+in vocab/, the lowest layer.
 """
 from __future__ import annotations
 
@@ -12,19 +14,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LAYERS = ("vocab", "extractors", "normalizers", "pipeline")  # a layer may import only those before it
-# Known, documented exception (issue 13, left open): flat_table.cell_kind classifies a rebuilt cell
-# with the normalizers' taxonomy, value and rule parsers (lazily). Moving those below extractors or
-# passing a classifier down is the remaining work; every other upward import fails the check.
-KNOWN_UPWARD = {("extractors/flat_table.py", "normalizers", "cell_kind")}
-
-
-def enclosing_functions(tree: ast.AST) -> dict[int, str]:
-    """Line -> name of the outermost function defined around it."""
-    lines = {}
-    for node in tree.body if isinstance(tree, ast.Module) else []:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            lines.update({n: node.name for n in range(node.lineno, (node.end_lineno or node.lineno) + 1)})
-    return lines
 
 
 def imported_packages(source: Path) -> set[tuple[str, int]]:
@@ -41,24 +30,14 @@ def imported_packages(source: Path) -> set[tuple[str, int]]:
     return found
 
 
-def upward_imports(layer: str) -> list[str]:
+def upward_imports(layer: str, root: Path = ROOT) -> list[str]:
     allowed = set(LAYERS[: LAYERS.index(layer) + 1])
     found = []
-    for path in sorted((ROOT / layer).rglob("*.py")):
-        functions = enclosing_functions(ast.parse(path.read_text(encoding="utf-8")))
+    for path in sorted((root / layer).rglob("*.py")):
         for package, line in sorted(imported_packages(path)):
-            known = (str(path.relative_to(ROOT)), package, functions.get(line)) in KNOWN_UPWARD
-            if package not in allowed and not known:
-                found.append(f"{path.relative_to(ROOT)}:{line} imports {package}")
+            if package not in allowed:
+                found.append(f"{path.relative_to(root)}:{line} imports {package}")
     return found
-
-
-def test_the_known_exception_is_still_there():
-    """The exception list names only live upward imports (remove an entry once it is fixed)."""
-    for rel, package, function in KNOWN_UPWARD:
-        path = ROOT / rel
-        functions = enclosing_functions(ast.parse(path.read_text(encoding="utf-8")))
-        assert any(p == package and functions.get(line) == function for p, line in imported_packages(path))
 
 
 @pytest.mark.parametrize("layer", LAYERS)
@@ -69,5 +48,17 @@ def test_layer_imports_point_only_down(layer):
 def test_the_check_sees_lazy_imports(tmp_path):
     """A function-level import of a higher layer is found (the check would otherwise pass vacuously)."""
     module = tmp_path / "lazy.py"
-    module.write_text("def f():\n    from normalizers.values import is_unit\n    return is_unit\n")
+    module.write_text("def f():\n    from normalizers.columns import is_rule_text\n    return is_rule_text\n")
     assert imported_packages(module) == {("normalizers", 2)}
+
+
+def test_an_upward_import_anywhere_in_a_layer_fails_the_check(tmp_path):
+    """No exception list: a lazy upward import in a sub-package is reported with its file and line."""
+    (tmp_path / "extractors" / "text").mkdir(parents=True)
+    (tmp_path / "extractors" / "text" / "reader.py").write_text(
+        "from vocab import labels\n\n\ndef kind(t):\n    from normalizers import columns\n    return columns\n")
+    (tmp_path / "vocab").mkdir()
+    (tmp_path / "vocab" / "words.py").write_text("import pipeline.batch\n")
+    assert upward_imports("extractors", tmp_path) == ["extractors/text/reader.py:5 imports normalizers"]
+    assert upward_imports("vocab", tmp_path) == ["vocab/words.py:1 imports pipeline"]
+    assert upward_imports("pipeline", tmp_path) == []

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractors.errors import ParseError
-from normalizers import taxonomy
-from normalizers.taxonomy import (
+from vocab import taxonomy
+from vocab.taxonomy import (
     CONFIDENT_SCORE,
     LEVEL1_NAMES,
     LEVEL2_NAMES,

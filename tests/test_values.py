@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractors.errors import ParseError
-from normalizers.values import (
+from vocab.values import (
     OPERATORS,
     QUALITATIVE,
     ParsedValue,

@@ -39,6 +39,7 @@ class Operators(_Frozen):
 class CjkRanges(_Frozen):
     ideographs: tuple[tuple[str, str], ...]
     ideographs_ext_a: tuple[tuple[str, str], ...]
+    script: tuple[tuple[str, str], ...]
     ocr_spacing: tuple[tuple[str, str], ...]
 
 
@@ -64,6 +65,12 @@ VOCABULARY = load_vocabulary()
 CHECKED: str = VOCABULARY.checkbox.checked
 UNCHECKED: str = VOCABULARY.checkbox.unchecked
 CHECK_GLYPHS: str = CHECKED + UNCHECKED
+
+
+def is_only_checkboxes(text: str) -> bool:
+    """Whether the text is nothing but checkbox glyphs and spaces (an operator cell's boxes with
+    none of their labels)."""
+    return set(text) <= set(CHECK_GLYPHS + " ")
 
 OPERATORS: tuple[str, ...] = VOCABULARY.operators.comparison
 UPPER_BOUND_OPERATORS: tuple[str, ...] = VOCABULARY.operators.upper_bound
@@ -91,6 +98,8 @@ def is_cjk_ideograph_ext_a(ch: str) -> bool:
 
 
 OCR_SPACING_CJK_CLASS: str = regex_class(VOCABULARY.cjk_ranges.ocr_spacing)
+CJK_IDEOGRAPH_CLASS: str = regex_class(VOCABULARY.cjk_ranges.ideographs)  # inside [...] of a regex
+CJK_SCRIPT_CLASS: str = regex_class(VOCABULARY.cjk_ranges.script)
 
 _LABEL_PUNCT = re.compile(VOCABULARY.compact_punctuation.label)
 _OCR_CELL_PUNCT = re.compile(VOCABULARY.compact_punctuation.ocr_cell)

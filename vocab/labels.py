@@ -11,6 +11,7 @@ import yaml
 from rapidfuzz import fuzz
 
 from vocab import CHECKED, DATA_DIR, UNCHECKED, compact_label, is_label_punctuation
+from vocab.chinese_script import to_simplified
 
 _BLANKS = re.compile(r"[ \t\u3000]+")
 _NEWLINE = re.compile(r"\s*\n\s*")
@@ -56,6 +57,8 @@ class FormLabels:
     task_labels: frozenset[str]
     task_total_rows: frozenset[str]
     task_amount_columns: dict[str, tuple[str, ...]]
+    rule_words: re.Pattern
+    direction_words: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -93,7 +96,19 @@ def form_labels() -> FormLabels:
         task_labels=frozenset(compact(x) for x in raw["task_table"]["labels"]),
         task_total_rows=frozenset(compact(x) for x in raw["task_table"]["total_rows"]),
         task_amount_columns=compacted(raw["task_table"]["amount_columns"]),
+        rule_words=re.compile("|".join(re.escape(w) for w in raw["rule_words"]) + r"|扣\d"),
+        direction_words=frozenset(compact(w) for w in raw["direction_words"]),
     )
+
+
+def is_rule_text(text: str) -> bool:
+    """Whether the text reads as a scoring rule (评(扣)分标准: 得满分, 扣分, 扣2分 …)."""
+    return bool(form_labels().rule_words.search(to_simplified(text or "")))
+
+
+def is_direction_word(text: str) -> bool:
+    """Whether the text is what a 指标方向性 cell says (正向, 反向, 越大越好 …)."""
+    return compact(text) in form_labels().direction_words
 
 
 @lru_cache(maxsize=4096)

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from vocab import CHECKED, CJK_IDEOGRAPH_CLASS, CJK_SCRIPT_CLASS, UNCHECKED
+
 from .. import DATA_DIR
 from ..errors import UnreadableFileError
 from ..ir import CheckboxState, Document, DocumentNote, Page, Table, TextLine
@@ -91,7 +93,7 @@ LATEX_SUP_RE = re.compile(r"\^\s*(?:\{\s*([^{}]*?)\s*\}|(\w))")
 LATEX_SUB_RE = re.compile(r"_\s*(?:\{\s*([^{}]*?)\s*\}|(\w))")
 MARKDOWN_ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # Inside math, spaces mean nothing; keep one only between two word characters (\text{a b}).
-MATH_SPACE_RE = re.compile(r"(?<![A-Za-z\u4e00-\u9fff])\s+|\s+(?![A-Za-z\u4e00-\u9fff])")
+MATH_SPACE_RE = re.compile(rf"(?<![A-Za-z{CJK_IDEOGRAPH_CLASS}])\s+|\s+(?![A-Za-z{CJK_IDEOGRAPH_CLASS}])")
 
 # Characters that start markup; a cell without any of them (nor vocabulary characters, nor runs
 # of whitespace) is already canonical.
@@ -99,7 +101,7 @@ MARKUP_CHARACTERS = "<>&$\\*_=[√"
 PRIVATE_USE_RE = re.compile(r"[\ue000-\uf8ff]")
 CONTROL_CHARACTER_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
-CJK_RE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+CJK_RE = re.compile(f"[{CJK_SCRIPT_CLASS}]")
 
 
 @dataclass(frozen=True)
@@ -223,7 +225,7 @@ def checkbox_glyph(attributes: str) -> str | None:
     """☑ / ☐ for the attributes of an <input> tag that is a checkbox, else None."""
     if not TYPE_CHECKBOX_RE.search(attributes):
         return None
-    return "☑" if CHECKED_ATTR_RE.search(attributes.rstrip("/")) else "☐"
+    return CHECKED if CHECKED_ATTR_RE.search(attributes.rstrip("/")) else UNCHECKED
 
 
 def _input_tag_to_glyph(match: re.Match[str]) -> str:
@@ -297,7 +299,7 @@ def decode_markup(text: str, *, tags: bool = True, entities: bool = True) -> str
         text = html.unescape(text)
     task = TASK_BOX_RE.match(text)
     if task:
-        text = ("☑" if task.group(1) in "xX" else "☐") + text[task.end():]
+        text = (CHECKED if task.group(1) in "xX" else UNCHECKED) + text[task.end():]
     if "$" in text:
         text = MATH_SPAN_RE.sub(
             lambda m: decode_math(m.group(1) if m.group(1) is not None else m.group(2), vocab), text
@@ -312,7 +314,7 @@ def decode_markup(text: str, *, tags: bool = True, entities: bool = True) -> str
         if raw in text:
             text = text.replace(raw, canonical)
     if "√" in text:
-        text = vocab.tick_re.sub("☑", text)
+        text = vocab.tick_re.sub(CHECKED, text)
     if "\n" in text:
         text = join_broken_lines(text)
     return WHITESPACE_RE.sub(" ", text).strip()

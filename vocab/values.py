@@ -2,7 +2,7 @@
 and the direction a scoring rule implies.
 
 Vocabularies (units, operator spellings, scoring-rule wording) live in ``vocab/data/units.yaml``.
-Every parser returns a value or raises :class:`extractors.errors.ParseError`; none raises anything else.
+Every parser returns a value or raises :class:`vocab.errors.ParseError`; none raises anything else.
 Input is read after Unicode NFKC normalisation, so full-width digits, ％, ＞ ＝ ＜ and full-width
 punctuation are handled everywhere.
 """
@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extractors.errors import ParseError
 from vocab import CHECKED, OPERATORS, QUALITATIVE, UNCHECKED, is_cjk_ideograph  # noqa: F401 - re-exported
 from vocab.chinese_script import to_simplified
+from vocab.errors import ParseError
 from vocab.units import clean_value_text, is_unit, units_yaml
 
 # A number as written: optional sign, digits with optional thousands separators, optional decimals.

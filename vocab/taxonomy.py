@@ -1,7 +1,7 @@
 """Recognise 一级指标 / 二级指标 names of the indicator taxonomy and map them to canonical names.
 
 The taxonomy, its aliases, the OCR glyph confusions and the thresholds live in
-``normalizers/data/taxonomy.yaml``. A match carries a score (0..100) and the reason it was made:
+``vocab/data/taxonomy.yaml``. A match carries a score (0..100) and the reason it was made:
 
 - ``exact``: the normalised text is a canonical name;
 - ``alias``: a historical/regional spelling, or a bare stem without 指标 (scored low: a bare stem
@@ -28,8 +28,8 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz
 
-from extractors.errors import ParseError
 from vocab.chinese_script import to_simplified
+from vocab.errors import ParseError
 from vocab.labels import without_score_annotation
 
 _DATA = Path(__file__).with_name("data") / "taxonomy.yaml"
