@@ -43,13 +43,15 @@ def form_id_for(sha256: str, form_index: int) -> str:
     return hashlib.sha256(f"{sha256}:{form_index}".encode()).hexdigest()[:16]
 
 
-def process_file(path: Path, source_file: str, options: ExtractOptions) -> FileOutcome:
+def process_file(path: Path, source_file: str, options: ExtractOptions, sha256: str = "") -> FileOutcome:
+    """One file -> its outcome. ``sha256`` is the file's content hash when the caller already took
+    it (the batch, for the cache key), so the file is hashed once."""
     path = Path(path)
     out = FileOutcome(source_file=source_file, path=str(path.resolve()))
     t0 = time.perf_counter()
     try:
         check_input(path, options.limits)  # before the bytes are read: a file may be huge
-        sha256 = file_sha256(path)  # streamed: the extractor reads the file as it needs
+        sha256 = sha256 or file_sha256(path)  # streamed: the extractor reads the file as it needs
     except InputLimitError as e:
         out.timings["extract"] = time.perf_counter() - t0
         return _failed(out, e.message + f" ({e.hint})", code=e.code)

@@ -10,6 +10,14 @@ from normalizers.records import Anomaly, FormRecord, IndicatorRecord
 Status = Literal["succeeded", "partial", "failed", "cached"]
 
 
+class FileInput(BaseModel):
+    """One file handed to process_file by the batch (the work unit sent to a worker)."""
+
+    path: str  # absolute path to read
+    source_file: str  # relative to the PATH argument it was found under
+    sha256: str = ""  # the content hash the batch took for the cache key (empty: process_file takes it)
+
+
 class FileOutcome(BaseModel):
     source_file: str  # relative to the PATH argument it was found under
     path: str  # absolute path as read

@@ -34,7 +34,7 @@ from tqdm import tqdm
 
 from extractors.options import ExtractOptions
 from extractors.registry import EXTRACTOR_MODULES, SUPPORTED_SUFFIXES
-from normalizers.outcome import FileOutcome
+from normalizers.outcome import FileInput, FileOutcome
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
 
 from .cache import OutcomeCache, cache_key, file_sha256, jixiao_version, pipeline_fingerprint
@@ -120,17 +120,17 @@ def discover_inputs(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> list
     return sorted(found.values())
 
 
-def process_chunk(tasks: list[tuple[str, str]], options: ExtractOptions) -> list[FileOutcome]:
-    """Worker side: process each (path, source_file); an unexpected bug fails that file only."""
+def process_chunk(tasks: list[FileInput], options: ExtractOptions) -> list[FileOutcome]:
+    """Worker side: process each file (hashed once, by the batch); an unexpected bug fails that file only."""
     from normalizers import document  # looked up at call time: tests substitute process_file
 
     outcomes = []
-    for path, source_file in tasks:
+    for task in tasks:
         started = time.perf_counter()
         try:
-            outcome = document.process_file(Path(path), source_file, options)
+            outcome = document.process_file(Path(task.path), task.source_file, options, sha256=task.sha256)
         except Exception as exc:  # noqa: BLE001 - process_file must not raise; keep the batch going
-            outcome = failed_outcome(path, source_file, f"internal error: {exc!r}",
+            outcome = failed_outcome(task.path, task.source_file, f"internal error: {exc!r}",
                                      detail=traceback.format_exc(limit=5))
         outcome.timings.setdefault("total", time.perf_counter() - started)
         outcomes.append(outcome)
@@ -322,7 +322,8 @@ class _Runner:
         self.entries.close()
 
     def submit(self, indices: list[int]) -> None:
-        tasks = [(str(self.inputs[i].path), self.inputs[i].source_file) for i in indices]
+        tasks = [FileInput(path=str(self.inputs[i].path), source_file=self.inputs[i].source_file,
+                           sha256=self.keys[i][0]) for i in indices]
         assert self.executor is not None
         try:
             future = self.executor.submit(process_chunk, tasks, self.options)

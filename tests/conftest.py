@@ -51,7 +51,7 @@ def pytest_runtest_setup(item):
         need_shared(*mark.args)
 
 
-def fake_process_file(path: Path, source_file: str, options: ExtractOptions) -> FileOutcome:
+def fake_process_file(path: Path, source_file: str, options: ExtractOptions, sha256: str = "") -> FileOutcome:
     delay = float(os.environ.get("JIXIAO_FAKE_DELAY", "0"))
     if delay:
         time.sleep(delay)

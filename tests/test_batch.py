@@ -107,10 +107,10 @@ def test_options_are_part_of_the_cache_key(tmp_path, batch_dir, fake_pipeline):
 def test_a_crashing_file_fails_alone(tmp_path, batch_dir, monkeypatch, fake_pipeline):
     import normalizers.document
 
-    def crash_on_one(path, source_file, options):
+    def crash_on_one(path, source_file, options, sha256=""):
         if source_file == "doc_002.md":
             raise RuntimeError("bug in a normalizer")
-        return fake_pipeline(path, source_file, options)
+        return fake_pipeline(path, source_file, options, sha256)
 
     monkeypatch.setattr(normalizers.document, "process_file", crash_on_one)
     extract([batch_dir], tmp_path / "a", "--no-cache", "--workers", "2")
@@ -119,6 +119,42 @@ def test_a_crashing_file_fails_alone(tmp_path, batch_dir, monkeypatch, fake_pipe
     assert sum(s != "failed" for s in status.values()) == 11
     anomalies = (tmp_path / "a" / "anomalies.csv").read_text(encoding="utf-8-sig")
     assert "doc_002.md,,,,,unreadable_file,error" in anomalies
+
+
+def test_each_file_is_hashed_once_per_run(tmp_path, monkeypatch):
+    """The batch's digest (taken for the cache key) travels to process_file, which does not read the
+    file again to hash it; the outcome still carries the file's real digest."""
+    import normalizers.document
+    import pipeline.batch
+
+    hashed = []
+
+    def counting_sha256(path):
+        hashed.append(Path(path).name)
+        return file_sha256(path)
+
+    monkeypatch.setattr(pipeline.batch, "file_sha256", counting_sha256)
+    monkeypatch.setattr(normalizers.document, "file_sha256", counting_sha256)
+    batch = tmp_path / "in"
+    batch.mkdir()
+    (batch / "a.md").write_text("# 项目支出绩效目标表\n\n项目名称 | 测试\n", encoding="utf-8")
+    (batch / "b.md").write_text("无表格\n", encoding="utf-8")
+    for flags in (["--no-cache"], ["--cache-dir", str(tmp_path / "cache")]):
+        hashed.clear()
+        extract([batch], tmp_path / "out", "--workers", "1", *flags)
+        assert sorted(hashed) == ["a.md", "b.md"]
+    run = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
+    assert {e["source_file"]: e["sha256"] for e in run["inputs"]} == {
+        name: file_sha256(batch / name) for name in ("a.md", "b.md")}
+
+
+def test_process_file_hashes_the_file_itself_when_given_no_digest(tmp_path):
+    from normalizers.document import process_file
+
+    path = tmp_path / "x.md"
+    path.write_text("无表格\n", encoding="utf-8")
+    assert process_file(path, "x.md", ExtractOptions()).sha256 == file_sha256(path)
+    assert process_file(path, "x.md", ExtractOptions(), sha256="ab" * 32).sha256 == "ab" * 32
 
 
 def test_discover_inputs_sorted_and_deduplicated(tmp_path, batch_dir):
@@ -249,9 +285,9 @@ def test_bigger_files_start_first_but_outputs_keep_input_order(tmp_path, monkeyp
 
     started = []
 
-    def record(path, source_file, options):
+    def record(path, source_file, options, sha256=""):
         started.append(source_file)
-        return fake_pipeline(path, source_file, options)
+        return fake_pipeline(path, source_file, options, sha256)
 
     monkeypatch.setattr(normalizers.document, "process_file", record)
     batch = tmp_path / "in"
