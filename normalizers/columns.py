@@ -37,6 +37,8 @@ class ColumnCues:
     checkbox_lookalikes: frozenset[str]
     numeric_side_fields: frozenset[str]
     standard_max_length: int
+    rule_min_length: int
+    value_max_length: int
     side_by_side_order: str
 
 
@@ -53,6 +55,8 @@ def column_cues() -> ColumnCues:
         checkbox_lookalikes=frozenset(raw["checkbox_lookalikes"]),
         numeric_side_fields=frozenset(raw["numeric_side_fields"]),
         standard_max_length=int(raw["standard_max_length"]),
+        rule_min_length=int(raw["rule_min_length"]),
+        value_max_length=int(raw["value_max_length"]),
         side_by_side_order=str(raw["side_by_side_order"]),
     )
 
@@ -248,7 +252,7 @@ def _side_cell_fits(field_name: str, text: str) -> bool:
     if field_name == "standard":
         return len(compact(t)) <= cues.standard_max_length and not _DIGIT.search(t)
     if field_name == "value_long_term":
-        return not (is_rule_text(t) and len(compact(t)) > 6)
+        return not _is_long_rule(t)
     if field_name in _TRAILING_FIELDS:
         return not (_is_operator_cell(t) or _is_opvalue_cell(t))
     return True  # actual_value, deviation_reason: any text
@@ -434,11 +438,16 @@ def _written_as_name(text: str) -> bool:
     return taxonomy.normalize_name(text).endswith("指标")
 
 
+def _is_long_rule(text: str) -> bool:
+    """A scoring rule, not a short value that happens to name 分值 or 得分."""
+    return is_rule_text(text) and len(compact(text)) > column_cues().rule_min_length
+
+
 def _anchor_from_rule(active: list[Slot], header_cols: dict[str, int]) -> tuple[int | None, str]:
     """Older layout without an operator in the value: the value stands before the explanation,
     which stands before the scoring rule. Fall back to the header's value column."""
     nonempty = [i for i, s in enumerate(active) if s.text.strip()]
-    rule_idx = next((i for i in nonempty if is_rule_text(active[i].text) and len(compact(active[i].text)) > 6), None)
+    rule_idx = next((i for i in nonempty if _is_long_rule(active[i].text)), None)
     if rule_idx is not None:
         before = [i for i in nonempty if i < rule_idx]
         names = [i for i in before if _name_level(active[i].text)[0] or is_block_label(active[i].text)]
@@ -474,7 +483,7 @@ def _is_number_cell(text: str) -> bool:
 
 def _looks_like_value(text: str) -> bool:
     t = clean_text(text)
-    return bool(t) and (bool(_DIGIT.match(t)) or len(compact(t)) <= 8)
+    return bool(t) and (bool(_DIGIT.match(t)) or len(compact(t)) <= column_cues().value_max_length)
 
 
 def _trailing_columns(header_cols: dict[str, int]) -> list[str]:

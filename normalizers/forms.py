@@ -492,7 +492,7 @@ def read_form(span: FormSpan) -> FormHeader:
             if h.amount_unit is None and not in_indicators:
                 h.amount_unit = amount_unit_note(text)
             if not seen_table:
-                m = _YEAR_LINE.match(compact(text) if len(compact(text)) <= 8 else text)
+                m = _YEAR_LINE.match(compact(text) if len(compact(text)) <= labels.year_line_max_length else text)
                 if m or re.fullmatch(r"[（(]\s*[0-9０-９]{4}\s*[)）]\s*年度?", text.replace(" ", "")):
                     h.put("year", text, it.page)
                     continue
@@ -522,7 +522,7 @@ def read_form(span: FormSpan) -> FormHeader:
                 if not text:
                     continue
                 if ("year" in h.values or span.kind == "department") and not title_kind(text) \
-                        and len(compact(text)) <= 40:
+                        and len(compact(text)) <= labels.agency_line_max_length:
                     h.put("agency_line", text, it.page)
                 continue
             if not in_indicators and not h.indicator_rows:

@@ -58,6 +58,8 @@ class FormLabels:
     task_total_rows: frozenset[str]
     task_amount_columns: dict[str, tuple[str, ...]]
     rule_words: re.Pattern
+    year_line_max_length: int
+    agency_line_max_length: int
     direction_words: frozenset[str]
 
 
@@ -98,6 +100,8 @@ def form_labels() -> FormLabels:
         task_amount_columns=compacted(raw["task_table"]["amount_columns"]),
         rule_words=re.compile("|".join(re.escape(w) for w in raw["rule_words"]) + r"|扣\d"),
         direction_words=frozenset(compact(w) for w in raw["direction_words"]),
+        year_line_max_length=int(raw["year_line_max_length"]),
+        agency_line_max_length=int(raw["agency_line_max_length"]),
     )
 
 
