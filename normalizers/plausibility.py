@@ -55,10 +55,9 @@ from statistics import median
 import yaml
 
 from normalizers import DATA_DIR
-from normalizers.columns import is_rule_text
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
 from vocab import CJK_IDEOGRAPH_CLASS, taxonomy, values
-from vocab.labels import compact
+from vocab.labels import compact, is_rule_text
 
 FEATURES = ("ocr_doubt", "flagged", "group_misfit", "group_edge", "confusable", "join", "longer", "misplaced",
             "rule_target_mismatch", "value_suspicious", "missing_parts", "operator_implied", "value_unround",
