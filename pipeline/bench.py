@@ -23,6 +23,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from extractors.limits import IMAGE_SUFFIXES
 from vocab import CJK_IDEOGRAPH_CLASS
 
 from .cache import FINGERPRINT_ENV, pipeline_fingerprint
@@ -31,7 +32,7 @@ from .executors import default_workers
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 TEXT_SUFFIXES = {".md", ".txt", ".html", ".htm"}
-SCAN_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+SCAN_SUFFIXES = IMAGE_SUFFIXES  # the image inputs the scan reader takes
 TEXT_PDFS = ("dev_003.pdf", "dev_011.pdf")
 SCANS = ("dev_010.png", "dev_012.tif")  # 1 and 2 pages
 # characters for made-up people's names (surname + one or two given-name characters)
