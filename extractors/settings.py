@@ -2,13 +2,13 @@
 
 Each file is validated once when first read: a misspelt or missing key, or a value of the wrong
 type, fails at load with the file named, not deep inside a page. Every value comes from the file;
-the models carry no defaults that could shadow it. The readers keep reading the validated values
-as plain mappings (``model_dump``), so their code is unchanged.
+the models carry no defaults that could shadow it. The readers take these models (or the section
+they need) and read attributes.
 """
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict
@@ -25,6 +25,7 @@ class ScanRapidocrSettings(_Section):
     det_max_side: int
     rec_height: int
     rec_batch: int
+    pad: int
 
 
 class ScanTesseractSettings(_Section):
@@ -115,8 +116,8 @@ class PdfTextSettings(_Section):
     continuation_mark_line: str
 
 
-def _load(name: str, model: type[_Section]) -> _Section:
-    path = DATA_DIR / name
+def load_settings(path: Path, model: type[_Section]) -> _Section:
+    """``path`` validated by ``model``; any error names the file and the key."""
     try:
         return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except ValueError as e:
@@ -125,14 +126,10 @@ def _load(name: str, model: type[_Section]) -> _Section:
 
 @cache
 def scan_settings() -> ScanSettings:
-    return _load("scan.yaml", ScanSettings)
+    return load_settings(DATA_DIR / "scan.yaml", ScanSettings)
 
 
 @cache
 def pdf_text_settings() -> PdfTextSettings:
-    return _load("pdf_text.yaml", PdfTextSettings)
+    return load_settings(DATA_DIR / "pdf_text.yaml", PdfTextSettings)
 
-
-def as_mapping(settings: _Section) -> dict[str, Any]:
-    """The validated values as the plain mapping the readers index."""
-    return settings.model_dump()

@@ -249,7 +249,7 @@ def test_checkbox_ticked_and_empty_are_told_apart_by_fill():
     boxes = prep.find_checkboxes(prep.binarize(img), 12, 40)
     assert len(boxes) == 2
     ticked, empty = boxes
-    assert ticked.fill >= scan.settings()["checkbox"]["checked_fill"] > empty.fill
+    assert ticked.fill >= scan.settings().checkbox.checked_fill > empty.fill
 
 
 def test_glyph_with_inner_strokes_is_not_a_checkbox():

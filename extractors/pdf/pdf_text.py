@@ -14,7 +14,6 @@ import time
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -35,15 +34,14 @@ from ..grid import GridCell, grid_positions
 from ..ir import Cell, Document, DocumentNote, Page, Repair, Table, TextLine
 from ..ir import checkbox_state_of as checkbox_state
 from ..options import ExtractOptions
-from ..settings import as_mapping, pdf_text_settings
+from ..settings import PdfTextSettings, pdf_text_settings
 
 NAME = "pdf_text"
 
 
-@cache
-def settings() -> dict[str, Any]:
-    """extractors/data/pdf_text.yaml, validated by extractors.settings.PdfTextSettings."""
-    return as_mapping(pdf_text_settings())
+def settings() -> PdfTextSettings:
+    """extractors/data/pdf_text.yaml, validated once by extractors.settings.PdfTextSettings."""
+    return pdf_text_settings()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -89,32 +87,32 @@ def _font_key(fontname: str) -> str:
     return re.sub(r"[^a-z0-9]", "", base.lower())
 
 
-def canonical_glyph(text: str, fontname: str, cfg: dict[str, Any]) -> str:
+def canonical_glyph(text: str, fontname: str, cfg: PdfTextSettings) -> str:
     """The canonical checkbox glyph for a checkbox char, else the char itself."""
-    glyphs = cfg["checkbox_glyphs"]
-    if text in glyphs["checked"]:
+    glyphs = cfg.checkbox_glyphs
+    if text in glyphs.checked:
         return CHECKED
-    if text in glyphs["unchecked"]:
+    if text in glyphs.unchecked:
         return UNCHECKED
     key = _font_key(fontname)
-    for font in sorted(cfg["symbol_font_checkboxes"], key=len, reverse=True):
+    for font in sorted(cfg.symbol_font_checkboxes, key=len, reverse=True):
         if key.startswith(font):
-            table = cfg["symbol_font_checkboxes"][font]
-            if text in table["checked"]:
+            table = cfg.symbol_font_checkboxes[font]
+            if text in table.checked:
                 return CHECKED
-            if text in table["unchecked"]:
+            if text in table.unchecked:
                 return UNCHECKED
             break
     return text
 
 
-def is_checkbox_rect(obj: dict[str, Any], cfg: dict[str, Any]) -> bool:
-    box = cfg["checkbox_rect"]
+def is_checkbox_rect(obj: dict[str, Any], cfg: PdfTextSettings) -> bool:
+    box = cfg.checkbox_rect
     w, h = obj["x1"] - obj["x0"], obj["bottom"] - obj["top"]
     return (
-        box["min_side"] <= w <= box["max_side"]
-        and box["min_side"] <= h <= box["max_side"]
-        and abs(w - h) <= box["max_side_difference"]
+        box.min_side <= w <= box.max_side
+        and box.min_side <= h <= box.max_side
+        and abs(w - h) <= box.max_side_difference
     )
 
 
@@ -182,12 +180,12 @@ def _on_outline(obj: dict[str, Any], tol: float = 0.8) -> bool:
     return bool(pts) and on_edge and corners >= 3
 
 
-def line_squares(lines: list[dict[str, Any]], cfg: dict[str, Any]) -> list[tuple[dict[str, Any], list]]:
+def line_squares(lines: list[dict[str, Any]], cfg: PdfTextSettings) -> list[tuple[dict[str, Any], list]]:
     """Checkbox-sized squares drawn as four separate lines: (the square, its lines)."""
-    box = cfg["checkbox_rect"]
-    tol = box["max_side_difference"]
-    short = [ln for ln in lines if box["min_side"] - tol <= max(ln["x1"] - ln["x0"], ln["bottom"] - ln["top"])
-             <= box["max_side"] + tol]
+    box = cfg.checkbox_rect
+    tol = box.max_side_difference
+    short = [ln for ln in lines if box.min_side - tol <= max(ln["x1"] - ln["x0"], ln["bottom"] - ln["top"])
+             <= box.max_side + tol]
     hs = [ln for ln in short if ln["bottom"] - ln["top"] < 0.5]
     vs = [ln for ln in short if ln["x1"] - ln["x0"] < 0.5]
     found = []
@@ -207,7 +205,7 @@ def line_squares(lines: list[dict[str, Any]], cfg: dict[str, Any]) -> list[tuple
     return found
 
 
-def drawn_checkboxes(page: Any, cfg: dict[str, Any]) -> list[DrawnCheckbox]:
+def drawn_checkboxes(page: Any, cfg: PdfTextSettings) -> list[DrawnCheckbox]:
     """Checkboxes drawn as small squares (rectangles, closed paths or four lines), each grouped
     with the squares drawn inside it (border rings, fills).
 
@@ -233,13 +231,13 @@ def drawn_checkboxes(page: Any, cfg: dict[str, Any]) -> list[DrawnCheckbox]:
     return boxes
 
 
-def page_glyphs(page: Any, boxes: list[DrawnCheckbox], cfg: dict[str, Any]) -> list[Glyph]:
+def page_glyphs(page: Any, boxes: list[DrawnCheckbox], cfg: PdfTextSettings) -> list[Glyph]:
     """The page's chars with checkbox glyphs made canonical, plus the drawn checkboxes ``boxes``
     (a tick or box char drawn inside such a box marks the box and is not text of its own)."""
-    glyphs = cfg["checkbox_glyphs"]
-    marks = set(cfg["tick_marks"]) | set(glyphs["checked"]) | set(glyphs["unchecked"])
+    glyphs = cfg.checkbox_glyphs
+    marks = set(cfg.tick_marks) | set(glyphs.checked) | set(glyphs.unchecked)
     out: list[Glyph] = []
-    for ch in without_overprints(page.chars, cfg["duplicate_char_tolerance"]):
+    for ch in without_overprints(page.chars, cfg.duplicate_char_tolerance):
         text = canonical_glyph(ch["text"], ch.get("fontname", ""), cfg)
         if boxes and (text in marks or text in (CHECKED, UNCHECKED)):
             holder = next((b for b in boxes if _inside(ch, b.box, 2.0)), None)
@@ -271,9 +269,9 @@ def page_glyphs(page: Any, boxes: list[DrawnCheckbox], cfg: dict[str, Any]) -> l
     return out
 
 
-def group_lines(glyphs: list[Glyph], cfg: dict[str, Any]) -> list[list[Glyph]]:
+def group_lines(glyphs: list[Glyph], cfg: PdfTextSettings) -> list[list[Glyph]]:
     """Glyphs grouped into text lines, top to bottom, each left to right."""
-    frac = cfg["line_merge_fraction"]
+    frac = cfg.line_merge_fraction
     lines: list[list[Glyph]] = []
     centre = height = 0.0
     for g in sorted(glyphs, key=lambda g: (g.cy, g.x0)):
@@ -289,7 +287,7 @@ def group_lines(glyphs: list[Glyph], cfg: dict[str, Any]) -> list[list[Glyph]]:
     return [sorted(line, key=lambda g: g.x0) for line in lines]
 
 
-def line_text(line: list[Glyph], cfg: dict[str, Any]) -> str:
+def line_text(line: list[Glyph], cfg: PdfTextSettings) -> str:
     """Text of one line: real spaces kept (collapsed), a space added where a wide gap stands for one."""
     parts: list[str] = []
     prev: Glyph | None = None
@@ -297,7 +295,7 @@ def line_text(line: list[Glyph], cfg: dict[str, Any]) -> str:
         if prev is not None and not g.text.isspace() and not prev.text.isspace():
             gap = g.x0 - prev.x1
             both_cjk = is_cjk(prev.text[-1:]) and is_cjk(g.text[:1])
-            limit = cfg["space_gap_cjk"] if both_cjk else cfg["space_gap_other"]
+            limit = cfg.space_gap_cjk if both_cjk else cfg.space_gap_other
             if gap > limit * max(min(g.size, prev.size), 1.0):
                 parts.append(" ")
         parts.append(g.text)
@@ -318,7 +316,7 @@ def join_wrapped(texts: list[str]) -> str:
     return out
 
 
-def glyphs_text(glyphs: list[Glyph], cfg: dict[str, Any]) -> str:
+def glyphs_text(glyphs: list[Glyph], cfg: PdfTextSettings) -> str:
     return join_wrapped([line_text(line, cfg) for line in group_lines(glyphs, cfg)])
 
 
@@ -393,11 +391,11 @@ def ruling_groups(edges: list[dict[str, Any]], tol: float) -> list[tuple[float, 
 
 
 def find_page_tables(
-    page: Any, glyphs: list[Glyph], boxes: list[DrawnCheckbox], page_number: int, cfg: dict[str, Any]
+    page: Any, glyphs: list[Glyph], boxes: list[DrawnCheckbox], page_number: int, cfg: PdfTextSettings
 ) -> tuple[list[PageTable], set[int]]:
     """Ruled tables of a page, each cell with its text and whether the page break left it open;
     and the indices of the glyphs that went into cells."""
-    ts = dict(cfg["table_settings"])
+    ts = dict(cfg.table_settings)
     drawn = {id(p) for b in boxes for p in b.parts}  # checkboxes are no rulings
     ruled = page.filter(lambda o: id(o) not in drawn) if drawn else page
     edges = ruling_edges(ruled, ts)
@@ -413,7 +411,7 @@ def find_page_tables(
             )
     intersections = edges_to_intersections(edges + closers, tol, tol)
     groups = cells_to_tables(intersections_to_cells(intersections))
-    grid_tol = cfg["grid_tolerance"]
+    grid_tol = cfg.grid_tolerance
     tables: list[PageTable] = []
     for cell_boxes in groups:
         tx0 = min(b[0] for b in cell_boxes)
@@ -433,14 +431,14 @@ def find_page_tables(
     return tables, fill_cell_texts(tables, glyphs, cfg)
 
 
-def fill_cell_texts(tables: list[PageTable], glyphs: list[Glyph], cfg: dict[str, Any]) -> set[int]:
+def fill_cell_texts(tables: list[PageTable], glyphs: list[Glyph], cfg: PdfTextSettings) -> set[int]:
     """Give every cell the text of the glyphs whose centre lies in it (each glyph looked up once).
 
     Returns the indices of the glyphs used: a glyph inside a table's outline but in no cell (a
     hole in an irregular table) stays text outside the table."""
     used: set[int] = set()
     for t in tables:
-        positions = grid_positions([c.box for c in t.cells], cfg["grid_tolerance"])
+        positions = grid_positions([c.box for c in t.cells], cfg.grid_tolerance)
         xs = sorted({v for g in positions if g for v in (g.bbox[0], g.bbox[2])})
         ys = sorted({v for g in positions if g for v in (g.bbox[1], g.bbox[3])})
         owner: dict[tuple[int, int], int] = {}
@@ -465,7 +463,7 @@ def fill_cell_texts(tables: list[PageTable], glyphs: list[Glyph], cfg: dict[str,
     return used
 
 
-def page_text_lines(glyphs: list[Glyph], in_cells: set[int], page_number: int, cfg) -> list[TextLine]:
+def page_text_lines(glyphs: list[Glyph], in_cells: set[int], page_number: int, cfg: PdfTextSettings) -> list[TextLine]:
     """Text lines of the glyphs that are in no table cell, top to bottom."""
     outside = [g for n, g in enumerate(glyphs) if n not in in_cells]
     lines = []
@@ -500,9 +498,9 @@ def column_edges(t: PageTable, tol: float) -> list[float]:
     return out
 
 
-def continues(prev: PageTable, nxt: PageTable, cfg: dict[str, Any]) -> bool:
+def continues(prev: PageTable, nxt: PageTable, cfg: PdfTextSettings) -> bool:
     """Whether ``nxt`` (first block of its page) carries on ``prev`` (last block of the page before)."""
-    tol = cfg["continuation_column_tolerance"]
+    tol = cfg.continuation_column_tolerance
     if abs(prev.bbox[0] - nxt.bbox[0]) > tol or abs(prev.bbox[2] - nxt.bbox[2]) > tol:
         return False
     a, b = column_edges(prev, tol), column_edges(nxt, tol)
@@ -510,7 +508,7 @@ def continues(prev: PageTable, nxt: PageTable, cfg: dict[str, Any]) -> bool:
     return matched >= 0.8 * len(b)
 
 
-def merge_tables(parts: list[PageTable], cfg: dict[str, Any]) -> MergedTable:
+def merge_tables(parts: list[PageTable], cfg: PdfTextSettings) -> MergedTable:
     """One grid over the parts, stacked so that each part starts where the one before ends."""
     boxes, cells = [], []
     offset = 0.0
@@ -520,7 +518,7 @@ def merge_tables(parts: list[PageTable], cfg: dict[str, Any]) -> MergedTable:
         for c in part.cells:
             boxes.append((c.box[0], c.box[1] + offset, c.box[2], c.box[3] + offset))
             cells.append(c)
-    positions = grid_positions(boxes, cfg["grid_tolerance"])
+    positions = grid_positions(boxes, cfg.grid_tolerance)
     taken: set[tuple[int, int]] = set()
     merged = []
     for g, c in zip(positions, cells):
@@ -694,12 +692,12 @@ def to_ir_table(merged: MergedTable) -> Table:
     return Table(cells=cells, n_rows=n_rows, n_cols=n_cols, page=merged.page, bbox=merged.bbox)
 
 
-def merge_page_runs(page_blocks: list[tuple[list[TextLine], list[PageTable]]], cfg: dict[str, Any]):
+def merge_page_runs(page_blocks: list[tuple[list[TextLine], list[PageTable]]], cfg: PdfTextSettings):
     """Tables of the document in reading order, each a run of page parts: a table that is the last
     block of its page and whose columns the first block of the next page continues is one run.
     Page numbers, and continuation marks (续表) above the continuing part, are not blocks here."""
-    page_number = re.compile(cfg["page_number_line"])
-    continued = re.compile(cfg["continuation_mark_line"])
+    page_number = re.compile(cfg.page_number_line)
+    continued = re.compile(cfg.continuation_mark_line)
     runs: list[list[PageTable]] = []
     previous: list[Any] = []  # blocks of the page before, without page numbers
     for lines, tables in page_blocks:
@@ -718,7 +716,7 @@ def merge_page_runs(page_blocks: list[tuple[list[TextLine], list[PageTable]]], c
     return runs
 
 
-def build_tables(runs: list[list[PageTable]], cfg: dict[str, Any]) -> dict[int, Table]:
+def build_tables(runs: list[list[PageTable]], cfg: PdfTextSettings) -> dict[int, Table]:
     """IR tables keyed by id() of their first page part."""
     out: dict[int, Table] = {}
     for parts in runs:
@@ -766,13 +764,13 @@ def _open_error(path: Path, exc: BaseException) -> JixiaoError:
     )
 
 
-def text_layer_state(page: Any, cfg: dict[str, Any]) -> str:
+def text_layer_state(page: Any, cfg: PdfTextSettings) -> str:
     """"usable", "none" (no chars: an image or vector drawing) or "unmapped" (glyphs without Unicode)."""
     visible = [ch["text"] for ch in page.chars if not ch["text"].isspace()]
     if not visible:
         return "none"
     unmapped = sum(t.startswith("(cid:") or t == "\ufffd" for t in visible)
-    return "unmapped" if unmapped > cfg["max_unmapped_fraction"] * len(visible) else "usable"
+    return "unmapped" if unmapped > cfg.max_unmapped_fraction * len(visible) else "usable"
 
 
 def radical_to_ideograph(text: str) -> str:

@@ -143,8 +143,8 @@ class RapidOcrEngine:
     name = "rapidocr"
     reads_cells = False  # it reads the whole page; the extractor assigns lines to cells
 
-    def __init__(self, det_max_side: int, threads: int = 1, pad: int = 4, rec_height: int = 48,
-                 rec_batch: int = 1):
+    def __init__(self, *, det_max_side: int, threads: int, pad: int, rec_height: int, rec_batch: int):
+        # every value from extractors/data/scan.yaml (rapidocr section): no code default to disagree with it
         try:
             from rapidocr_onnxruntime.ch_ppocr_det import TextDetector
             from rapidocr_onnxruntime.ch_ppocr_rec import TextRecognizer
@@ -259,9 +259,8 @@ class TesseractEngine:
 
     reads_cells = True  # the extractor gives it table cells one by one (read_blocks)
 
-    def __init__(
-        self, lang: str = "chi_sim+eng", page_psm: int = 11, line_psm: int = 7, block_psm: int = 6, threads: int = 1
-    ):
+    def __init__(self, *, lang: str, page_psm: int, line_psm: int, block_psm: int, threads: int):
+        # every value from extractors/data/scan.yaml (tesseract section)
         import os
 
         self.version = probe_tesseract(lang)
@@ -457,18 +456,20 @@ def get_engine(
     name: str,
     *,
     threads: int,
-    det_max_side: int | None = None,  # rapidocr settings (extractors/data/scan.yaml)
+    det_max_side: int | None = None,  # rapidocr settings (extractors/data/scan.yaml): required for it
     rec_height: int | None = None,
     rec_batch: int | None = None,
-    lang: str | None = None,  # tesseract settings
+    pad: int | None = None,
+    lang: str | None = None,  # tesseract settings: required for it
     page_psm: int | None = None,
     line_psm: int | None = None,
     block_psm: int | None = None,
 ) -> OcrEngine:
-    """The engine called ``name`` ("rapidocr" | "tesseract"), built once per process."""
+    """The engine called ``name`` ("rapidocr" | "tesseract"), built once per process from the
+    settings of its section of scan.yaml (``None`` only for the other engine's settings)."""
     if name == "rapidocr":
         return RapidOcrEngine(det_max_side=det_max_side, threads=threads, rec_height=rec_height,
-                              rec_batch=rec_batch)
+                              rec_batch=rec_batch, pad=pad)
     if name == "tesseract":
         return TesseractEngine(lang=lang, page_psm=page_psm, line_psm=line_psm, block_psm=block_psm, threads=threads)
     raise ValueError(f"unknown OCR engine {name!r}")

@@ -17,7 +17,6 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -32,7 +31,7 @@ from ..errors import JixiaoError, UnreadableFileError
 from ..grid import GridCell, grid_from_cell_boxes
 from ..ir import Cell, CheckboxState, Document, DocumentNote, Page, Repair, Table, TextLine
 from ..options import ExtractOptions
-from ..settings import as_mapping, scan_settings
+from ..settings import ScanSettings, scan_settings
 from . import image_prep as prep
 from . import ocr_repair
 from .ocr_engines import CropKey, OcrEngine, OcrItem, RecordedEngine, RecordingEngine, get_engine
@@ -40,26 +39,25 @@ from .ocr_engines import CropKey, OcrEngine, OcrItem, RecordedEngine, RecordingE
 BBox = tuple[float, float, float, float]
 
 
-@cache
-def settings() -> dict[str, Any]:
-    """extractors/data/scan.yaml, validated by extractors.settings.ScanSettings."""
-    return as_mapping(scan_settings())
+def settings() -> ScanSettings:
+    """extractors/data/scan.yaml, validated once by extractors.settings.ScanSettings."""
+    return scan_settings()
 
 
-def prep_settings(cfg: dict[str, Any]) -> prep.PrepSettings:
-    return prep.PrepSettings(**cfg["prep"])
+def prep_settings(cfg: ScanSettings) -> prep.PrepSettings:
+    return prep.PrepSettings(**cfg.prep.model_dump())
 
 
-def engine_name(options: ExtractOptions, cfg: dict[str, Any] | None = None) -> str:
+def engine_name(options: ExtractOptions, cfg: ScanSettings | None = None) -> str:
     cfg = cfg or settings()
-    return cfg["auto_engine"] if options.ocr == "auto" else options.ocr
+    return cfg.auto_engine if options.ocr == "auto" else options.ocr
 
 
 def cross_engine_for(options: ExtractOptions, engine: OcrEngine) -> OcrEngine | None:
     """The engine that re-reads doubtful cells (``cross_check`` in scan.yaml), or None: turned off,
     the page engine is that engine already or a recorded one, or the engine is not installed."""
     cfg = settings()
-    name = cfg["cross_check"]["engine"]
+    name = cfg.cross_check.engine
     if not options.ocr_cross_check or engine.name == name or isinstance(engine, (RecordedEngine, RecordingEngine)):
         return None
     try:
@@ -107,17 +105,17 @@ def engine_for(options: ExtractOptions) -> OcrEngine:
     cfg = settings()
     name = engine_name(options, cfg)
     if name == "rapidocr":
-        r = cfg["rapidocr"]
-        return get_engine("rapidocr", threads=cfg["ocr_threads"], det_max_side=r["det_max_side"],
-                          rec_height=r["rec_height"], rec_batch=r["rec_batch"])
-    t = cfg["tesseract"]
+        r = cfg.rapidocr
+        return get_engine("rapidocr", threads=cfg.ocr_threads, det_max_side=r.det_max_side,
+                          rec_height=r.rec_height, rec_batch=r.rec_batch, pad=r.pad)
+    t = cfg.tesseract
     return get_engine(
         name,
-        threads=cfg["ocr_threads"],
-        lang=t["lang"],
-        page_psm=t["page_psm"],
-        line_psm=t["line_psm"],
-        block_psm=t["block_psm"],
+        threads=cfg.ocr_threads,
+        lang=t.lang,
+        page_psm=t.page_psm,
+        line_psm=t.line_psm,
+        block_psm=t.block_psm,
     )
 
 
@@ -179,15 +177,15 @@ def upside_down(gray: np.ndarray, ink: np.ndarray, engine: OcrEngine, number: in
     return score_turned > score_up + 0.15
 
 
-def looks_garbled(outside: list[OcrItem], reads: list[list[CellRead]], cfg: dict[str, Any]) -> bool:
+def looks_garbled(outside: list[OcrItem], reads: list[list[CellRead]], cfg: ScanSettings) -> bool:
     """The page pass read mostly nonsense: typical of a page upside down."""
     confidences = [i.confidence for i in outside] + [i.confidence for t in reads for cr in t for i in cr.items]
     if len(confidences) < 3:
         return False
-    return float(np.median(confidences)) < cfg["text"]["garbled_median_confidence"]
+    return float(np.median(confidences)) < cfg.text.garbled_median_confidence
 
 
-def level_page(gray: np.ndarray, cfg: dict[str, Any], extra_quarters: int = 0) -> LevelledPage:
+def level_page(gray: np.ndarray, cfg: ScanSettings, extra_quarters: int = 0) -> LevelledPage:
     """Turn the page upright (quarter turns) and remove skew; keep the way back to the original.
 
     A page whose text runs top to bottom is turned by 90°; ``extra_quarters`` adds turns the
@@ -270,12 +268,12 @@ def close_open_ends(edges: list[dict[str, Any]], tol: float) -> list[dict[str, A
     return edges + added
 
 
-def find_tables(ink: np.ndarray, cfg: dict[str, Any]) -> tuple[list[list[GridCell]], np.ndarray, list[bool]]:
+def find_tables(ink: np.ndarray, cfg: ScanSettings) -> tuple[list[list[GridCell]], np.ndarray, list[bool]]:
     """Grids of the ruled tables on a levelled page, the mask of ruling pixels, and for each grid
     whether its bottom rule was missing all across (its last row runs on over the page break)."""
     ps = prep_settings(cfg)
     segments, rule_mask = prep.find_rulings(ink, ps)
-    tol = max(2.0, min(ink.shape) * cfg["table"]["snap_frac"])
+    tol = max(2.0, min(ink.shape) * cfg.table.snap_frac)
     edges = [
         _edge("h", s.x0, s.y0, s.x1, s.y0) if s.orientation == "h" else _edge("v", s.x0, s.y0, s.x0, s.y1)
         for s in segments
@@ -288,7 +286,7 @@ def find_tables(ink: np.ndarray, cfg: dict[str, Any]) -> tuple[list[list[GridCel
     cells = intersections_to_cells(edges_to_intersections(closed, tol, tol))
     grids = []
     for boxes in cells_to_tables(cells):
-        if len(boxes) >= cfg["table"]["min_cells"]:
+        if len(boxes) >= cfg.table.min_cells:
             grids.append(grid_from_cell_boxes([tuple(b) for b in boxes], tol))
     grids.sort(key=lambda g: (min(c.bbox[1] for c in g), min(c.bbox[0] for c in g)))
     open_bottom = []
@@ -301,16 +299,16 @@ def find_tables(ink: np.ndarray, cfg: dict[str, Any]) -> tuple[list[list[GridCel
     return grids, rule_mask, open_bottom
 
 
-def table_rule_pixels(rule_mask: np.ndarray, grids: list[list[GridCell]], cfg: dict[str, Any]) -> np.ndarray:
+def table_rule_pixels(rule_mask: np.ndarray, grids: list[list[GridCell]], cfg: ScanSettings) -> np.ndarray:
     """Ruling pixels on the tables' cell borders (grown a little), to be whitened before OCR.
 
     Long strokes of large characters (a bold title) pass the line filter too; only ink lying on
     a cell border is a ruling.
     """
-    dil = int(cfg["table"]["rule_erase_dilate_px"])
+    dil = int(cfg.table.rule_erase_dilate_px)
     grown = cv2.dilate(rule_mask, np.ones((2 * dil + 1, 2 * dil + 1), np.uint8)) if dil else rule_mask
     borders = np.zeros_like(rule_mask)
-    reach = max(3, int(min(rule_mask.shape) * cfg["table"]["snap_frac"]) + dil)
+    reach = max(3, int(min(rule_mask.shape) * cfg.table.snap_frac) + dil)
     for grid in grids:
         for g in grid:
             x0, y0, x1, y1 = (round(v) for v in g.bbox)
@@ -346,16 +344,16 @@ def cell_interior(bbox: BBox, margin: float, shape: tuple[int, int]) -> tuple[in
     )
 
 
-def find_cell_checkboxes(text_ink: np.ndarray, bbox: BBox, cfg: dict[str, Any]) -> list[prep.Checkbox]:
+def find_cell_checkboxes(text_ink: np.ndarray, bbox: BBox, cfg: ScanSettings) -> list[prep.Checkbox]:
     """Checkbox squares standing first on their line inside a cell, in page coordinates."""
     short = min(text_ink.shape)
-    margin = max(2.0, short * cfg["table"]["cell_margin_frac"])
+    margin = max(2.0, short * cfg.table.cell_margin_frac)
     a, b, c, d = cell_interior(bbox, margin, text_ink.shape)
     if c - a < 5 or d - b < 5:
         return []
     crop = text_ink[b:d, a:c]
-    cb = cfg["checkbox"]
-    boxes = prep.find_checkboxes(crop, int(short * cb["min_side_frac"]), int(short * cb["max_side_frac"]))
+    cb = cfg.checkbox
+    boxes = prep.find_checkboxes(crop, int(short * cb.min_side_frac), int(short * cb.max_side_frac))
     out: list[prep.Checkbox] = []
     for box in boxes:
         x0, y0, x1, y1 = box.bbox
@@ -623,7 +621,7 @@ def read_page_image(
     number: int,
     engine: OcrEngine,
     options: ExtractOptions,
-    cfg: dict[str, Any],
+    cfg: ScanSettings,
     roles: dict[int, str] | None = None,
     extra_quarters: int = 0,
     second: OcrEngine | None = None,
@@ -644,9 +642,9 @@ def read_page_image(
     ocr_image[rule_erase > 0] = 255
 
     reads = [[CellRead(grid=g) for g in grid] for grid in grids]
-    min_area = max(4, int(cfg["text"]["min_ink_area_frac"] * page.ink.size))
-    margin = max(2.0, short * cfg["table"]["cell_margin_frac"])
-    pad = int(cfg["text"]["reread_pad_px"])
+    min_area = max(4, int(cfg.text.min_ink_area_frac * page.ink.size))
+    margin = max(2.0, short * cfg.table.cell_margin_frac)
+    pad = int(cfg.text.reread_pad_px)
     if getattr(engine, "reads_cells", False):
         outside = read_cell_by_cell(engine, ocr_image, text_ink, reads, margin, min_area, pad, number, extra_quarters)
     else:
@@ -654,7 +652,7 @@ def read_page_image(
         items = [
             it for it in engine.read_page(ocr_image, cell_cutter(grids), key=whole_page)
             # a lone, barely legible mark is a remnant of a ruling or a speck, not text
-            if not (len(it.text) == 1 and it.confidence < cfg["text"]["min_single_char_confidence"])
+            if not (len(it.text) == 1 and it.confidence < cfg.text.min_single_char_confidence)
         ]
         outside = assign_items(drop_fragments(items), reads)
 
@@ -664,7 +662,7 @@ def read_page_image(
 
     # Small cells: the checkbox squares are read from their pixels, the rest of the cell from its own
     # crop; cells the page pass left empty although they hold ink are read from their crop too.
-    short_text = int(cfg["checkbox"]["max_text_after"])
+    short_text = int(cfg.checkbox.max_text_after)
     todo: list[tuple[CellRead, CropKey, np.ndarray]] = []
     label_todo: list[tuple[CellRead, int, CropKey, np.ndarray]] = []
     for table_reads in reads:
@@ -727,7 +725,7 @@ def read_page_image(
     if second is not None:
         before = second.seconds
         cross_check_cells(second, reads, ocr_image, text_ink, margin, min_area, pad, number, extra_quarters,
-                          int(cfg["cross_check"]["max_chars"]), str(cfg["cross_check"]["operator_digits"]))
+                          int(cfg.cross_check.max_chars), str(cfg.cross_check.operator_digits))
         ocr_before -= second.seconds - before  # the second engine's time counts as OCR time too
 
     to_orig = page.to_original
@@ -735,8 +733,8 @@ def read_page_image(
     for grid, table_reads in zip(grids, reads):
         table, roles = build_table(table_reads, number, to_orig, cfg, roles)
         blocks.append((min(g.bbox[1] for g in grid), table))
-    for line in group_lines(outside, cfg["text"]["line_overlap"]):
-        for run in split_line_runs(line, cfg["text"]["word_gap_heights"]):
+    for line in group_lines(outside, cfg.text.line_overlap):
+        for run in split_line_runs(line, cfg.text.word_gap_heights):
             text = join_texts([i.text for i in run])
             box = union_bbox([i.bbox for i in run])
             fixed, repairs = ocr_repair.repair_free_line(text)
@@ -766,11 +764,11 @@ def read_page_image(
 
 
 def build_table(
-    reads: list[CellRead], number: int, to_orig: np.ndarray, cfg: dict[str, Any], roles: dict[int, str] | None
+    reads: list[CellRead], number: int, to_orig: np.ndarray, cfg: ScanSettings, roles: dict[int, str] | None
 ) -> tuple[Table, dict[int, str]]:
     """IR Table from the cells' OCR: text in reading order, checkbox glyphs, repairs by column role."""
-    overlap = cfg["text"]["line_overlap"]
-    checked_fill = cfg["checkbox"]["checked_fill"]
+    overlap = cfg.text.line_overlap
+    checked_fill = cfg.checkbox.checked_fill
     cells: list[Cell] = []
     for cr in reads:
         repairs: list[Repair] = []
