@@ -52,6 +52,12 @@ class ScanTableSettings(_Section):
     min_cells: int
     rule_erase_dilate_px: int
     cell_margin_frac: float
+    cell_margin_min_px: float
+    snap_min_px: float
+    erase_reach_min_px: int
+    open_end_tolerances: int
+    end_group_tolerances: int
+    min_interior_px: int
 
 
 class ScanTextSettings(_Section):
@@ -61,6 +67,12 @@ class ScanTextSettings(_Section):
     reread_pad_px: int
     garbled_median_confidence: float
     min_single_char_confidence: float
+    garbled_min_items: int
+    fragment_inside: float
+    min_piece_heights: float
+    line_min_char_px: int
+    line_close_height_divisor: int
+    min_line_heights: float
 
 
 class ScanCheckboxSettings(_Section):
@@ -68,6 +80,34 @@ class ScanCheckboxSettings(_Section):
     max_side_frac: float
     checked_fill: float
     max_text_after: int
+    ink_before_share: float
+    label_gap_px: int
+    label_reach_heights: float
+
+
+class ScanOrientationSettings(_Section):
+    lines_tested: int
+    turned_margin: float
+    rule_filter_frac: float
+    rule_filter_min_px: int
+    rule_erase_px: int
+    char_gap_frac: float
+    char_gap_min_px: int
+    min_aspect: int
+    min_height_frac: float
+    max_height_frac: float
+    max_width_heights: int
+    pad_height_divisor: int
+    pad_min_px: int
+
+
+class ScanPageBreakSettings(_Section):
+    max_text_between_chars: int
+
+
+class ScanUnreadSettings(_Section):
+    min_ink: float
+    max_ink: float
 
 
 class ScanCrossCheckSettings(_Section):
@@ -86,6 +126,9 @@ class ScanSettings(_Section):
     text: ScanTextSettings
     checkbox: ScanCheckboxSettings
     cross_check: ScanCrossCheckSettings
+    orientation: ScanOrientationSettings
+    page_break: ScanPageBreakSettings
+    unread: ScanUnreadSettings
 
 
 class PdfTextCheckboxRectSettings(_Section):

@@ -31,7 +31,16 @@ from ..errors import JixiaoError, UnreadableFileError
 from ..grid import GridCell, grid_from_cell_boxes
 from ..ir import Cell, CheckboxState, Document, DocumentNote, Page, Repair, Table, TextLine
 from ..options import ExtractOptions
-from ..settings import ScanSettings, scan_settings
+from ..settings import (
+    ScanCheckboxSettings,
+    ScanOrientationSettings,
+    ScanPageBreakSettings,
+    ScanSettings,
+    ScanTableSettings,
+    ScanTextSettings,
+    ScanUnreadSettings,
+    scan_settings,
+)
 from . import image_prep as prep
 from . import ocr_repair
 from .ocr_engines import CropKey, OcrEngine, OcrItem, RecordedEngine, RecordingEngine, get_engine
@@ -131,27 +140,31 @@ class LevelledPage:
     skew_deg: float = 0.0
 
 
-def text_line_crops(gray: np.ndarray, ink: np.ndarray, count: int) -> list[tuple[np.ndarray, tuple[int, int, int, int]]]:
+def text_line_crops(
+    gray: np.ndarray, ink: np.ndarray, count: int, orient: ScanOrientationSettings
+) -> list[tuple[np.ndarray, tuple[int, int, int, int]]]:
     """Up to ``count`` crops of long text lines (rulings excluded) with their boxes, for orientation tests."""
     h, w = ink.shape
     short = min(h, w)
-    k = max(15, int(short * 0.05))
+    k = max(orient.rule_filter_min_px, int(short * orient.rule_filter_frac))
     lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
     lines |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
-    text = cv2.subtract(ink, cv2.dilate(lines, np.ones((5, 5), np.uint8)))
-    gap = max(3, int(short * 0.006))
+    grow = orient.rule_erase_px
+    text = cv2.subtract(ink, cv2.dilate(lines, np.ones((grow, grow), np.uint8)))
+    gap = max(orient.char_gap_min_px, int(short * orient.char_gap_frac))
     merged = cv2.morphologyEx(text, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(merged, connectivity=8)
     cands = []
     for i in range(1, n):
         x, y, bw, bh = (int(v) for v in stats[i, :4])
-        if bw > 4 * bh and short * 0.008 < bh < short * 0.05:
+        if bw > orient.min_aspect * bh and short * orient.min_height_frac < bh < short * orient.max_height_frac:
             cands.append((bw, x, y, bw, bh))
     cands.sort(reverse=True)
     out = []
     for _, x, y, bw, bh in cands[:count]:
-        pad = max(2, bh // 5)
-        out.append(crop_with_box(gray, x - pad, y - pad, x + min(bw, 8 * bh) + pad, y + bh + pad))
+        pad = max(orient.pad_min_px, bh // orient.pad_height_divisor)
+        width = min(bw, orient.max_width_heights * bh)
+        out.append(crop_with_box(gray, x - pad, y - pad, x + width + pad, y + bh + pad))
     return out
 
 
@@ -163,9 +176,13 @@ def crop_with_box(image: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> tupl
     return image[b:d, a:c], (a, b, c, d)
 
 
-def upside_down(gray: np.ndarray, ink: np.ndarray, engine: OcrEngine, number: int = 1) -> bool:
-    """True when the OCR engine reads the page's text lines clearly better turned by 180°."""
-    found = text_line_crops(gray, ink, 3)
+def upside_down(
+    gray: np.ndarray, ink: np.ndarray, engine: OcrEngine, number: int = 1, orient: ScanOrientationSettings | None = None
+) -> bool:
+    """True when the OCR engine reads the page's text lines clearly better turned by 180°
+    (``orient``: scan.yaml's orientation section unless given)."""
+    orient = orient or settings().orientation
+    found = text_line_crops(gray, ink, orient.lines_tested, orient)
     if not found:
         return False
     crops = [c for c, _ in found]
@@ -174,13 +191,13 @@ def upside_down(gray: np.ndarray, ink: np.ndarray, engine: OcrEngine, number: in
                                [CropKey(number, "turned", box) for _, box in found])
     score_up = float(np.mean([c for _, c in upright]))
     score_turned = float(np.mean([c for _, c in turned]))
-    return score_turned > score_up + 0.15
+    return score_turned > score_up + orient.turned_margin
 
 
 def looks_garbled(outside: list[OcrItem], reads: list[list[CellRead]], cfg: ScanSettings) -> bool:
     """The page pass read mostly nonsense: typical of a page upside down."""
     confidences = [i.confidence for i in outside] + [i.confidence for t in reads for cr in t for i in cr.items]
-    if len(confidences) < 3:
+    if len(confidences) < cfg.text.garbled_min_items:
         return False
     return float(np.median(confidences)) < cfg.text.garbled_median_confidence
 
@@ -223,13 +240,17 @@ def _edge(orientation: str, x0: float, top: float, x1: float, bottom: float) -> 
     }
 
 
-def close_open_ends(edges: list[dict[str, Any]], tol: float) -> list[dict[str, Any]]:
+def close_open_ends(
+    edges: list[dict[str, Any]], tol: float, table: ScanTableSettings | None = None
+) -> list[dict[str, Any]]:
     """Add the missing bottom (top) rule of a table cut off by a page break.
 
     Vertical rulings that run on well past the last horizontal rule they meet, and end together,
     mark an open table edge; a horizontal edge across their ends closes it so the last row's
-    cells exist.
+    cells exist. (``table``: scan.yaml's table section unless given.)
     """
+    table = table or settings().table
+    open_tol, end_tol = table.open_end_tolerances * tol, table.end_group_tolerances * tol
     hs = [e for e in edges if e["orientation"] == "h"]
     vs = [e for e in edges if e["orientation"] == "v"]
     if not hs or len(vs) < 2:
@@ -247,21 +268,21 @@ def close_open_ends(edges: list[dict[str, Any]], tol: float) -> list[dict[str, A
                 continue
             if end == "bottom":
                 last = max(crossing)
-                if v["bottom"] - last > 3 * tol:
+                if v["bottom"] - last > open_tol:
                     tails.append((v["bottom"], v["x0"]))
             else:
                 first = min(crossing)
-                if first - v["top"] > 3 * tol:
+                if first - v["top"] > open_tol:
                     tails.append((v["top"], v["x0"]))
         tails.sort()
         group: list[tuple[float, float]] = []
         for item in tails + [(float("inf"), 0.0)]:
-            if group and item[0] - group[0][0] > 2 * tol:
+            if group and item[0] - group[0][0] > end_tol:
                 if len(group) >= 2:
                     y = sum(g[0] for g in group) / len(group)
                     # Span every ruling ending there, closed ones too, so the new edge meets the
                     # part of the border that is drawn.
-                    xs = [v["x0"] for v in vs if abs(v[end] - y) <= 2 * tol]
+                    xs = [v["x0"] for v in vs if abs(v[end] - y) <= end_tol]
                     added.append(_edge("h", min(xs), y, max(xs), y))
                 group = []
             group.append(item)
@@ -273,7 +294,7 @@ def find_tables(ink: np.ndarray, cfg: ScanSettings) -> tuple[list[list[GridCell]
     whether its bottom rule was missing all across (its last row runs on over the page break)."""
     ps = prep_settings(cfg)
     segments, rule_mask = prep.find_rulings(ink, ps)
-    tol = max(2.0, min(ink.shape) * cfg.table.snap_frac)
+    tol = max(cfg.table.snap_min_px, min(ink.shape) * cfg.table.snap_frac)
     edges = [
         _edge("h", s.x0, s.y0, s.x1, s.y0) if s.orientation == "h" else _edge("v", s.x0, s.y0, s.x0, s.y1)
         for s in segments
@@ -281,7 +302,7 @@ def find_tables(ink: np.ndarray, cfg: ScanSettings) -> tuple[list[list[GridCell]
     if not edges:
         return [], rule_mask, []
     edges = merge_edges(edges, tol, tol, tol, tol)
-    closed = close_open_ends(edges, tol)
+    closed = close_open_ends(edges, tol, cfg.table)
     added = [e for e in closed[len(edges) :] if e["orientation"] == "h"]
     cells = intersections_to_cells(edges_to_intersections(closed, tol, tol))
     grids = []
@@ -290,11 +311,12 @@ def find_tables(ink: np.ndarray, cfg: ScanSettings) -> tuple[list[list[GridCell]
             grids.append(grid_from_cell_boxes([tuple(b) for b in boxes], tol))
     grids.sort(key=lambda g: (min(c.bbox[1] for c in g), min(c.bbox[0] for c in g)))
     open_bottom = []
+    end_tol = cfg.table.end_group_tolerances * tol
     for grid in grids:
         x0, x1 = min(c.bbox[0] for c in grid), max(c.bbox[2] for c in grid)
         bottom = max(c.bbox[3] for c in grid)
         open_bottom.append(
-            any(abs(e["top"] - bottom) <= 2 * tol and e["x0"] <= x0 + 2 * tol and e["x1"] >= x1 - 2 * tol for e in added)
+            any(abs(e["top"] - bottom) <= end_tol and e["x0"] <= x0 + end_tol and e["x1"] >= x1 - end_tol for e in added)
         )
     return grids, rule_mask, open_bottom
 
@@ -308,7 +330,7 @@ def table_rule_pixels(rule_mask: np.ndarray, grids: list[list[GridCell]], cfg: S
     dil = int(cfg.table.rule_erase_dilate_px)
     grown = cv2.dilate(rule_mask, np.ones((2 * dil + 1, 2 * dil + 1), np.uint8)) if dil else rule_mask
     borders = np.zeros_like(rule_mask)
-    reach = max(3, int(min(rule_mask.shape) * cfg.table.snap_frac) + dil)
+    reach = max(cfg.table.erase_reach_min_px, int(min(rule_mask.shape) * cfg.table.snap_frac) + dil)
     for grid in grids:
         for g in grid:
             x0, y0, x1, y1 = (round(v) for v in g.bbox)
@@ -324,7 +346,8 @@ def cell_text_crop(image: np.ndarray, ink: np.ndarray, bbox: BBox, margin: float
     """The crop of ``image`` around the ink inside a grid cell (``pad`` pixels around it) and the box
     it covers; None for a cell too small to read or holding no ink."""
     a, b, c, d = cell_interior(bbox, margin, ink.shape)
-    if c - a < 5 or d - b < 5:
+    least = settings().table.min_interior_px
+    if c - a < least or d - b < least:
         return None
     box = ink_box(ink[b:d, a:c], min_area)
     if box is None:
@@ -347,9 +370,9 @@ def cell_interior(bbox: BBox, margin: float, shape: tuple[int, int]) -> tuple[in
 def find_cell_checkboxes(text_ink: np.ndarray, bbox: BBox, cfg: ScanSettings) -> list[prep.Checkbox]:
     """Checkbox squares standing first on their line inside a cell, in page coordinates."""
     short = min(text_ink.shape)
-    margin = max(2.0, short * cfg.table.cell_margin_frac)
+    margin = max(cfg.table.cell_margin_min_px, short * cfg.table.cell_margin_frac)
     a, b, c, d = cell_interior(bbox, margin, text_ink.shape)
-    if c - a < 5 or d - b < 5:
+    if c - a < cfg.table.min_interior_px or d - b < cfg.table.min_interior_px:
         return []
     crop = text_ink[b:d, a:c]
     cb = cfg.checkbox
@@ -359,23 +382,28 @@ def find_cell_checkboxes(text_ink: np.ndarray, bbox: BBox, cfg: ScanSettings) ->
         x0, y0, x1, y1 = box.bbox
         band = crop[int(y0) : int(y1), : max(0, int(x0) - 1)]
         after_a_box = any(o.bbox[1] - b < y1 and y0 < o.bbox[3] - b for o in out)
-        if band.size and np.count_nonzero(band) > 0.02 * band.size and not after_a_box:
+        if band.size and np.count_nonzero(band) > cb.ink_before_share * band.size and not after_a_box:
             continue  # ink before it on the same line: a glyph inside text, not a box
         out.append(prep.Checkbox(bbox=(x0 + a, y0 + b, x1 + a, y1 + b), fill=box.fill))
     return out
 
 
-def checkbox_segments(boxes: list[prep.Checkbox], cell: tuple[int, int, int, int]) -> list[tuple[int, int, int, int]]:
+def checkbox_segments(
+    boxes: list[prep.Checkbox], cell: tuple[int, int, int, int], cb: ScanCheckboxSettings | None = None
+) -> list[tuple[int, int, int, int]]:
     """For each checkbox (page coordinates), the region of its label: right of it up to the next
-    box on the same line or the cell's edge, as high as the box and half again."""
+    box on the same line or the cell's edge, as high as the box and half again (``cb``: scan.yaml's
+    checkbox section unless given)."""
+    cb = cb or settings().checkbox
+    gap, reach = cb.label_gap_px, cb.label_reach_heights
     _, b, c, d = cell
     out = []
     for box in boxes:
         _, y0, x1, y1 = box.bbox
         h = y1 - y0
         nxt = [o.bbox[0] for o in boxes if o.bbox[0] > x1 and o.bbox[1] < y1 and y0 < o.bbox[3]]
-        right = min(nxt) - 2 if nxt else c
-        out.append((int(x1) + 2, max(b, int(y0 - 0.5 * h)), int(right), min(d, int(y1 + 0.5 * h))))
+        right = min(nxt) - gap if nxt else c
+        out.append((int(x1) + gap, max(b, int(y0 - reach * h)), int(right), min(d, int(y1 + reach * h))))
     return out
 
 
@@ -473,15 +501,17 @@ def ink_box(mask: np.ndarray, min_area: int) -> tuple[int, int, int, int] | None
     return int(x0), int(y0), int(x1), int(y1)
 
 
-def cell_cutter(grids: list[list[GridCell]]):
-    """A function splitting a detected text box at the cell borders it crosses."""
+def cell_cutter(grids: list[list[GridCell]], text: ScanTextSettings | None = None):
+    """A function splitting a detected text box at the cell borders it crosses (``text``: scan.yaml's
+    text section unless given)."""
     boxes = [g.bbox for grid in grids for g in grid]
+    piece_heights = (text or settings().text).min_piece_heights
 
     def cut(box: BBox) -> list[BBox]:
         x0, y0, x1, y1 = box
         cy = (y0 + y1) / 2.0
         # A sliver narrower than a character is the detector's margin spilling over a border.
-        min_piece = 0.7 * (y1 - y0)
+        min_piece = piece_heights * (y1 - y0)
         xs = sorted({e for c in boxes if c[1] <= cy < c[3] for e in (c[0], c[2]) if x0 < e < x1})
         if not xs:
             return [box]
@@ -493,9 +523,11 @@ def cell_cutter(grids: list[list[GridCell]]):
     return cut
 
 
-def drop_fragments(items: list[OcrItem], inside: float = 0.6) -> list[OcrItem]:
+def drop_fragments(items: list[OcrItem], inside: float | None = None) -> list[OcrItem]:
     """Drop items lying mostly inside a bigger item: the detector's second box on part of a
-    character (走 of 超, 导 of 得) read as a character of its own."""
+    character (走 of 超, 导 of 得) read as a character of its own. ``inside``: the share of an item
+    that must lie inside (scan.yaml's text.fragment_inside unless given)."""
+    inside = settings().text.fragment_inside if inside is None else inside
 
     def area(b: BBox) -> float:
         return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
@@ -596,22 +628,25 @@ def read_cell_by_cell(
     return outside
 
 
-def text_line_boxes(ink: np.ndarray, min_area: int) -> list[tuple[int, int, int, int]]:
+def text_line_boxes(ink: np.ndarray, min_area: int, text: ScanTextSettings | None = None) -> list[tuple[int, int, int, int]]:
     """Boxes of text lines in an ink mask: characters closer than about one character height merge.
 
-    Footer fields set far apart on one line stay separate boxes.
+    Footer fields set far apart on one line stay separate boxes. (``text``: scan.yaml's text
+    section unless given.)
     """
+    text = text or settings().text
     n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     heights = [int(stats[i, 3]) for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= min_area]
     if not heights:
         return []
-    char_h = max(4, int(np.median(heights)))
-    merged = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (char_h, max(1, char_h // 3))))
+    char_h = max(text.line_min_char_px, int(np.median(heights)))
+    closing = cv2.getStructuringElement(cv2.MORPH_RECT, (char_h, max(1, char_h // text.line_close_height_divisor)))
+    merged = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, closing)
     n, _, stats, _ = cv2.connectedComponentsWithStats(merged, connectivity=8)
     out = []
     for i in range(1, n):
         x, y, w, h = (int(v) for v in stats[i, :4])
-        if stats[i, cv2.CC_STAT_AREA] >= min_area and h >= 0.5 * char_h:
+        if stats[i, cv2.CC_STAT_AREA] >= min_area and h >= text.min_line_heights * char_h:
             out.append((x, y, x + w, y + h))
     return out
 
@@ -854,19 +889,21 @@ def build_table(
 # ---------------------------------------------------------------- documents
 
 
-def join_split_row(before: Page, after: Page) -> None:
+def join_split_row(before: Page, after: Page, page_break: ScanPageBreakSettings | None = None) -> None:
     """Join a table row split by a page break (in place).
 
     ``before``'s last table has no bottom rule; when ``after`` opens with a table of as many
     columns whose first row is not a header row, that row is the rest of the split one: each of
     its cells is appended to the cell above the break and the row is dropped. Cells that span on
-    down the new page (a merged 一级指标 cell) stay where they are.
+    down the new page (a merged 一级指标 cell) stay where they are. (``page_break``: scan.yaml's
+    page_break section unless given.)
     """
+    longest = (page_break or settings().page_break).max_text_between_chars
     last = before.blocks[-1] if before.blocks else None
     first_index = next((i for i, b in enumerate(after.blocks) if isinstance(b, Table)), None)
     if not isinstance(last, Table) or first_index is None:
         return
-    if any(isinstance(b, TextLine) and len(b.text) > 12 for b in after.blocks[:first_index]):
+    if any(isinstance(b, TextLine) and len(b.text) > longest for b in after.blocks[:first_index]):
         return  # real text between the tables: a new table, not the same one going on
     nxt = after.blocks[first_index]
     if nxt.n_cols != last.n_cols or ocr_repair.is_header_row([c for c in nxt.cells if c.row == 0]):
@@ -938,15 +975,18 @@ def read_pdf_pages(
     return pages, timings
 
 
-def unread_page_notes(pages: list[Page], images: list[np.ndarray]) -> list[DocumentNote]:
+def unread_page_notes(
+    pages: list[Page], images: list[np.ndarray], unread: ScanUnreadSettings | None = None
+) -> list[DocumentNote]:
     """A page that holds ink but gave no text is worth a look; a blank page (the back of a sheet)
-    is not."""
+    is not. (``unread``: scan.yaml's unread section unless given.)"""
+    unread = unread or settings().unread
     notes = []
     for page, gray in zip(pages, images):
         if page.blocks:
             continue
         ink = float(np.count_nonzero(prep.binarize(gray))) / max(1, gray.size)
-        if 0.005 < ink < 0.5:
+        if unread.min_ink < ink < unread.max_ink:
             notes.append(
                 DocumentNote(
                     code="low_confidence",
