@@ -10,6 +10,7 @@ import pytest
 from extractors.grid import GridCell
 from extractors.options import ExtractOptions
 from extractors.scan import scan
+from extractors.scan.cells import CellRead
 from extractors.scan.ocr_engines import OcrItem, RecordedEngine
 from normalizers import plausibility
 from normalizers.records import Anomaly, IndicatorRecord
@@ -30,7 +31,7 @@ class SecondEngine:
         return [(self.answers.pop(0), 0.9) for _ in crops]
 
 
-def cells(texts: list[str]) -> tuple[list[list[scan.CellRead]], np.ndarray, np.ndarray]:
+def cells(texts: list[str]) -> tuple[list[list[CellRead]], np.ndarray, np.ndarray]:
     """One table row of cells 100 px wide, each with a blot of ink in it."""
     image = np.full((60, 100 * len(texts)), 255, np.uint8)
     ink = np.zeros_like(image)
@@ -38,12 +39,12 @@ def cells(texts: list[str]) -> tuple[list[list[scan.CellRead]], np.ndarray, np.n
     for i, t in enumerate(texts):
         image[20:40, 100 * i + 20:100 * i + 80] = 0
         ink[20:40, 100 * i + 20:100 * i + 80] = 255
-        reads.append(scan.CellRead(grid=GridCell(0, i, 1, 1, (100 * i, 0, 100 * i + 99, 59)),
+        reads.append(CellRead(grid=GridCell(0, i, 1, 1, (100 * i, 0, 100 * i + 99, 59)),
                                    items=[OcrItem(t, 0.99, (100 * i + 20, 20, 100 * i + 80, 40))]))
     return [reads], image, ink
 
 
-def check(texts: list[str], answers: list[str]) -> tuple[list[scan.CellRead], SecondEngine]:
+def check(texts: list[str], answers: list[str]) -> tuple[list[CellRead], SecondEngine]:
     reads, image, ink = cells(texts)
     second = SecondEngine(answers)
     scan.cross_check_cells(second, reads, image, ink, 2.0, 4, 4, 1, 0, 16, "2")

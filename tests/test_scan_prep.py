@@ -10,7 +10,13 @@ import pytest
 from extractors.errors import UnreadableFileError
 from extractors.scan import image_prep as prep
 from extractors.scan import scan
+from extractors.scan.cells import cell_cutter, drop_fragments, ink_box
+from extractors.scan.checkboxes import find_cell_checkboxes
+from extractors.scan.grid import find_tables, table_rule_pixels
+from extractors.scan.levelling import level_page
+from extractors.scan.lines import group_lines, join_texts, line_text, split_line_runs
 from extractors.scan.ocr_engines import OcrItem
+from extractors.scan.page_breaks import join_split_row
 
 FIXTURE = Path(__file__).parent / "fixtures" / "scan" / "form_page.png"
 
@@ -87,7 +93,7 @@ def test_deskew_recovers_a_rotation_of_the_fixture(angle):
 def test_level_page_maps_levelled_points_back_to_the_image_as_loaded():
     page = prep.load_image_pages(FIXTURE)[0]
     rotated, m = prep.rotate_image(page, 3.0)
-    levelled = scan.level_page(rotated, scan.settings())
+    levelled = level_page(rotated, scan.settings())
     assert levelled.skew_deg == pytest.approx(-3.0, abs=0.15)
     # A point of the straight fixture -> rotated image; levelling + to_original must bring the
     # levelled position back to it.
@@ -124,7 +130,7 @@ def test_map_bbox_of_identity_is_the_box():
 
 def test_ruled_table_becomes_grid_with_a_merged_cell():
     img = draw_table(blank(), xs=[100, 300, 600, 900], ys=[100, 180, 260, 340], merged_first_col_rows=2)
-    grids, mask, _ = scan.find_tables(prep.binarize(img), scan.settings())
+    grids, mask, _ = find_tables(prep.binarize(img), scan.settings())
     assert len(grids) == 1
     cells = {(c.row, c.col): (c.rowspan, c.colspan) for c in grids[0]}
     assert cells[(0, 0)] == (2, 1)  # rows 0-1 of the first column are one cell
@@ -136,7 +142,7 @@ def test_ruled_table_becomes_grid_with_a_merged_cell():
 
 def test_table_cut_off_at_the_bottom_keeps_its_last_row():
     img = draw_table(blank(), xs=[100, 300, 600, 900], ys=[100, 180, 260], open_bottom=90)
-    grids, _, open_bottom = scan.find_tables(prep.binarize(img), scan.settings())
+    grids, _, open_bottom = find_tables(prep.binarize(img), scan.settings())
     rows = {c.row for c in grids[0]}
     assert rows == {0, 1, 2}  # the open row under y=260 is closed at the rulings' ends
     assert open_bottom == [True]
@@ -144,7 +150,7 @@ def test_table_cut_off_at_the_bottom_keeps_its_last_row():
 
 def test_closed_table_is_not_open_at_the_bottom():
     img = draw_table(blank(), xs=[100, 300, 600, 900], ys=[100, 180, 260])
-    assert scan.find_tables(prep.binarize(img), scan.settings())[2] == [False]
+    assert find_tables(prep.binarize(img), scan.settings())[2] == [False]
 
 
 def page_with(number: int, rows: list[list[str]], spans: dict | None = None) -> scan.Page:
@@ -164,7 +170,7 @@ def page_with(number: int, rows: list[list[str]], spans: dict | None = None) -> 
 def test_row_split_by_the_page_break_is_joined():
     before = page_with(1, [["三级指标", "指标值", "指标解释"], ["受益人口", "16000", "项目实施后直接受益的人口数"]])
     after = page_with(2, [["", "", "量，按照相关政策文件要求执行"], ["采购设备数量", "59", "按计划采购"]])
-    scan.join_split_row(before, after)
+    join_split_row(before, after)
     assert before.blocks[0].rows()[1][2].text == "项目实施后直接受益的人口数量，按照相关政策文件要求执行"
     assert before.blocks[0].rows()[1][2].repairs[0].kind == "join"
     table = after.blocks[0]
@@ -174,7 +180,7 @@ def test_row_split_by_the_page_break_is_joined():
 def test_next_page_starting_with_a_header_row_is_not_joined():
     before = page_with(1, [["三级指标", "指标值", "指标解释"], ["受益人口", "16000", "人数"]])
     after = page_with(2, [["三级指标", "指标值", "指标解释"], ["采购设备数量", "59", "按计划采购"]])
-    scan.join_split_row(before, after)
+    join_split_row(before, after)
     assert before.blocks[0].rows()[1][2].text == "人数"
     assert after.blocks[0].n_rows == 2
 
@@ -182,7 +188,7 @@ def test_next_page_starting_with_a_header_row_is_not_joined():
 def test_span_running_on_down_the_next_page_keeps_its_place():
     before = page_with(1, [["一级指标", "三级指标", "指标解释"], ["产出指标", "受益人口", "受益的人口"]])
     after = page_with(2, [["", "", "数量"], [None, "采购设备数量", "按计划采购"]], spans={(0, 0): 2})
-    scan.join_split_row(before, after)
+    join_split_row(before, after)
     table = after.blocks[0]
     assert table.n_rows == 1
     assert [(c.row, c.col, c.rowspan, c.text) for c in table.cells] == [
@@ -197,16 +203,16 @@ def test_title_strokes_are_not_erased_as_rulings():
     img = draw_table(blank(), xs=[100, 300, 600], ys=[300, 380, 460])
     cv2.line(img, (700, 100), (900, 100), 0, 6)  # a long thick stroke far from the table
     ink = prep.binarize(img)
-    grids, mask, _ = scan.find_tables(ink, scan.settings())
-    erase = scan.table_rule_pixels(mask, grids, scan.settings())
+    grids, mask, _ = find_tables(ink, scan.settings())
+    erase = table_rule_pixels(mask, grids, scan.settings())
     assert erase[100, 800] == 0
     assert erase[300, 200] == 255
 
 
 def test_detected_line_crossing_a_cell_border_is_split_there():
     img = draw_table(blank(), xs=[100, 300, 800], ys=[100, 180])
-    grids, _, _ = scan.find_tables(prep.binarize(img), scan.settings())
-    cut = scan.cell_cutter(grids)
+    grids, _, _ = find_tables(prep.binarize(img), scan.settings())
+    cut = cell_cutter(grids)
     pieces = cut((150.0, 120.0, 600.0, 160.0))
     assert [(round(p[0]), round(p[2])) for p in pieces] == [(150, 300), (300, 600)]
     # a sliver narrower than a character is the detector's margin: dropped
@@ -218,7 +224,7 @@ def test_fragment_box_inside_a_line_is_dropped():
     line = OcrItem("按超过的比重赋分", 0.99, (100, 100, 500, 140))
     fragment = OcrItem("走", 0.93, (180, 102, 210, 138))
     other = OcrItem("人", 0.99, (600, 100, 640, 140))
-    assert scan.drop_fragments([line, fragment, other]) == [line, other]
+    assert drop_fragments([line, fragment, other]) == [line, other]
 
 
 def test_cell_text_joins_lines_in_reading_order_without_spaces_between_cjk():
@@ -226,8 +232,8 @@ def test_cell_text_joins_lines_in_reading_order_without_spaces_between_cjk():
         OcrItem("（1-60%）×指标分值", 0.9, (10, 60, 300, 90)),
         OcrItem("完成率小于60%为不及格，", 0.9, (10, 10, 300, 40)),
     ]
-    assert scan.line_text(scan.group_lines(items, 0.5)) == "完成率小于60%为不及格，（1-60%）×指标分值"
-    assert scan.join_texts(["data", "source"]) == "data source"
+    assert line_text(group_lines(items, 0.5)) == "完成率小于60%为不及格，（1-60%）×指标分值"
+    assert join_texts(["data", "source"]) == "data source"
 
 
 def test_footer_fields_far_apart_stay_separate_lines():
@@ -235,8 +241,8 @@ def test_footer_fields_far_apart_stay_separate_lines():
         OcrItem("填表人：孙文兰", 1, (100, 10, 300, 50)),
         OcrItem("联系电话：19104435247", 1, (900, 10, 1300, 50)),
     ]
-    line = scan.group_lines(items, 0.5)[0]
-    assert [len(run) for run in scan.split_line_runs(line, 1.2)] == [1, 1]
+    line = group_lines(items, 0.5)[0]
+    assert [len(run) for run in split_line_runs(line, 1.2)] == [1, 1]
 
 
 # ---------------------------------------------------------------- checkboxes and signs
@@ -266,12 +272,12 @@ def test_checkbox_must_stand_first_on_its_line_in_the_cell():
     cv2.putText(img, "ABC", (130, 160), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
     cv2.rectangle(img, (300, 135), (324, 159), 0, 2)  # a square after text: a glyph, not a checkbox
     ink = prep.binarize(img)
-    assert scan.find_cell_checkboxes(ink, (100, 100, 500, 200), scan.settings()) == []
+    assert find_cell_checkboxes(ink, (100, 100, 500, 200), scan.settings()) == []
     # a line that starts with a box is a list of options: later boxes on it count too
     checkbox(img, 130, 235, ticked=True)
     cv2.putText(img, "A", (170, 260), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
     checkbox(img, 300, 235)
-    found = scan.find_cell_checkboxes(prep.binarize(img), (100, 200, 500, 300), scan.settings())
+    found = find_cell_checkboxes(prep.binarize(img), (100, 200, 500, 300), scan.settings())
     assert [round(b.bbox[0] / 10) for b in found] == [13, 30]
 
 
@@ -293,7 +299,7 @@ def draw_sign(kind: str) -> np.ndarray:
     if kind == "Z":
         cv2.putText(img, "Z", (18, 62), cv2.FONT_HERSHEY_SIMPLEX, 1.8, 0, 4)
     ink = prep.binarize(img)
-    x0, y0, x1, y1 = scan.ink_box(ink, 4)
+    x0, y0, x1, y1 = ink_box(ink, 4)
     return ink[y0:y1, x0:x1]
 
 

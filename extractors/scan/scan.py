@@ -9,52 +9,50 @@ After OCR, ocr_repair fixes what the form's structure makes evident (operators i
 digits in value cells, units, dates) and every change is logged on the cell.
 
 Bounding boxes are in the pixels of the page image as loaded or rasterized (before levelling).
-Settings live in extractors/data/scan.yaml.
+Settings live in extractors/data/scan.yaml. This module is the reader (formats, sniff, extract,
+the page loop); its steps live beside it: levelling.py, grid.py (ruled tables), checkboxes.py,
+cells.py (cell crops, items to cells), lines.py (text assembly), page_breaks.py (split rows).
 """
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from itertools import pairwise
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import cv2
 import numpy as np
-from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
 from vocab import CHECKED, UNCHECKED
 
 from ..errors import JixiaoError, UnreadableFileError
-from ..grid import GridCell, grid_from_cell_boxes
 from ..ir import Cell, CheckboxState, Document, DocumentNote, Page, Repair, Table, TextLine
 from ..options import ExtractOptions
-from ..settings import (
-    ScanCheckboxSettings,
-    ScanOrientationSettings,
-    ScanPageBreakSettings,
-    ScanSettings,
-    ScanTableSettings,
-    ScanTextSettings,
-    ScanUnreadSettings,
-    scan_settings,
-)
+from ..settings import ScanSettings, ScanUnreadSettings, scan_settings
 from . import image_prep as prep
 from . import ocr_repair
-from .ocr_engines import CropKey, OcrEngine, OcrItem, RecordedEngine, RecordingEngine, get_engine
-
-BBox = tuple[float, float, float, float]
+from .cells import (
+    CellRead,
+    assign_items,
+    cell_cutter,
+    cell_interior,
+    cell_text_crop,
+    crop_with_box,
+    drop_fragments,
+    ink_box,
+    read_cell_by_cell,
+)
+from .checkboxes import checkbox_segments, find_cell_checkboxes
+from .grid import find_tables, table_rule_pixels
+from .levelling import level_page, looks_garbled, upside_down
+from .lines import group_lines, join_texts, line_text, split_line_runs, union_bbox
+from .ocr_engines import CropKey, OcrEngine, RecordedEngine, RecordingEngine, get_engine
+from .page_breaks import join_split_row
 
 
 def settings() -> ScanSettings:
     """extractors/data/scan.yaml, validated once by extractors.settings.ScanSettings."""
     return scan_settings()
-
-
-def prep_settings(cfg: ScanSettings) -> prep.PrepSettings:
-    return prep.PrepSettings(**cfg.prep.model_dump())
 
 
 def engine_name(options: ExtractOptions, cfg: ScanSettings | None = None) -> str:
@@ -128,451 +126,7 @@ def engine_for(options: ExtractOptions) -> OcrEngine:
     )
 
 
-# ---------------------------------------------------------------- levelling
-
-
-@dataclass
-class LevelledPage:
-    gray: np.ndarray  # levelled, denoised grayscale
-    ink: np.ndarray  # its ink mask (255 = ink)
-    to_original: np.ndarray  # 2x3 affine: levelled -> original pixel coordinates
-    quarter_turns: int = 0
-    skew_deg: float = 0.0
-
-
-def text_line_crops(
-    gray: np.ndarray, ink: np.ndarray, count: int, orient: ScanOrientationSettings
-) -> list[tuple[np.ndarray, tuple[int, int, int, int]]]:
-    """Up to ``count`` crops of long text lines (rulings excluded) with their boxes, for orientation tests."""
-    h, w = ink.shape
-    short = min(h, w)
-    k = max(orient.rule_filter_min_px, int(short * orient.rule_filter_frac))
-    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
-    lines |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
-    grow = orient.rule_erase_px
-    text = cv2.subtract(ink, cv2.dilate(lines, np.ones((grow, grow), np.uint8)))
-    gap = max(orient.char_gap_min_px, int(short * orient.char_gap_frac))
-    merged = cv2.morphologyEx(text, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1)))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(merged, connectivity=8)
-    cands = []
-    for i in range(1, n):
-        x, y, bw, bh = (int(v) for v in stats[i, :4])
-        if bw > orient.min_aspect * bh and short * orient.min_height_frac < bh < short * orient.max_height_frac:
-            cands.append((bw, x, y, bw, bh))
-    cands.sort(reverse=True)
-    out = []
-    for _, x, y, bw, bh in cands[:count]:
-        pad = max(orient.pad_min_px, bh // orient.pad_height_divisor)
-        width = min(bw, orient.max_width_heights * bh)
-        out.append(crop_with_box(gray, x - pad, y - pad, x + width + pad, y + bh + pad))
-    return out
-
-
-def crop_with_box(image: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> tuple[np.ndarray, tuple[int, int, int, int]]:
-    """``image[y0:y1, x0:x1]`` clipped to the image, and the box it really covers (the crop's replay key)."""
-    h, w = image.shape[:2]
-    a, b, c, d = max(0, int(x0)), max(0, int(y0)), min(w, int(x1)), min(h, int(y1))
-    c, d = max(a, c), max(b, d)
-    return image[b:d, a:c], (a, b, c, d)
-
-
-def upside_down(
-    gray: np.ndarray, ink: np.ndarray, engine: OcrEngine, number: int = 1, orient: ScanOrientationSettings | None = None
-) -> bool:
-    """True when the OCR engine reads the page's text lines clearly better turned by 180°
-    (``orient``: scan.yaml's orientation section unless given)."""
-    orient = orient or settings().orientation
-    found = text_line_crops(gray, ink, orient.lines_tested, orient)
-    if not found:
-        return False
-    crops = [c for c, _ in found]
-    upright = engine.read_lines(crops, [CropKey(number, "upright", box) for _, box in found])
-    turned = engine.read_lines([np.ascontiguousarray(c[::-1, ::-1]) for c in crops],
-                               [CropKey(number, "turned", box) for _, box in found])
-    score_up = float(np.mean([c for _, c in upright]))
-    score_turned = float(np.mean([c for _, c in turned]))
-    return score_turned > score_up + orient.turned_margin
-
-
-def looks_garbled(outside: list[OcrItem], reads: list[list[CellRead]], cfg: ScanSettings) -> bool:
-    """The page pass read mostly nonsense: typical of a page upside down."""
-    confidences = [i.confidence for i in outside] + [i.confidence for t in reads for cr in t for i in cr.items]
-    if len(confidences) < cfg.text.garbled_min_items:
-        return False
-    return float(np.median(confidences)) < cfg.text.garbled_median_confidence
-
-
-def level_page(gray: np.ndarray, cfg: ScanSettings, extra_quarters: int = 0) -> LevelledPage:
-    """Turn the page upright (quarter turns) and remove skew; keep the way back to the original.
-
-    A page whose text runs top to bottom is turned by 90°; ``extra_quarters`` adds turns the
-    caller found necessary (180° when the OCR engine reads the page better upside down).
-    """
-    ps = prep_settings(cfg)
-    work = prep.denoise(gray, ps)
-    ink = prep.binarize(work)
-    quarters = (1 if prep.is_sideways(ink) else 0) + extra_quarters
-    if quarters % 4:
-        work = prep.rotate_quarter(work, quarters)
-        ink = prep.rotate_quarter(ink, quarters)
-    m = prep.quarter_turn_matrix(gray.shape[:2], quarters)
-    skew = prep.estimate_skew(ink, ps)
-    if abs(skew) >= ps.min_skew_deg:
-        work, m_skew = prep.rotate_image(work, skew)
-        ink = prep.binarize(work)
-        m = prep.compose(m_skew, m)
-    return LevelledPage(gray=work, ink=ink, to_original=prep.invert(m), quarter_turns=quarters % 4, skew_deg=skew)
-
-
-# ---------------------------------------------------------------- tables
-
-
-def _edge(orientation: str, x0: float, top: float, x1: float, bottom: float) -> dict[str, Any]:
-    return {
-        "orientation": orientation,
-        "x0": x0,
-        "x1": x1,
-        "top": top,
-        "bottom": bottom,
-        "width": x1 - x0,
-        "height": bottom - top,
-        "object_type": "line",
-    }
-
-
-def close_open_ends(
-    edges: list[dict[str, Any]], tol: float, table: ScanTableSettings | None = None
-) -> list[dict[str, Any]]:
-    """Add the missing bottom (top) rule of a table cut off by a page break.
-
-    Vertical rulings that run on well past the last horizontal rule they meet, and end together,
-    mark an open table edge; a horizontal edge across their ends closes it so the last row's
-    cells exist. (``table``: scan.yaml's table section unless given.)
-    """
-    table = table or settings().table
-    open_tol, end_tol = table.open_end_tolerances * tol, table.end_group_tolerances * tol
-    hs = [e for e in edges if e["orientation"] == "h"]
-    vs = [e for e in edges if e["orientation"] == "v"]
-    if not hs or len(vs) < 2:
-        return edges
-    added = []
-    for end in ("bottom", "top"):
-        tails = []
-        for v in vs:
-            crossing = [
-                h["top"]
-                for h in hs
-                if v["top"] - tol <= h["top"] <= v["bottom"] + tol and h["x0"] - tol <= v["x0"] <= h["x1"] + tol
-            ]
-            if not crossing:
-                continue
-            if end == "bottom":
-                last = max(crossing)
-                if v["bottom"] - last > open_tol:
-                    tails.append((v["bottom"], v["x0"]))
-            else:
-                first = min(crossing)
-                if first - v["top"] > open_tol:
-                    tails.append((v["top"], v["x0"]))
-        tails.sort()
-        group: list[tuple[float, float]] = []
-        for item in tails + [(float("inf"), 0.0)]:
-            if group and item[0] - group[0][0] > end_tol:
-                if len(group) >= 2:
-                    y = sum(g[0] for g in group) / len(group)
-                    # Span every ruling ending there, closed ones too, so the new edge meets the
-                    # part of the border that is drawn.
-                    xs = [v["x0"] for v in vs if abs(v[end] - y) <= end_tol]
-                    added.append(_edge("h", min(xs), y, max(xs), y))
-                group = []
-            group.append(item)
-    return edges + added
-
-
-def find_tables(ink: np.ndarray, cfg: ScanSettings) -> tuple[list[list[GridCell]], np.ndarray, list[bool]]:
-    """Grids of the ruled tables on a levelled page, the mask of ruling pixels, and for each grid
-    whether its bottom rule was missing all across (its last row runs on over the page break)."""
-    ps = prep_settings(cfg)
-    segments, rule_mask = prep.find_rulings(ink, ps)
-    tol = max(cfg.table.snap_min_px, min(ink.shape) * cfg.table.snap_frac)
-    edges = [
-        _edge("h", s.x0, s.y0, s.x1, s.y0) if s.orientation == "h" else _edge("v", s.x0, s.y0, s.x0, s.y1)
-        for s in segments
-    ]
-    if not edges:
-        return [], rule_mask, []
-    edges = merge_edges(edges, tol, tol, tol, tol)
-    closed = close_open_ends(edges, tol, cfg.table)
-    added = [e for e in closed[len(edges) :] if e["orientation"] == "h"]
-    cells = intersections_to_cells(edges_to_intersections(closed, tol, tol))
-    grids = []
-    for boxes in cells_to_tables(cells):
-        if len(boxes) >= cfg.table.min_cells:
-            grids.append(grid_from_cell_boxes([tuple(b) for b in boxes], tol))
-    grids.sort(key=lambda g: (min(c.bbox[1] for c in g), min(c.bbox[0] for c in g)))
-    open_bottom = []
-    end_tol = cfg.table.end_group_tolerances * tol
-    for grid in grids:
-        x0, x1 = min(c.bbox[0] for c in grid), max(c.bbox[2] for c in grid)
-        bottom = max(c.bbox[3] for c in grid)
-        open_bottom.append(
-            any(abs(e["top"] - bottom) <= end_tol and e["x0"] <= x0 + end_tol and e["x1"] >= x1 - end_tol for e in added)
-        )
-    return grids, rule_mask, open_bottom
-
-
-def table_rule_pixels(rule_mask: np.ndarray, grids: list[list[GridCell]], cfg: ScanSettings) -> np.ndarray:
-    """Ruling pixels on the tables' cell borders (grown a little), to be whitened before OCR.
-
-    Long strokes of large characters (a bold title) pass the line filter too; only ink lying on
-    a cell border is a ruling.
-    """
-    dil = int(cfg.table.rule_erase_dilate_px)
-    grown = cv2.dilate(rule_mask, np.ones((2 * dil + 1, 2 * dil + 1), np.uint8)) if dil else rule_mask
-    borders = np.zeros_like(rule_mask)
-    reach = max(cfg.table.erase_reach_min_px, int(min(rule_mask.shape) * cfg.table.snap_frac) + dil)
-    for grid in grids:
-        for g in grid:
-            x0, y0, x1, y1 = (round(v) for v in g.bbox)
-            cv2.rectangle(borders, (x0, y0), (x1, y1), 255, thickness=2 * reach + 1)
-    return cv2.bitwise_and(grown, borders)
-
-
-# ---------------------------------------------------------------- checkboxes
-
-
-def cell_text_crop(image: np.ndarray, ink: np.ndarray, bbox: BBox, margin: float, min_area: int,
-                   pad: int) -> tuple[np.ndarray, tuple[int, int, int, int]] | None:
-    """The crop of ``image`` around the ink inside a grid cell (``pad`` pixels around it) and the box
-    it covers; None for a cell too small to read or holding no ink."""
-    a, b, c, d = cell_interior(bbox, margin, ink.shape)
-    least = settings().table.min_interior_px
-    if c - a < least or d - b < least:
-        return None
-    box = ink_box(ink[b:d, a:c], min_area)
-    if box is None:
-        return None
-    x0, y0, x1, y1 = box
-    return crop_with_box(image, a + x0 - pad, b + y0 - pad, a + x1 + pad, b + y1 + pad)
-
-
-def cell_interior(bbox: BBox, margin: float, shape: tuple[int, int]) -> tuple[int, int, int, int]:
-    h, w = shape
-    x0, y0, x1, y1 = bbox
-    return (
-        max(0, int(x0 + margin)),
-        max(0, int(y0 + margin)),
-        min(w, int(x1 - margin)),
-        min(h, int(y1 - margin)),
-    )
-
-
-def find_cell_checkboxes(text_ink: np.ndarray, bbox: BBox, cfg: ScanSettings) -> list[prep.Checkbox]:
-    """Checkbox squares standing first on their line inside a cell, in page coordinates."""
-    short = min(text_ink.shape)
-    margin = max(cfg.table.cell_margin_min_px, short * cfg.table.cell_margin_frac)
-    a, b, c, d = cell_interior(bbox, margin, text_ink.shape)
-    if c - a < cfg.table.min_interior_px or d - b < cfg.table.min_interior_px:
-        return []
-    crop = text_ink[b:d, a:c]
-    cb = cfg.checkbox
-    boxes = prep.find_checkboxes(crop, int(short * cb.min_side_frac), int(short * cb.max_side_frac))
-    out: list[prep.Checkbox] = []
-    for box in boxes:
-        x0, y0, x1, y1 = box.bbox
-        band = crop[int(y0) : int(y1), : max(0, int(x0) - 1)]
-        after_a_box = any(o.bbox[1] - b < y1 and y0 < o.bbox[3] - b for o in out)
-        if band.size and np.count_nonzero(band) > cb.ink_before_share * band.size and not after_a_box:
-            continue  # ink before it on the same line: a glyph inside text, not a box
-        out.append(prep.Checkbox(bbox=(x0 + a, y0 + b, x1 + a, y1 + b), fill=box.fill))
-    return out
-
-
-def checkbox_segments(
-    boxes: list[prep.Checkbox], cell: tuple[int, int, int, int], cb: ScanCheckboxSettings | None = None
-) -> list[tuple[int, int, int, int]]:
-    """For each checkbox (page coordinates), the region of its label: right of it up to the next
-    box on the same line or the cell's edge, as high as the box and half again (``cb``: scan.yaml's
-    checkbox section unless given)."""
-    cb = cb or settings().checkbox
-    gap, reach = cb.label_gap_px, cb.label_reach_heights
-    _, b, c, d = cell
-    out = []
-    for box in boxes:
-        _, y0, x1, y1 = box.bbox
-        h = y1 - y0
-        nxt = [o.bbox[0] for o in boxes if o.bbox[0] > x1 and o.bbox[1] < y1 and y0 < o.bbox[3]]
-        right = min(nxt) - gap if nxt else c
-        out.append((int(x1) + gap, max(b, int(y0 - reach * h)), int(right), min(d, int(y1 + reach * h))))
-    return out
-
-
-# ---------------------------------------------------------------- text assembly
-
-
-def _centre(b: BBox) -> tuple[float, float]:
-    return (b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0
-
-
-def group_lines(items: Sequence[OcrItem], overlap: float) -> list[list[OcrItem]]:
-    """Items grouped into text lines (top to bottom), each line left to right."""
-    lines: list[list[OcrItem]] = []
-    for it in sorted(items, key=lambda i: (_centre(i.bbox)[1], i.bbox[0])):
-        placed = False
-        for line in lines:
-            top = min(x.bbox[1] for x in line)
-            bottom = max(x.bbox[3] for x in line)
-            inter = min(bottom, it.bbox[3]) - max(top, it.bbox[1])
-            height = min(bottom - top, it.bbox[3] - it.bbox[1])
-            if height > 0 and inter / height >= overlap:
-                line.append(it)
-                placed = True
-                break
-        if not placed:
-            lines.append([it])
-    for line in lines:
-        line.sort(key=lambda i: i.bbox[0])
-    lines.sort(key=lambda ln: min(i.bbox[1] for i in ln))
-    return lines
-
-
-def join_texts(parts: Sequence[str]) -> str:
-    """Concatenate text runs: no space between CJK runs, one space between two Latin words."""
-    out = ""
-    for p in parts:
-        p = p.strip()
-        if not p:
-            continue
-        if out and out[-1].isascii() and out[-1].isalnum() and p[0].isascii() and p[0].isalpha():
-            out += " "
-        out += p
-    return out
-
-
-def line_text(lines: Sequence[Sequence[OcrItem]]) -> str:
-    return join_texts([join_texts([i.text for i in line]) for line in lines])
-
-
-def split_line_runs(line: Sequence[OcrItem], gap_heights: float) -> list[list[OcrItem]]:
-    """Split one text line where items stand far apart (the footer's separate fields)."""
-    runs: list[list[OcrItem]] = []
-    for it in line:
-        if runs:
-            prev = runs[-1][-1]
-            height = max(prev.bbox[3] - prev.bbox[1], it.bbox[3] - it.bbox[1], 1.0)
-            if it.bbox[0] - prev.bbox[2] <= gap_heights * height:
-                runs[-1].append(it)
-                continue
-        runs.append([it])
-    return runs
-
-
-def union_bbox(boxes: Sequence[BBox]) -> BBox:
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-
-
 # ---------------------------------------------------------------- one page
-
-
-@dataclass
-class CellRead:
-    grid: GridCell
-    items: list[OcrItem] = field(default_factory=list)
-    checkboxes: list[prep.Checkbox] = field(default_factory=list)
-    reread: tuple[str, float] | None = None  # the cell's own crop read again
-    glyph: tuple[str, float] | None = None  # a comparison sign read from its strokes
-    lead_glyph: tuple[str, float] | None = None  # the same for a sign before a number
-    # several checkboxes (☑≥ ☐≤ ☐定性): each box's label read on its own, with its sign if any
-    labels: list[tuple[str, float]] = field(default_factory=list)
-    label_glyphs: list[tuple[str, float] | None] = field(default_factory=list)
-    other_engine: tuple[str, float] | None = None  # the second engine's reading, where its digits differ
-
-
-def ink_box(mask: np.ndarray, min_area: int) -> tuple[int, int, int, int] | None:
-    """Bounds of the blobs in ``mask`` bigger than ``min_area`` pixels (noise ignored)."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    keep = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= min_area]
-    if not keep:
-        return None
-    x0 = min(stats[i, 0] for i in keep)
-    y0 = min(stats[i, 1] for i in keep)
-    x1 = max(stats[i, 0] + stats[i, 2] for i in keep)
-    y1 = max(stats[i, 1] + stats[i, 3] for i in keep)
-    return int(x0), int(y0), int(x1), int(y1)
-
-
-def cell_cutter(grids: list[list[GridCell]], text: ScanTextSettings | None = None):
-    """A function splitting a detected text box at the cell borders it crosses (``text``: scan.yaml's
-    text section unless given)."""
-    boxes = [g.bbox for grid in grids for g in grid]
-    piece_heights = (text or settings().text).min_piece_heights
-
-    def cut(box: BBox) -> list[BBox]:
-        x0, y0, x1, y1 = box
-        cy = (y0 + y1) / 2.0
-        # A sliver narrower than a character is the detector's margin spilling over a border.
-        min_piece = piece_heights * (y1 - y0)
-        xs = sorted({e for c in boxes if c[1] <= cy < c[3] for e in (c[0], c[2]) if x0 < e < x1})
-        if not xs:
-            return [box]
-        bounds = [x0] + xs + [x1]
-        pieces = [(a, y0, b, y1) for a, b in pairwise(bounds)]
-        kept = [p for p in pieces if p[2] - p[0] >= min_piece]
-        return kept or [max(pieces, key=lambda p: p[2] - p[0])]
-
-    return cut
-
-
-def drop_fragments(items: list[OcrItem], inside: float | None = None) -> list[OcrItem]:
-    """Drop items lying mostly inside a bigger item: the detector's second box on part of a
-    character (走 of 超, 导 of 得) read as a character of its own. ``inside``: the share of an item
-    that must lie inside (scan.yaml's text.fragment_inside unless given)."""
-    inside = settings().text.fragment_inside if inside is None else inside
-
-    def area(b: BBox) -> float:
-        return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
-
-    keep = []
-    for it in items:
-        a = area(it.bbox)
-        covered = any(
-            other is not it
-            and area(other.bbox) > a
-            and area(
-                (
-                    max(it.bbox[0], other.bbox[0]),
-                    max(it.bbox[1], other.bbox[1]),
-                    min(it.bbox[2], other.bbox[2]),
-                    min(it.bbox[3], other.bbox[3]),
-                )
-            )
-            >= inside * a
-            for other in items
-        )
-        if not covered:
-            keep.append(it)
-    return keep
-
-
-def assign_items(items: list[OcrItem], reads: list[list[CellRead]]) -> list[OcrItem]:
-    """Put each item into the cell holding its centre; return the items outside every table."""
-    outside = []
-    for it in items:
-        cx, cy = _centre(it.bbox)
-        home = next(
-            (
-                cr
-                for table_reads in reads
-                for cr in table_reads
-                if cr.grid.bbox[0] <= cx < cr.grid.bbox[2] and cr.grid.bbox[1] <= cy < cr.grid.bbox[3]
-            ),
-            None,
-        )
-        if home is None:
-            outside.append(it)
-        else:
-            home.items.append(it)
-    return outside
 
 
 class PageRead(NamedTuple):
@@ -580,75 +134,6 @@ class PageRead(NamedTuple):
     ocr_seconds: float
     roles: dict[int, str]  # column roles of the page's last table (for a continuation page)
     open_bottom: bool  # the page's last table has no bottom rule: its last row goes on overleaf
-
-
-def read_cell_by_cell(
-    engine: OcrEngine,
-    ocr_image: np.ndarray,
-    text_ink: np.ndarray,
-    reads: list[list[CellRead]],
-    margin: float,
-    min_area: int,
-    pad: int,
-    number: int = 1,
-    turn: int = 0,
-) -> list[OcrItem]:
-    """For engines that segment a ruled page poorly (Tesseract): each inked cell is read from its
-    own crop, the page outside the tables in one pass. Returns the items outside the tables."""
-    outside_img = ocr_image.copy()
-    todo: list[tuple[CellRead, CropKey, np.ndarray]] = []
-    for table_reads in reads:
-        for cr in table_reads:
-            x0, y0, x1, y1 = (round(v) for v in cr.grid.bbox)
-            outside_img[max(0, y0) : y1 + 1, max(0, x0) : x1 + 1] = 255
-            found = cell_text_crop(ocr_image, text_ink, cr.grid.bbox, margin, min_area, pad)
-            if found is None:
-                continue
-            crop, at = found
-            todo.append((cr, CropKey(number, "cell", at, turn), crop))
-    outside_ink = text_ink.copy()
-    outside_ink[outside_img == 255] = 0
-    lines = []
-    for x0, y0, x1, y1 in text_line_boxes(outside_ink, min_area):
-        crop, at = crop_with_box(ocr_image, x0 - pad, y0 - pad, x1 + pad, y1 + pad)
-        lines.append((None, CropKey(number, "line", at, turn), crop))
-    jobs = todo + lines
-    blocks = engine.read_blocks([crop for *_, crop in jobs], [key for _, key, _ in jobs]) if jobs else []
-    outside: list[OcrItem] = []
-    for (cr, key, _), items in zip(jobs, blocks):
-        left, top = key.box[0], key.box[1]
-        moved = [
-            OcrItem(text=i.text, confidence=i.confidence, bbox=(i.bbox[0] + left, i.bbox[1] + top, i.bbox[2] + left, i.bbox[3] + top))
-            for i in items
-        ]
-        if cr is None:
-            outside.extend(moved)
-        else:
-            cr.items = moved
-    return outside
-
-
-def text_line_boxes(ink: np.ndarray, min_area: int, text: ScanTextSettings | None = None) -> list[tuple[int, int, int, int]]:
-    """Boxes of text lines in an ink mask: characters closer than about one character height merge.
-
-    Footer fields set far apart on one line stay separate boxes. (``text``: scan.yaml's text
-    section unless given.)
-    """
-    text = text or settings().text
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    heights = [int(stats[i, 3]) for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= min_area]
-    if not heights:
-        return []
-    char_h = max(text.line_min_char_px, int(np.median(heights)))
-    closing = cv2.getStructuringElement(cv2.MORPH_RECT, (char_h, max(1, char_h // text.line_close_height_divisor)))
-    merged = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, closing)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(merged, connectivity=8)
-    out = []
-    for i in range(1, n):
-        x, y, w, h = (int(v) for v in stats[i, :4])
-        if stats[i, cv2.CC_STAT_AREA] >= min_area and h >= text.min_line_heights * char_h:
-            out.append((x, y, x + w, y + h))
-    return out
 
 
 def read_page_image(
@@ -889,48 +374,6 @@ def build_table(
 # ---------------------------------------------------------------- documents
 
 
-def join_split_row(before: Page, after: Page, page_break: ScanPageBreakSettings | None = None) -> None:
-    """Join a table row split by a page break (in place).
-
-    ``before``'s last table has no bottom rule; when ``after`` opens with a table of as many
-    columns whose first row is not a header row, that row is the rest of the split one: each of
-    its cells is appended to the cell above the break and the row is dropped. Cells that span on
-    down the new page (a merged 一级指标 cell) stay where they are. (``page_break``: scan.yaml's
-    page_break section unless given.)
-    """
-    longest = (page_break or settings().page_break).max_text_between_chars
-    last = before.blocks[-1] if before.blocks else None
-    first_index = next((i for i, b in enumerate(after.blocks) if isinstance(b, Table)), None)
-    if not isinstance(last, Table) or first_index is None:
-        return
-    if any(isinstance(b, TextLine) and len(b.text) > longest for b in after.blocks[:first_index]):
-        return  # real text between the tables: a new table, not the same one going on
-    nxt = after.blocks[first_index]
-    if nxt.n_cols != last.n_cols or ocr_repair.is_header_row([c for c in nxt.cells if c.row == 0]):
-        return
-    grid = last.grid()
-    kept = []
-    for cell in nxt.cells:
-        if cell.row == 0 and cell.rowspan == 1:
-            target = grid[last.n_rows - 1][cell.col]
-            if target is not None and cell.text:
-                joined = join_texts([target.text, cell.text])
-                target.repairs.append(
-                    Repair(kind="join", raw=cell.text, fixed=joined, message=f"row split by the page break after page {before.number}")
-                )
-                target.text = joined
-                target.confidence = min(target.confidence, cell.confidence)
-            continue
-        if cell.row == 0:
-            kept.append(cell.model_copy(update={"rowspan": cell.rowspan - 1}))
-        else:
-            kept.append(cell.model_copy(update={"row": cell.row - 1}))
-    if not kept:
-        after.blocks.pop(first_index)
-        return
-    after.blocks[first_index] = nxt.model_copy(update={"cells": kept, "n_rows": nxt.n_rows - 1})
-
-
 def read_pages(
     images: list[np.ndarray], numbers: list[int], options: ExtractOptions, engine: OcrEngine | None = None
 ) -> tuple[list[Page], dict[str, float]]:
@@ -1025,6 +468,5 @@ def extract(path: Path, options: ExtractOptions, engine: OcrEngine | None = None
     return Document(
         source_path=str(path), extractor=f"scan:{engine.name}", pages=pages, notes=notes, timings=timings
     )
-
 
 

@@ -1,0 +1,221 @@
+"""Table cells of a scanned page and the OCR items in them: cell crops and interiors, the cut of
+detected text boxes at cell borders, detector fragments, assignment of items to cells by their
+centre, and cell-by-cell reading for engines that segment a ruled page poorly.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import cv2
+import numpy as np
+
+from ..grid import GridCell
+from ..settings import ScanTextSettings, scan_settings
+from . import image_prep as prep
+from .lines import BBox, _centre
+from .ocr_engines import CropKey, OcrEngine, OcrItem
+
+
+@dataclass
+class CellRead:
+    grid: GridCell
+    items: list[OcrItem] = field(default_factory=list)
+    checkboxes: list[prep.Checkbox] = field(default_factory=list)
+    reread: tuple[str, float] | None = None  # the cell's own crop read again
+    glyph: tuple[str, float] | None = None  # a comparison sign read from its strokes
+    lead_glyph: tuple[str, float] | None = None  # the same for a sign before a number
+    # several checkboxes (☑≥ ☐≤ ☐定性): each box's label read on its own, with its sign if any
+    labels: list[tuple[str, float]] = field(default_factory=list)
+    label_glyphs: list[tuple[str, float] | None] = field(default_factory=list)
+    other_engine: tuple[str, float] | None = None  # the second engine's reading, where its digits differ
+
+
+def crop_with_box(image: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """``image[y0:y1, x0:x1]`` clipped to the image, and the box it really covers (the crop's replay key)."""
+    h, w = image.shape[:2]
+    a, b, c, d = max(0, int(x0)), max(0, int(y0)), min(w, int(x1)), min(h, int(y1))
+    c, d = max(a, c), max(b, d)
+    return image[b:d, a:c], (a, b, c, d)
+
+
+def cell_text_crop(image: np.ndarray, ink: np.ndarray, bbox: BBox, margin: float, min_area: int,
+                   pad: int) -> tuple[np.ndarray, tuple[int, int, int, int]] | None:
+    """The crop of ``image`` around the ink inside a grid cell (``pad`` pixels around it) and the box
+    it covers; None for a cell too small to read or holding no ink."""
+    a, b, c, d = cell_interior(bbox, margin, ink.shape)
+    least = scan_settings().table.min_interior_px
+    if c - a < least or d - b < least:
+        return None
+    box = ink_box(ink[b:d, a:c], min_area)
+    if box is None:
+        return None
+    x0, y0, x1, y1 = box
+    return crop_with_box(image, a + x0 - pad, b + y0 - pad, a + x1 + pad, b + y1 + pad)
+
+
+def cell_interior(bbox: BBox, margin: float, shape: tuple[int, int]) -> tuple[int, int, int, int]:
+    h, w = shape
+    x0, y0, x1, y1 = bbox
+    return (
+        max(0, int(x0 + margin)),
+        max(0, int(y0 + margin)),
+        min(w, int(x1 - margin)),
+        min(h, int(y1 - margin)),
+    )
+
+
+def ink_box(mask: np.ndarray, min_area: int) -> tuple[int, int, int, int] | None:
+    """Bounds of the blobs in ``mask`` bigger than ``min_area`` pixels (noise ignored)."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    keep = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= min_area]
+    if not keep:
+        return None
+    x0 = min(stats[i, 0] for i in keep)
+    y0 = min(stats[i, 1] for i in keep)
+    x1 = max(stats[i, 0] + stats[i, 2] for i in keep)
+    y1 = max(stats[i, 1] + stats[i, 3] for i in keep)
+    return int(x0), int(y0), int(x1), int(y1)
+
+
+def cell_cutter(grids: list[list[GridCell]], text: ScanTextSettings | None = None):
+    """A function splitting a detected text box at the cell borders it crosses (``text``: scan.yaml's
+    text section unless given)."""
+    boxes = [g.bbox for grid in grids for g in grid]
+    piece_heights = (text or scan_settings().text).min_piece_heights
+
+    def cut(box: BBox) -> list[BBox]:
+        x0, y0, x1, y1 = box
+        cy = (y0 + y1) / 2.0
+        # A sliver narrower than a character is the detector's margin spilling over a border.
+        min_piece = piece_heights * (y1 - y0)
+        xs = sorted({e for c in boxes if c[1] <= cy < c[3] for e in (c[0], c[2]) if x0 < e < x1})
+        if not xs:
+            return [box]
+        bounds = [x0] + xs + [x1]
+        pieces = [(a, y0, b, y1) for a, b in pairwise(bounds)]
+        kept = [p for p in pieces if p[2] - p[0] >= min_piece]
+        return kept or [max(pieces, key=lambda p: p[2] - p[0])]
+
+    return cut
+
+
+def drop_fragments(items: list[OcrItem], inside: float | None = None) -> list[OcrItem]:
+    """Drop items lying mostly inside a bigger item: the detector's second box on part of a
+    character (走 of 超, 导 of 得) read as a character of its own. ``inside``: the share of an item
+    that must lie inside (scan.yaml's text.fragment_inside unless given)."""
+    inside = scan_settings().text.fragment_inside if inside is None else inside
+
+    def area(b: BBox) -> float:
+        return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
+
+    keep = []
+    for it in items:
+        a = area(it.bbox)
+        covered = any(
+            other is not it
+            and area(other.bbox) > a
+            and area(
+                (
+                    max(it.bbox[0], other.bbox[0]),
+                    max(it.bbox[1], other.bbox[1]),
+                    min(it.bbox[2], other.bbox[2]),
+                    min(it.bbox[3], other.bbox[3]),
+                )
+            )
+            >= inside * a
+            for other in items
+        )
+        if not covered:
+            keep.append(it)
+    return keep
+
+
+def assign_items(items: list[OcrItem], reads: list[list[CellRead]]) -> list[OcrItem]:
+    """Put each item into the cell holding its centre; return the items outside every table."""
+    outside = []
+    for it in items:
+        cx, cy = _centre(it.bbox)
+        home = next(
+            (
+                cr
+                for table_reads in reads
+                for cr in table_reads
+                if cr.grid.bbox[0] <= cx < cr.grid.bbox[2] and cr.grid.bbox[1] <= cy < cr.grid.bbox[3]
+            ),
+            None,
+        )
+        if home is None:
+            outside.append(it)
+        else:
+            home.items.append(it)
+    return outside
+
+
+def read_cell_by_cell(
+    engine: OcrEngine,
+    ocr_image: np.ndarray,
+    text_ink: np.ndarray,
+    reads: list[list[CellRead]],
+    margin: float,
+    min_area: int,
+    pad: int,
+    number: int = 1,
+    turn: int = 0,
+) -> list[OcrItem]:
+    """For engines that segment a ruled page poorly (Tesseract): each inked cell is read from its
+    own crop, the page outside the tables in one pass. Returns the items outside the tables."""
+    outside_img = ocr_image.copy()
+    todo: list[tuple[CellRead, CropKey, np.ndarray]] = []
+    for table_reads in reads:
+        for cr in table_reads:
+            x0, y0, x1, y1 = (round(v) for v in cr.grid.bbox)
+            outside_img[max(0, y0) : y1 + 1, max(0, x0) : x1 + 1] = 255
+            found = cell_text_crop(ocr_image, text_ink, cr.grid.bbox, margin, min_area, pad)
+            if found is None:
+                continue
+            crop, at = found
+            todo.append((cr, CropKey(number, "cell", at, turn), crop))
+    outside_ink = text_ink.copy()
+    outside_ink[outside_img == 255] = 0
+    lines = []
+    for x0, y0, x1, y1 in text_line_boxes(outside_ink, min_area):
+        crop, at = crop_with_box(ocr_image, x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+        lines.append((None, CropKey(number, "line", at, turn), crop))
+    jobs = todo + lines
+    blocks = engine.read_blocks([crop for *_, crop in jobs], [key for _, key, _ in jobs]) if jobs else []
+    outside: list[OcrItem] = []
+    for (cr, key, _), items in zip(jobs, blocks):
+        left, top = key.box[0], key.box[1]
+        moved = [
+            OcrItem(text=i.text, confidence=i.confidence, bbox=(i.bbox[0] + left, i.bbox[1] + top, i.bbox[2] + left, i.bbox[3] + top))
+            for i in items
+        ]
+        if cr is None:
+            outside.extend(moved)
+        else:
+            cr.items = moved
+    return outside
+
+
+def text_line_boxes(ink: np.ndarray, min_area: int, text: ScanTextSettings | None = None) -> list[tuple[int, int, int, int]]:
+    """Boxes of text lines in an ink mask: characters closer than about one character height merge.
+
+    Footer fields set far apart on one line stay separate boxes. (``text``: scan.yaml's text
+    section unless given.)
+    """
+    text = text or scan_settings().text
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    heights = [int(stats[i, 3]) for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= min_area]
+    if not heights:
+        return []
+    char_h = max(text.line_min_char_px, int(np.median(heights)))
+    closing = cv2.getStructuringElement(cv2.MORPH_RECT, (char_h, max(1, char_h // text.line_close_height_divisor)))
+    merged = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, closing)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(merged, connectivity=8)
+    out = []
+    for i in range(1, n):
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        if stats[i, cv2.CC_STAT_AREA] >= min_area and h >= text.min_line_heights * char_h:
+            out.append((x, y, x + w, y + h))
+    return out
