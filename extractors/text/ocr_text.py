@@ -552,6 +552,51 @@ def is_pipe_separator(line: str) -> bool:
     return "|" in line and "-" in line and PIPE_SEPARATOR_RE.match(line) is not None
 
 
+def read_tab_rows(lines: list[str], i: int) -> tuple[list[list[str]], int]:
+    """The rows of the run of tab-separated lines starting at ``lines[i]``, and the index after
+    its last row: blank lines inside the run do not end it, and a bare line squeezed between two
+    tab rows is a one-field row."""
+    n = len(lines)
+    rows: list[list[str]] = []
+    j = i
+    while j < n:
+        if is_tab_row(lines[j]):
+            rows.append([decode_markup(field) for field in lines[j].split("\t")])
+            i = j = j + 1
+        elif not lines[j].strip():
+            j += 1  # blank lines inside a run of tab rows do not break the table
+        else:
+            # Lines without a tab squeezed between tab rows (no blank line around them) are
+            # rows whose merged cell lost its tabs, e.g. "年度总体目标 推进…": one field each.
+            k = j
+            while k < n and lines[k].strip() and not is_tab_row(lines[k]) and not is_pipe_row(lines[k]):
+                k += 1
+            if j == i and k < n and is_tab_row(lines[k]):
+                rows.extend([decode_markup(lines[m])] for m in range(j, k))
+                i = j = k
+            else:
+                break
+    return rows, i
+
+
+def read_pipe_rows(lines: list[str], i: int, has_separator: bool) -> tuple[list[list[str]], int]:
+    """The rows of the markdown pipe table starting at ``lines[i]`` (separator row dropped, an
+    all-empty header row dropped), and the index after it. ``has_separator``: the table's second
+    line is a separator row, so its rows may be written without the leading pipe."""
+    n = len(lines)
+    rows: list[list[str]] = []
+    j = i
+    while j < n and "|" in lines[j] and (is_pipe_row(lines[j]) or has_separator):
+        if not is_pipe_separator(lines[j]):
+            row = split_pipe_row(lines[j])
+            header_of_separator = j + 1 < n and is_pipe_separator(lines[j + 1])
+            # An all-empty header row is only there because markdown requires a header.
+            if not (header_of_separator and not any(row)):
+                rows.append(row)
+        j += 1
+    return rows, j
+
+
 def text_line_block(line: str) -> TextLine | None:
     if IMAGE_LINE_RE.match(line) or RULE_LINE_RE.match(line):
         return None
@@ -588,42 +633,14 @@ def _blocks_from_grid_lines(lines: list[str]) -> list[Block]:
             i += 1
             continue
         if is_tab_row(line):
-            rows: list[list[str]] = []
-            j = i
-            while j < n:
-                if is_tab_row(lines[j]):
-                    rows.append([decode_markup(field) for field in lines[j].split("\t")])
-                    i = j = j + 1
-                elif not lines[j].strip():
-                    j += 1  # blank lines inside a run of tab rows do not break the table
-                else:
-                    # Lines without a tab squeezed between tab rows (no blank line around them) are
-                    # rows whose merged cell lost its tabs, e.g. "年度总体目标 推进…": one field each.
-                    k = j
-                    while k < n and lines[k].strip() and not is_tab_row(lines[k]) and not is_pipe_row(lines[k]):
-                        k += 1
-                    if j == i and k < n and is_tab_row(lines[k]):
-                        rows.extend([decode_markup(lines[m])] for m in range(j, k))
-                        i = j = k
-                    else:
-                        break
+            rows, i = read_tab_rows(lines, i)
             blocks.append(table_from_rows(rows))
             continue
         has_separator = i + 1 < n and is_pipe_separator(lines[i + 1]) and "|" in line
         if is_pipe_row(line) or has_separator:
-            rows = []
-            j = i
-            while j < n and "|" in lines[j] and (is_pipe_row(lines[j]) or has_separator):
-                if not is_pipe_separator(lines[j]):
-                    row = split_pipe_row(lines[j])
-                    header_of_separator = j + 1 < n and is_pipe_separator(lines[j + 1])
-                    # An all-empty header row is only there because markdown requires a header.
-                    if not (header_of_separator and not any(row)):
-                        rows.append(row)
-                j += 1
+            rows, i = read_pipe_rows(lines, i, has_separator)
             if rows:
                 blocks.append(table_from_rows(rows))
-            i = j
             continue
         block = text_line_block(line)
         if block is not None:
