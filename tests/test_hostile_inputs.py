@@ -212,7 +212,7 @@ def test_hostile_file_ends_as_a_clear_outcome_in_bounded_time_and_memory(name, t
 
 
 def test_big5_text_is_decoded_not_guessed_as_gbk(tmp_path):
-    from extractors.text.ocr_text import decode_text
+    from extractors.text.decoding import decode_text
 
     text = "項目支出績效目標表\n（2024年度）\n項目名稱\t土地整理\n主管部門\t自然資源局\n"
     decoded, _ = decode_text(text.encode("big5"), "big5.md")

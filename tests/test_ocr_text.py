@@ -12,7 +12,8 @@ from extractors.errors import JixiaoError, UnreadableFileError
 from extractors.ir import CheckboxState, Document, Table, TextLine
 from extractors.options import ExtractOptions
 from extractors.registry import extractor_for
-from extractors.text.ocr_text import decode_markup, extract
+from extractors.text.cleanup import decode_markup
+from extractors.text.ocr_text import extract
 
 SEED = Path(__file__).parent / "fixtures" / "seed" / "zhijiang_2024_forms.md"
 OPTIONS = ExtractOptions()

@@ -170,7 +170,7 @@ _PIECES = ["一级指标", "二级指标", "三级指标", "指标值", "计量�
 
 @given(st.lists(st.sampled_from(_PIECES), max_size=40))
 def test_any_mix_of_cell_lines_gives_consistent_tables(lines):
-    from extractors.text.ocr_text import blocks_from_lines
+    from extractors.text.plain import blocks_from_lines
 
     for block in blocks_from_lines(lines):
         if block.kind == "table":

@@ -22,7 +22,7 @@ from __future__ import annotations
 import copy
 import re
 
-from extractors.text.ocr_text import decode_markup
+from extractors.text.cleanup import decode_markup
 from vocab.labels import form_labels, indicator_header_field, is_block_label, leading_label
 
 
