@@ -21,6 +21,17 @@ from extractors.grid import GridCell
 from extractors.ir import CheckboxState, Page, Table, TextLine
 from extractors.options import ExtractOptions
 from extractors.pdf import pdf_text
+from extractors.pdf.checkboxes import canonical_glyph, drawn_checkboxes
+from extractors.pdf.glyphs import (
+    Glyph,
+    join_wrapped,
+    line_text,
+    page_text_lines,
+    radical_to_ideograph,
+    without_overprints,
+)
+from extractors.pdf.page_breaks import key_column, merge_page_runs, repeats_header, split_row
+from extractors.pdf.tables import PageTable, TableCell, fill_cell_texts
 from normalizers.document import process_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
@@ -191,7 +202,7 @@ def _cells(rows):
     out = []
     for r, c, rs, text in rows:
         out.append((GridCell(row=r, col=c, rowspan=rs, colspan=1, bbox=(c, r, c + 1, r + rs)),
-                    pdf_text.TableCell(box=(c, r, c + 1, r + rs), text=text)))
+                    TableCell(box=(c, r, c + 1, r + rs), text=text)))
     return out
 
 
@@ -200,30 +211,30 @@ def test_new_row_under_merged_leading_cells_is_not_taken_for_a_split_row():
         (0, 0, 2, "产出指标"), (0, 1, 1, "质量指标"), (0, 2, 1, "合格率"), (0, 3, 1, "≥95%"), (0, 4, 1, "按比例"),
         (1, 1, 1, ""), (1, 2, 1, "及时率"), (1, 3, 1, "≥90%"), (1, 4, 1, "按比例"),
     ])
-    assert not pdf_text.split_row(cells, 0, 1, key_col=2)
+    assert not split_row(cells, 0, 1, key_col=2)
     rest = _cells([
         (0, 0, 2, "产出指标"), (0, 1, 1, "质量指标"), (0, 2, 1, "合格率"), (0, 3, 1, "≥95%"), (0, 4, 1, "按比"),
         (1, 1, 1, ""), (1, 2, 1, ""), (1, 3, 1, ""), (1, 4, 1, "例计分"),
     ])
-    assert pdf_text.split_row(rest, 0, 1, key_col=2)
+    assert split_row(rest, 0, 1, key_col=2)
     # text in a column the row above left empty is a new row, not the rest of the old one
     note = _cells([
         (0, 1, 1, "质量指标"), (0, 2, 1, "合格率"), (0, 3, 1, "≥95%"), (0, 4, 1, ""),
         (1, 1, 1, ""), (1, 2, 1, ""), (1, 3, 1, ""), (1, 4, 1, "备注"),
     ])
-    assert not pdf_text.split_row(note, 0, 1, key_col=2)
+    assert not split_row(note, 0, 1, key_col=2)
     # a row of the next group under a closed, empty continuation of a level-2 cell keeps its name
     own_level2 = _cells([
         (0, 1, 1, "质量指标"), (0, 2, 1, "合格率"), (0, 3, 1, "≥95%"), (0, 4, 1, "按季度"),
         (1, 1, 1, ""), (1, 2, 1, "及时率"), (1, 3, 1, "≥90%"), (1, 4, 1, ""),
     ])
-    assert not pdf_text.split_row(own_level2, 0, 1, key_col=2)
+    assert not split_row(own_level2, 0, 1, key_col=2)
     # a level-2 row without indicators (empty name, unticked box) is not the rest of a row
     empty_group = _cells([
         (0, 1, 1, "经济成本指标"), (0, 2, 1, "培训成本"), (0, 3, 1, "☑ ≤"), (0, 4, 1, "按预算"),
         (1, 1, 1, ""), (1, 2, 1, ""), (1, 3, 1, "☐"), (1, 4, 1, "按预算"),
     ])
-    assert not pdf_text.split_row(empty_group, 0, 1, key_col=2)
+    assert not split_row(empty_group, 0, 1, key_col=2)
 
 
 def test_key_column_is_the_row_naming_column():
@@ -232,7 +243,7 @@ def test_key_column_is_the_row_naming_column():
                                         ("失学", "=0人")], start=1):
         rows += [(r, 2, 1, name), (r, 3, 1, value), (r, 4, 1, "说明")]
     rows += [(1, 0, 4, "产出指标"), (1, 1, 2, "数量指标"), (3, 1, 1, "质量指标"), (4, 1, 1, "")]
-    assert pdf_text.key_column(_cells(rows)) == 2
+    assert key_column(_cells(rows)) == 2
 
 
 # --- dev corpus -------------------------------------------------------------------------------
@@ -377,12 +388,12 @@ def test_image_only_pdf_goes_to_the_scan_extractor(tmp_path, monkeypatch):
 
 def test_symbol_font_checkboxes_become_canonical_glyphs():
     cfg = pdf_text.settings()
-    assert pdf_text.canonical_glyph("þ", "ABCDEF+Wingdings-Regular", cfg) == "☑"
-    assert pdf_text.canonical_glyph("¨", "Wingdings", cfg) == "☐"
-    assert pdf_text.canonical_glyph("R", "XYZ+Wingdings2", cfg) == "☑"
-    assert pdf_text.canonical_glyph("£", "Wingdings 2", cfg) == "☐"
-    assert pdf_text.canonical_glyph("R", "SimSun", cfg) == "R"
-    assert pdf_text.canonical_glyph("☒", "SimSun", cfg) == "☑"
+    assert canonical_glyph("þ", "ABCDEF+Wingdings-Regular", cfg) == "☑"
+    assert canonical_glyph("¨", "Wingdings", cfg) == "☐"
+    assert canonical_glyph("R", "XYZ+Wingdings2", cfg) == "☑"
+    assert canonical_glyph("£", "Wingdings 2", cfg) == "☐"
+    assert canonical_glyph("R", "SimSun", cfg) == "R"
+    assert canonical_glyph("☒", "SimSun", cfg) == "☑"
 
 
 cjk_text = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1, max_size=12)
@@ -390,26 +401,26 @@ cjk_text = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x
 
 @given(st.lists(cjk_text, min_size=1, max_size=6))
 def test_wrapped_cjk_lines_join_without_spaces(lines):
-    assert pdf_text.join_wrapped(lines) == "".join(lines)
+    assert join_wrapped(lines) == "".join(lines)
 
 
 @given(st.lists(st.from_regex(r"[A-Za-z]{1,8}", fullmatch=True), min_size=1, max_size=6))
 def test_wrapped_latin_words_join_with_one_space(words):
-    assert pdf_text.join_wrapped(words) == " ".join(words)
+    assert join_wrapped(words) == " ".join(words)
 
 
 def test_line_text_keeps_real_gaps_and_ignores_letter_spacing():
     cfg = pdf_text.settings()
 
     def g(text, x0, width=10.0):
-        return pdf_text.Glyph(text=text, x0=x0, top=0, x1=x0 + width, bottom=10, size=10)
+        return Glyph(text=text, x0=x0, top=0, x1=x0 + width, bottom=10, size=10)
 
     spaced_title = [g("项", 0), g("目", 11), g("表", 22)]  # 1 pt letter spacing
-    assert pdf_text.line_text(spaced_title, cfg) == "项目表"
+    assert line_text(spaced_title, cfg) == "项目表"
     footer = [g("张", 0), g("三", 10), g("联", 100), g("系", 110)]
-    assert pdf_text.line_text(footer, cfg) == "张三 联系"
+    assert line_text(footer, cfg) == "张三 联系"
     operator = [g("≥", 0, 5), g("9", 9, 5), g("5", 14, 5)]
-    assert pdf_text.line_text(operator, cfg) == "≥ 95"
+    assert line_text(operator, cfg) == "≥ 95"
 
 
 def test_fake_bold_overprint_is_read_once_but_repeated_chars_stay():
@@ -417,11 +428,11 @@ def test_fake_bold_overprint_is_read_once_but_repeated_chars_stay():
         return {"text": text, "x0": x0, "top": top}
 
     chars = [ch("项", 10), ch("项", 10.3), ch("目", 20), ch("目", 20.4, 100.2), ch("1", 30), ch("1", 34)]
-    assert [c["text"] for c in pdf_text.without_overprints(chars, 0.6)] == ["项", "目", "1", "1"]
+    assert [c["text"] for c in without_overprints(chars, 0.6)] == ["项", "目", "1", "1"]
 
 
 def test_kangxi_radicals_from_exporters_read_as_ideographs():
-    assert [pdf_text.radical_to_ideograph(c) for c in "⼀⽬⾦项（"] == ["一", "目", "金", "项", "（"]
+    assert [radical_to_ideograph(c) for c in "⼀⽬⾦项（"] == ["一", "目", "金", "项", "（"]
 
 
 def test_page_of_unmapped_glyphs_counts_as_without_text_layer():
@@ -457,13 +468,13 @@ def test_ocr_failure_on_one_page_of_a_mixed_pdf_keeps_the_text_pages(tmp_path, m
 
 def test_repeated_header_may_leave_out_a_label():
     header = ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "指标解释", "评(扣)分标准"]
-    assert pdf_text.repeats_header(header[1:], header)
-    assert not pdf_text.repeats_header(["产出指标", "数量指标", "人数", "≥5人"], header)
+    assert repeats_header(header[1:], header)
+    assert not repeats_header(["产出指标", "数量指标", "人数", "≥5人"], header)
 
 
 def _page_table(page, top, bottom, xs=(40, 90, 200, 400)):
-    cells = [pdf_text.TableCell(box=(a, top, b, bottom), page=page) for a, b in pairwise(xs)]
-    return pdf_text.PageTable(page=page, bbox=(xs[0], top, xs[-1], bottom), cells=cells)
+    cells = [TableCell(box=(a, top, b, bottom), page=page) for a, b in pairwise(xs)]
+    return PageTable(page=page, bbox=(xs[0], top, xs[-1], bottom), cells=cells)
 
 
 def _line(text, page, top):
@@ -473,15 +484,15 @@ def _line(text, page, top):
 def test_table_continues_under_a_continuation_mark_but_not_under_a_new_title():
     cfg = pdf_text.settings()
     a, b = _page_table(1, 100, 500), _page_table(2, 60, 300)
-    runs = pdf_text.merge_page_runs(
+    runs = merge_page_runs(
         [([_line("项目支出绩效目标表", 1, 40), _line("第 1 页", 1, 560)], [a]), ([_line("续表", 2, 40)], [b])], cfg)
     assert [[t.page for t in run] for run in runs] == [[1, 2]]
     c = _page_table(2, 60, 300)
-    runs = pdf_text.merge_page_runs(
+    runs = merge_page_runs(
         [([_line("项目支出绩效目标表", 1, 40)], [a]), ([_line("项目支出绩效目标表", 2, 40)], [c])], cfg)
     assert [[t.page for t in run] for run in runs] == [[1], [2]]
     other_columns = _page_table(2, 60, 300, xs=(40, 150, 300, 400))
-    runs = pdf_text.merge_page_runs([([], [a]), ([], [other_columns])], cfg)
+    runs = merge_page_runs([([], [a]), ([], [other_columns])], cfg)
     assert len(runs) == 2
 
 
@@ -500,20 +511,20 @@ def test_checkboxes_drawn_as_border_rings_and_fills():
     tick = {"x0": 11, "top": 92, "x1": 17, "bottom": 97, "object_type": "line"}
     page = types.SimpleNamespace(rects=ring + filled + framed_white + stroked + ticked_by_line,
                                  lines=[tick], curves=[])
-    boxes = pdf_text.drawn_checkboxes(page, cfg)
+    boxes = drawn_checkboxes(page, cfg)
     assert [(round(b.box["top"]), b.ticked) for b in sorted(boxes, key=lambda b: b.box["top"])] == [
         (10, False), (30, True), (50, False), (70, False), (90, True)]
 
 
 def test_text_in_a_hole_of_an_irregular_table_is_not_lost():
     cfg = pdf_text.settings()
-    cells = [pdf_text.TableCell(box=b) for b in [(0, 0, 50, 20), (50, 0, 100, 20), (0, 20, 50, 40)]]
-    table = pdf_text.PageTable(page=1, bbox=(0, 0, 100, 40), cells=cells)
-    glyphs = [pdf_text.Glyph("甲", 20, 5, 30, 15, 10), pdf_text.Glyph("乙", 70, 25, 80, 35, 10),
-              pdf_text.Glyph("丙", 90, 25, 100, 35, 10)]
-    used = pdf_text.fill_cell_texts([table], glyphs, cfg)
+    cells = [TableCell(box=b) for b in [(0, 0, 50, 20), (50, 0, 100, 20), (0, 20, 50, 40)]]
+    table = PageTable(page=1, bbox=(0, 0, 100, 40), cells=cells)
+    glyphs = [Glyph("甲", 20, 5, 30, 15, 10), Glyph("乙", 70, 25, 80, 35, 10),
+              Glyph("丙", 90, 25, 100, 35, 10)]
+    used = fill_cell_texts([table], glyphs, cfg)
     assert [c.text for c in cells] == ["甲", "", ""]
-    assert [ln.text for ln in pdf_text.page_text_lines(glyphs, used, 1, cfg)] == ["乙丙"]
+    assert [ln.text for ln in page_text_lines(glyphs, used, 1, cfg)] == ["乙丙"]
 
 
 def _seg(x0, top, x1, bottom, kind="line"):
@@ -532,5 +543,5 @@ def test_checkboxes_drawn_as_four_lines_or_a_closed_path():
     cell_border = _seg(0, 0, 300, 0)  # long rulings are no checkboxes
     page = types.SimpleNamespace(rects=[], lines=[*four_lines, *ticked_lines, cell_border],
                                  curves=[tick, outline])
-    boxes = sorted(pdf_text.drawn_checkboxes(page, cfg), key=lambda b: b.box["top"])
+    boxes = sorted(drawn_checkboxes(page, cfg), key=lambda b: b.box["top"])
     assert [(round(b.box["top"]), b.ticked) for b in boxes] == [(10, False), (30, True), (50, False)]
