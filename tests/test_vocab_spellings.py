@@ -14,7 +14,8 @@ from vocab import labels
 ROOT = Path(__file__).resolve().parents[1]
 # what a re-spelt glyph set or CJK range looks like in source: both glyphs side by side, or a range
 # written with \u escapes ending at the last unified ideograph
-RESPELT = re.compile(r"☑☐|☐☑|\\u[0-9a-f]{4}-\\u9fff")
+# (or one starting at a CJK block, with code point numbers: "0x2E80 <= o <= 0x9FFF")
+RESPELT = re.compile(r"☑☐|☐☑|\\u[0-9a-f]{4}-\\u9fff|(?i:0x(?:2e80|3000|3400|4e00|f900|ff00))\s*<=\s*\w+\s*<=")
 
 
 @pytest.mark.parametrize("stage", ["extractors", "normalizers", "vocab"])
@@ -28,6 +29,18 @@ def test_the_check_sees_a_respelt_range():
     assert RESPELT.search(r'CJK = re.compile(r"[\u4e00-\u9fff]")')
     assert RESPELT.search('if set(t) <= set("☑☐ "):')
     assert not RESPELT.search("from vocab import CJK_IDEOGRAPH_CLASS")
+    assert RESPELT.search("    return 0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF")
+    assert not RESPELT.search("    private_use = 0xF000 <= code <= 0xF0FF")
+
+
+def test_pdf_spacing_and_radical_ranges_keep_what_pdf_glyphs_read_before_the_move():
+    from extractors.pdf.glyphs import is_cjk, radical_to_ideograph
+
+    # CJK script, CJK punctuation (U+3000..U+303F, also U+303F, which is not wide), full-width forms
+    assert [is_cjk(ch) for ch in "⺀指，。\u303fＡ"] == [True] * 6
+    assert [is_cjk(ch) for ch in "a,-é"] == [False] * 4
+    # a Kangxi radical and a compatibility ideograph read as the common ideograph; others unchanged
+    assert [radical_to_ideograph(ch) for ch in ("\u2f00", "\uf900", "指", "ab")] == ["一", "豈", "指", "ab"]
 
 
 def test_the_shared_classes_are_the_ranges_they_replace():

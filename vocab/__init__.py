@@ -41,6 +41,8 @@ class CjkRanges(_Frozen):
     ideographs_ext_a: tuple[tuple[str, str], ...]
     script: tuple[tuple[str, str], ...]
     ocr_spacing: tuple[tuple[str, str], ...]
+    pdf_spacing: tuple[tuple[str, str], ...]
+    radicals_and_compatibility: tuple[tuple[str, str], ...]
 
 
 class CompactPunctuation(_Frozen):

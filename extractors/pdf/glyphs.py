@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from vocab import CHECKED, UNCHECKED
+from vocab import CHECKED, UNCHECKED, VOCABULARY, in_ranges
 
 from ..ir import TextLine
 from ..settings import PdfTextSettings
@@ -40,14 +40,7 @@ def is_cjk(ch: str) -> bool:
     """CJK ideographs and full-width punctuation: text in these scripts is written without spaces."""
     if not ch:
         return False
-    o = ord(ch)
-    return (
-        0x2E80 <= o <= 0x9FFF
-        or 0xF900 <= o <= 0xFAFF
-        or 0xFF00 <= o <= 0xFFEF
-        or 0x3000 <= o <= 0x303F
-        or unicodedata.east_asian_width(ch) in ("W", "F")
-    )
+    return in_ranges(ch, VOCABULARY.cjk_ranges.pdf_spacing) or unicodedata.east_asian_width(ch) in ("W", "F")
 
 
 def radical_to_ideograph(text: str) -> str:
@@ -57,8 +50,7 @@ def radical_to_ideograph(text: str) -> str:
     """
     if len(text) != 1:
         return text
-    o = ord(text)
-    if 0x2E80 <= o <= 0x2FDF or 0xF900 <= o <= 0xFAFF:
+    if in_ranges(text, VOCABULARY.cjk_ranges.radicals_and_compatibility):
         mapped = unicodedata.normalize("NFKC", text)
         return mapped if len(mapped) == 1 else text
     return text
