@@ -18,7 +18,8 @@ from extractors.scan.lines import group_lines, join_texts, line_text, split_line
 from extractors.scan.ocr_engines import OcrItem
 from extractors.scan.page_breaks import join_split_row
 
-FIXTURE = Path(__file__).parent / "fixtures" / "scan" / "form_page.png"
+FIXTURES = Path(__file__).parent / "fixtures" / "scan"
+FIXTURE = FIXTURES / "form_page.png"
 
 
 def blank(h: int = 1240, w: int = 1754) -> np.ndarray:
@@ -313,6 +314,24 @@ def test_comparison_sign_is_read_from_its_strokes(sign):
 def test_digit_two_is_not_taken_for_a_sign(glyph):
     # Regression: the 2 of 20000 was read as ≥ and the value became 0000.
     assert prep.classify_operator_glyph(draw_sign(glyph)) is None
+
+
+@pytest.mark.parametrize("name, sign", [("slanted_ge_bar_joined", "≥"), ("slanted_le_bar_joined", "≤")])
+def test_slanted_sign_whose_bar_touches_the_angle_is_read(name, sign):
+    # Regression: the ⩾ of a scanned PDF (one blob: the bar touches the lower arm) was OCR'd as '>'
+    # or 'N' and the glyph test gave up, so the row went out as '>' unflagged.
+    crop = cv2.imread(str(FIXTURES / "glyphs" / f"{name}.png"), cv2.IMREAD_GRAYSCALE)
+    found = prep.classify_operator_glyph(255 - crop)
+    assert found is not None and found[0] == sign
+
+
+def test_letter_l_is_not_taken_for_a_sign_with_a_joined_bar():
+    img = blank(80, 80)
+    cv2.line(img, (20, 12), (20, 60), 0, 4)
+    cv2.line(img, (20, 60), (55, 60), 0, 4)
+    ink = prep.binarize(img)
+    x0, y0, x1, y1 = scan.ink_box(ink, 4)
+    assert prep.classify_operator_glyph(ink[y0:y1, x0:x1]) is None
 
 
 def test_sign_before_a_number_is_cut_out_as_the_first_glyph():

@@ -374,25 +374,62 @@ def classify_operator_glyph(ink: np.ndarray, min_area: int = 4) -> tuple[str, fl
     if h < 0.35 * w or h > 2.5 * w:
         return None
     mask = labels[y : y + h, x : x + w] == i
+    opens_right = _angle_opening(mask)
+    if opens_right is not None:
+        if flat:
+            return ("≤" if opens_right else "≥", 0.85)
+        return ("<" if opens_right else ">", 0.85)
+    # a bar joined to the lower arm (the slanted ⩾ ⩽, or a small ≥ ≤ at low resolution, one blob):
+    # rows across the width at the bottom, an angle above them
+    bar = 0
+    while bar < h and mask[h - 1 - bar].mean() >= _JOINED_BAR_SPAN:
+        bar += 1
+    if flat or not 0 < bar <= 0.4 * h:
+        return None
+    # (the slanted form's thick arms reach further towards the vertex)
+    opens_right = _angle_opening(mask[: h - bar], _JOINED_VERTEX_SHARE)
+    if opens_right is None:
+        return None
+    return ("≤" if opens_right else "≥", 0.8)
+
+
+_JOINED_BAR_SPAN = 0.7  # share of the sign's width a joined bar's rows cover
+_JOINED_VERTEX_SHARE = 0.4
+
+
+def _angle_opening(mask: np.ndarray, vertex_share: float = 0.5) -> bool | None:
+    """True for an angle opening right (<), False for one opening left (>), None for no angle;
+    ``vertex_share``: the part of the width on the vertex side that the arms' ends must not reach."""
+    rows_with_ink = np.nonzero(mask.any(axis=1))[0]
+    if rows_with_ink.size == 0:
+        return None
+    mask = mask[rows_with_ink.min() : rows_with_ink.max() + 1]
+    h, w = mask.shape
+    if h < 0.35 * w or h > 2.5 * w:
+        return None
     k = max(1, w // 6)
+
     def spread(cols: np.ndarray) -> float:
         rows = np.nonzero(cols.any(axis=1))[0]
         return float(rows.max() - rows.min() + 1) if rows.size else 0.0
+
     left, right = spread(mask[:, :k]), spread(mask[:, -k:])
     if max(left, right) < 0.5 * h or abs(left - right) < 0.3 * h:
         return None
     opens_right = left < right  # vertex on the left: "<"
+    # the vertex: a short run of ink around the middle height (an L's stem has none, a 4's is long)
+    tip = np.nonzero((mask[:, :k] if opens_right else mask[:, -k:]).any(axis=1))[0]
+    if tip.size == 0 or tip.max() - tip.min() + 1 > 0.5 * h or not 0.25 * h <= tip.mean() <= 0.75 * h:
+        return None
     # The arms' ends lie on the open side only: the top and bottom rows of an angle hold no ink
     # on the vertex side (a "2" or "Z" has its base bar running the full width).
     band = max(1, h // 5)
-    half = w // 2
+    half = max(1, round(w * vertex_share))
     for rows in (mask[:band], mask[-band:]):
         vertex_side = rows[:, :half] if opens_right else rows[:, w - half :]
         if vertex_side.any():
             return None
-    if flat:
-        return ("≤" if opens_right else "≥", 0.85)
-    return ("<" if opens_right else ">", 0.85)
+    return opens_right
 
 
 def leading_glyph(ink: np.ndarray, min_area: int = 4) -> np.ndarray | None:
