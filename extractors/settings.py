@@ -116,6 +116,20 @@ class ScanCrossCheckSettings(_Section):
     operator_digits: str
 
 
+class ScanSelfCheckSettings(_Section):
+    enabled: bool
+    max_chars: int
+    min_confidence: float
+    unit_min_confidence: float
+
+
+class ScanInkCheckSettings(_Section):
+    min_cells: int
+    min_extra_chars: float
+    min_ratio: float
+    max_ratio: float
+
+
 class ScanSettings(_Section):
     auto_engine: str
     ocr_threads: int
@@ -129,6 +143,8 @@ class ScanSettings(_Section):
     orientation: ScanOrientationSettings
     page_break: ScanPageBreakSettings
     unread: ScanUnreadSettings
+    self_check: ScanSelfCheckSettings
+    ink_check: ScanInkCheckSettings
 
 
 class PdfTextCheckboxRectSettings(_Section):

@@ -40,7 +40,9 @@ doubtful) and combines it with a logistic model fitted on damaged documents
   (``ocr_disagreement``, extractors/scan/scan.py cross_check);
 - operator_as_digit: no operator written and the number starts with a digit an operator is read
   as (``≥3200`` scanned as ``23200``, ``vocab/data/units.yaml`` operator_lookalikes), even where every row
-  of the form reads that way (a scan that lost all its signs).
+  of the form reads that way (a scan that lost all its signs);
+- ink_unread: on a scan, one of the row's cells holds ink for more characters than OCR read
+  (``ink_unread``, extractors/scan/scan.py ink_check): a character was dropped.
 
 Pure functions over records; the data files are read once.
 """
@@ -61,7 +63,7 @@ from vocab.labels import compact, is_rule_text
 
 FEATURES = ("ocr_doubt", "flagged", "group_misfit", "group_edge", "confusable", "join", "longer", "misplaced",
             "rule_target_mismatch", "value_suspicious", "missing_parts", "operator_implied", "value_unround",
-            "value_near_text", "value_malformed", "operator_as_digit", "engines_disagree")
+            "value_near_text", "value_malformed", "operator_as_digit", "engines_disagree", "ink_unread")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
@@ -279,12 +281,15 @@ def _rule_targets(text: str, percent: bool = False) -> set[float]:
 
 
 def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozenset[int] = frozenset(),
-                form: FormRecord | None = None, disputed: dict[int, str] | None = None) -> list[RowEvidence]:
+                form: FormRecord | None = None, disputed: dict[int, str] | None = None,
+                unread: dict[int, str] | None = None) -> list[RowEvidence]:
     """Evidence and confidence for each row of one form; ``flagged`` holds the seqs that already
     carry a warning or error, ``implied`` those whose operator was not written (read as '='),
     ``form`` the form's header (its budget amounts and goal are numbers a value may copy),
-    ``disputed`` the rows whose cells the two OCR engines read differently (seq -> field)."""
+    ``disputed`` the rows whose cells the two OCR engines read differently (seq -> field),
+    ``unread`` those with a cell whose ink holds more characters than its text (seq -> field)."""
     disputed = disputed or {}
+    unread = unread or {}
     r = rules()
     form_numbers = _form_numbers(form)
     quantitative = [x for x in rows if x.value_num is not None]
@@ -432,6 +437,10 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
             f["engines_disagree"] = 1.0
             ev.fields["engines_disagree"] = disputed[rec.seq]
             ev.reasons.append(f"the two OCR engines read the {disputed[rec.seq] or 'row'} differently")
+        if rec.seq in unread:
+            f["ink_unread"] = 1.0
+            ev.fields["ink_unread"] = unread[rec.seq]
+            ev.reasons.append(f"the {unread[rec.seq] or 'row'} cell holds ink for more characters than OCR read")
         out.append(ev)
     _group_edges(rows, out)
     for ev in out:
@@ -558,6 +567,11 @@ def disputed_cells(anomalies: list[Anomaly]) -> dict[int, str]:
     return {a.seq: a.field for a in anomalies if a.code == "ocr_disagreement" and a.seq is not None}
 
 
+def unread_cells(anomalies: list[Anomaly]) -> dict[int, str]:
+    """Rows (seq -> field) with a scanned cell whose ink holds more characters than its text (ink_unread)."""
+    return {a.seq: a.field for a in anomalies if a.code == "ink_unread" and a.seq is not None}
+
+
 def row_confidence(features: dict[str, float]) -> float:
     """1 - P(row wrong) under the fitted logistic model."""
     r = rules()
@@ -586,7 +600,8 @@ def assess_rows(indicators: list[IndicatorRecord], anomalies: list[Anomaly],
     are moved into it (group_reassigned)."""
     flagged = {a.seq for a in anomalies if a.seq is not None and a.severity in ("warning", "error")}
     notes = []
-    evidence = assess_form(indicators, flagged, implied_operators(anomalies), form, disputed_cells(anomalies))
+    evidence = assess_form(indicators, flagged, implied_operators(anomalies), form, disputed_cells(anomalies),
+                           unread_cells(anomalies))
     for n in range(len(indicators) - 2, -1, -1):  # bottom-up: the row below has moved already
         if evidence[n].moved_to:
             notes.append(_move_to_next_group(indicators[n], indicators[n + 1]))

@@ -25,7 +25,7 @@ import yaml
 from extractors.options import ExtractOptions
 from normalizers import DATA_DIR, plausibility
 from normalizers.document import process_file
-from normalizers.plausibility import FEATURES, assess_form, disputed_cells, implied_operators
+from normalizers.plausibility import FEATURES, assess_form, disputed_cells, implied_operators, unread_cells
 from pipeline.evaluate import STRUCT_FIELDS, TEXT_FIELDS, align, field_eq, sim
 
 MODEL_FILE = DATA_DIR / "plausibility.yaml"
@@ -62,7 +62,8 @@ def labelled_rows(corpus: Path) -> list[dict]:
             form = next((f for f in res.forms if f.form_index == gf["form_index"]), None)
             evidence = assess_form(recs, seqs, implied_operators([a for a in res.anomalies
                                                                   if a.form_index == gf["form_index"]]), form,
-                                    disputed_cells([a for a in res.anomalies if a.form_index == gf["form_index"]]))
+                                    disputed_cells([a for a in res.anomalies if a.form_index == gf["form_index"]]),
+                                    unread_cells([a for a in res.anomalies if a.form_index == gf["form_index"]]))
             prs = [_record_dict(r) for r in recs]
             for gi, pi in align(gf["indicators"], prs):
                 g = gf["indicators"][gi]
@@ -181,6 +182,10 @@ def main(argv: list[str] | None = None) -> int:
                 # engine's reading or none): half the way to the threshold, so that it flags a
                 # row together with other evidence, not alone
                 weights[k] = (math.log(1.0 / thr - 1.0) - float(w[0])) / 2
+            elif v == "alone":
+                # scan evidence of lost text (a cell's ink holds more characters than its text): the
+                # way to the threshold and a quarter again, so that it flags a row by itself
+                weights[k] = (math.log(1.0 / thr - 1.0) - float(w[0])) * 1.25
             elif v == "cell_threshold":
                 # one cell just under ExtractOptions.low_confidence alone brings the row to the threshold
                 doubt = 1.0 - ExtractOptions().low_confidence

@@ -107,3 +107,11 @@ def test_damaged_scan_generator_damages_drawn_cells_and_keeps_the_source_truth()
     assert sorted(changed) == sorted((e["form_index"], e["grid_row"]) for e in log)
     assert damaged.gt("x") == doc.gt("x")  # the truth is the source's
     assert {e["kind"] for e in log} <= {"confusable", "digit_changed", "operator_lost"}
+
+
+def test_disagreement_is_judged_on_the_repaired_text():
+    # Regression: the page's '224公里' (≥ read as 2) was repaired to '≥24公里', yet the second
+    # engine's 'z24公里' was still reported as a disagreement with '224' and the right row flagged.
+    assert scan.numbers_disagree("224公里", "z24公里", "2")
+    assert not scan.numbers_disagree("≥24公里", "z24公里", "2")
+    assert scan.numbers_disagree("≥24公里", "≥34公里", "2")

@@ -126,3 +126,86 @@ def test_checkbox_read_as_a_character_before_the_operator_is_dropped():
     assert r.repair_operator_cell("日V")[0] == "≥"
     assert r.repair_operator_cell("口八")[0] == "≤"
     assert r.repair_operator_cell("日") == ("日", [])
+
+
+# ---------------------------------------------------------------- the cell's own reading (self_check)
+
+
+def own(page: str, crop: str, conf: float = 0.999) -> tuple[str, list[str]]:
+    fixed, repairs = r.reconcile_own_reading(page, crop, conf, min_conf=0.9, unit_min_conf=0.5)
+    return fixed, [x.kind for x in repairs]
+
+
+def test_sign_read_as_a_dollar_by_the_page_pass_is_taken_from_the_cell_crop():
+    # damaged layout scan: '≤15万元' went out as '= 15万元' with no flag
+    assert own("$15万元", "≤15万元") == ("≤15万元", ["operator"])
+
+
+def test_sign_lost_by_the_page_pass_is_taken_from_the_cell_crop():
+    assert own("89元", "≥89元") == ("≥89元", ["operator"])
+
+
+def test_sign_read_as_the_digit_two_is_an_operator_misread_warning():
+    assert own("224公里", "≥24公里") == ("≥24公里", ["operator_misread"])
+    # the crop drops the glyph instead of reading it: the leading look-alike digit is the sign
+    assert own("298%", "98%") == ("≥98%", ["operator_misread"])
+
+
+def test_sign_read_without_its_bar_takes_the_bar_from_the_cell_crop():
+    assert own(">90%", "≥90%") == ("≥90%", ["operator"])
+    assert own("=60万元", "≤60万元") == ("≤60万元", ["operator"])
+
+
+def test_per_mille_read_as_percent_is_a_warning():
+    assert own("≤0.8%", "≤0.8%0", conf=0.53) == ("≤0.8‰", ["reread_unit"])
+    assert own("≤0.8%", "≤0.8%0", conf=0.3) == ("≤0.8%", [])
+
+
+def test_cell_crop_reading_never_drops_a_sign_or_changes_a_number():
+    assert own("≥95%", "295%") == ("≥95%", [])  # the crop read the sign as 2: the page stays
+    assert own("2150公里", "2150公里") == ("2150公里", [])
+    assert own("20个", "z0个") == ("20个", [])
+    assert own("85%", "≥86%") == ("85%", [])  # another number: not this repair's business
+    assert own("$15万元", "≤15万元", conf=0.5) == ("$15万元", [])  # an unsure crop reading
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0129.%≥≤<>=$万元", min_size=1, max_size=7), st.text(alphabet="0129.%≥≤<>=万元", max_size=7),
+       st.floats(0, 1))
+def test_own_reading_changes_the_sign_or_the_per_mille_only(page, crop, conf):
+    fixed, kinds = own(page, crop, conf)
+    if not kinds:
+        assert fixed == page
+    elif kinds == ["reread_unit"]:
+        assert fixed == page.replace(" ", "")[:-1] + "‰"
+    else:
+        assert fixed[0] in "≥≤<>" and fixed[1:] in (page, page[1:])
+
+
+def _built(text: str, lead=None, own_reading=None):
+    import numpy as np
+
+    from extractors.grid import GridCell
+    from extractors.scan import scan
+    from extractors.scan.ocr_engines import OcrItem
+
+    cr = scan.CellRead(grid=GridCell(0, 0, 1, 1, (0, 0, 100, 40)), items=[OcrItem(text, 0.97, (10, 10, 90, 30))],
+                       lead_glyph=lead, own_reading=own_reading)
+    table, _ = scan.build_table([cr], 1, np.array([[1.0, 0, 0], [0, 1.0, 0]]), scan.settings(), None)
+    cell = table.cells[0]
+    return cell.text, [x.kind for x in cell.repairs], cell.confidence
+
+
+def test_sign_read_as_two_from_strokes_alone_stays_a_warning():
+    assert _built("224公里", lead=("≥", 0.8))[:2] == ("≥24公里", ["operator_misread"])
+
+
+def test_sign_read_as_two_confirmed_by_the_cell_crop_is_routine():
+    # Regression: every ≥ of a 200-dpi scan read as 2 and repaired from its strokes was a warning,
+    # though the cell's own crop read the sign too; right rows were flagged throughout
+    text, kinds, conf = _built("224公里", lead=("≥", 0.8), own_reading=("≥24公里", 0.999))
+    assert (text, kinds) == ("≥24公里", ["operator"]) and conf == 0.999
+
+
+def test_dollar_for_the_sign_is_repaired_from_the_cell_crop_in_the_built_table():
+    assert _built("$15万元", own_reading=("≤15万元", 1.0))[:2] == ("≤15万元", ["operator"])

@@ -33,6 +33,7 @@ class RepairRules:
     value_prefix: tuple[tuple[str, str], ...]  # (reading, operator), longest first
     digit_map: dict[str, str]
     unit_cell: dict[str, str]
+    unit_readings: dict[str, tuple[str, ...]]  # unit -> its misreadings (unit_cell turned round)
     vocabulary_confidence: float
     glyph_replaceable: frozenset[str]
     column_roles: dict[str, str]  # compacted header label -> role
@@ -51,6 +52,7 @@ def rules() -> RepairRules:
         value_prefix=tuple(sorted(prefixes, key=lambda p: -len(p[0]))),
         digit_map={str(c): d for d, chars in raw["digit_confusions"].items() for c in chars},
         unit_cell={str(r): unit for unit, readings in raw["unit_cell"].items() for r in readings},
+        unit_readings={unit: tuple(str(r) for r in readings) for unit, readings in raw["unit_cell"].items()},
         vocabulary_confidence=float(raw["vocabulary_confidence"]),
         glyph_replaceable=frozenset(str(x) for x in raw["glyph_replaceable"]),
         column_roles={compact(label): role for role, labels in raw["column_roles"].items() for label in labels},
@@ -287,3 +289,69 @@ def repair_table(table: Table, inherited: dict[int, str] | None = None) -> tuple
             conf = max(conf, rules().vocabulary_confidence)
         cells.append(cell.model_copy(update={"text": fixed, "repairs": cell.repairs + reps, "confidence": conf}))
     return table.model_copy(update={"cells": cells, "confidence": min(c.confidence for c in cells)}), roles
+
+
+# ---------------------------------------------------------------- the cell's own reading
+
+
+# signs the page pass reads for a sign whose bar (or angle) it lost
+_SIGN_WITH_BAR = {">": ("≥",), "<": ("≤",), "=": ("≥", "≤")}
+
+
+def reconcile_own_reading(page_text: str, own_text: str, own_conf: float, min_conf: float,
+                          unit_min_conf: float) -> tuple[str, list[Repair]]:
+    """A short cell read by the page pass, checked against the same engine's reading of the cell's
+    own crop (``self_check`` in scan.yaml). The page pass recognizes each detected line at its
+    size on the page and often loses the small sign before a number ('$15万元', '298%', '15万元'
+    for '≤15万元', '≥98%'); the crop alone, at full height, shows it. Only the sign is taken from
+    the crop's reading, and only where the rest reads the same:
+
+    - the crop reads an operator the page text lacks, or has as a non-digit mark or as the digit
+      an operator is misread as ('≥' for '2'), or has without its bar ('>' for '≥');
+    - the crop reads the number without the page text's leading look-alike digit ('98%' beside
+      '298%'): that digit is the operator (``operator_lookalikes`` in vocab/data/units.yaml);
+    - the crop reads a per-mille sign where the page read '%' (less surely: ``unit_min_conf``).
+
+    A digit taken for an operator is logged as ``operator_misread`` (a warning), the per-mille sign
+    as ``reread_unit`` (a warning: the crop's reading is less sure), a lost or garbled sign as an
+    ``operator`` repair. Anything else is left as the page read it.
+    """
+    page, own = re.sub(r"\s+", "", page_text), re.sub(r"\s+", "", own_text)
+    if not page or not own or page == own or not any(ch.isdigit() for ch in page):
+        return page_text, []
+    lookalikes = _operator_lookalikes()
+    comparison = set(OPERATORS)
+    if own_conf >= min_conf:
+        sign, rest = (own[0], own[1:]) if own[0] in comparison else ("", own)
+        if sign and rest[:1].isdigit():
+            if page == rest:
+                return _own_sign(page_text, sign + page, "operator", "the page pass lost the sign before the number")
+            head, tail = page[0], page[1:]
+            if tail == rest and head not in comparison and not head.isdigit():
+                return _own_sign(page_text, sign + tail, "operator", f"'{head}' before the number is {sign}")
+            if tail == rest and lookalikes.get(head) == sign:
+                return _own_sign(page_text, sign + tail, "operator_misread",
+                                 f"the '{head}' before the number is the sign {sign}")
+            if tail == rest and sign in _SIGN_WITH_BAR.get(head, ()):
+                return _own_sign(page_text, sign + tail, "operator", f"'{head}' is {sign} (its bar was lost)")
+        if not sign and len(page) > len(own) and page[1:] == own and page[0] in lookalikes and own[:1].isdigit():
+            fixed = lookalikes[page[0]] + own
+            return _own_sign(page_text, fixed, "operator_misread",
+                             f"'{own}' without the leading '{page[0]}': it is the sign {lookalikes[page[0]]}")
+    if own_conf >= unit_min_conf and page.endswith(("%", "％")):
+        for reading in (*rules().unit_readings.get("‰", ()), "‰"):
+            if own.endswith(reading) and own[: -len(reading)] == page[:-1]:
+                return _own_sign(page_text, page[:-1] + "‰", "reread_unit",
+                                 f"'{own}' ({own_conf:.2f}): a per-mille sign")
+    return page_text, []
+
+
+def _own_sign(raw: str, fixed: str, kind: str, why: str) -> tuple[str, list[Repair]]:
+    return fixed, [Repair(kind=kind, raw=raw, fixed=fixed, message=f"the cell's own crop reads it again: {why}")]
+
+
+@cache
+def _operator_lookalikes() -> dict[str, str]:
+    from vocab.units import units_yaml
+
+    return {str(k): str(v) for k, v in units_yaml()["operator_lookalikes"].items()}

@@ -35,11 +35,13 @@ from .cells import (
     CellRead,
     assign_items,
     cell_cutter,
+    cell_ink_ems,
     cell_interior,
     cell_text_crop,
     crop_with_box,
     drop_fragments,
     ink_box,
+    lost_characters,
     read_cell_by_cell,
 )
 from .checkboxes import checkbox_segments, find_cell_checkboxes
@@ -96,16 +98,44 @@ def cross_check_cells(
         return
     answers = second.read_lines([crop for *_, crop in todo], [key for _, _, key, _ in todo])
     for (cr, text, _, _), (other, conf) in zip(todo, answers):
-        # the numbers of the first reading must all be among the second's: an operator the second
-        # engine reads as a digit ('2 14100' for '≥14100') is no disagreement on the number
-        # (and the reverse: '290%' for '≥90%')
-        mine, theirs = set(_CELL_NUMBER.findall(text)), set(_CELL_NUMBER.findall(other))
-        theirs |= {t[1:] for t in theirs if len(t) > 1 and t[0] in operator_digits}
-        if theirs and not mine <= theirs:
+        if numbers_disagree(text, other, operator_digits):
             cr.other_engine = (other.strip(), conf)
 
 
+def numbers_disagree(first: str, second: str, operator_digits: str) -> bool:
+    """The second reading holds numbers, but not every number of the first. An operator the second
+    engine reads as a digit ('2 14100' for '≥14100') is no disagreement on the number (and the
+    reverse: '290%' for '≥90%')."""
+    mine, theirs = set(_CELL_NUMBER.findall(first)), set(_CELL_NUMBER.findall(second))
+    theirs |= {t[1:] for t in theirs if len(t) > 1 and t[0] in operator_digits}
+    return bool(theirs) and not mine <= theirs
+
+
 _CELL_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+def self_check_cells(
+    engine: OcrEngine, reads: list[list[CellRead]], ocr_image: np.ndarray, text_ink: np.ndarray,
+    margin: float, min_area: int, pad: int, number: int, turn: int, max_chars: int,
+) -> None:
+    """Short cells with digits that the page pass read, read again by the same engine from their
+    own crop (``self_check`` in scan.yaml); the reading is kept on the cell (``own_reading``) for
+    build_table to take a sign from it that the page pass lost."""
+    todo: list[tuple[CellRead, CropKey, np.ndarray]] = []
+    for table_reads in reads:
+        for cr in table_reads:
+            if cr.labels or cr.checkboxes or not cr.items:
+                continue
+            text = "".join(i.text for i in cr.items).strip()
+            if not text or len(text) > max_chars or not any(ch.isdigit() for ch in text):
+                continue
+            found = cell_text_crop(ocr_image, text_ink, cr.grid.bbox, margin, min_area, pad)
+            if found is not None:
+                todo.append((cr, CropKey(number, "self", found[1], turn), found[0]))
+    if todo:
+        answers = engine.read_lines([crop for *_, crop in todo], [key for _, key, _ in todo])
+        for (cr, _, _), answer in zip(todo, answers):
+            cr.own_reading = (str(answer[0]), float(answer[1]))
 
 
 def engine_for(options: ExtractOptions) -> OcrEngine:
@@ -242,6 +272,14 @@ def read_page_image(
         label_keys = [key for _, _, key, _ in label_todo]
         for (cr, k, _, _), res in zip(label_todo, engine.read_lines([crop for *_, crop in label_todo], label_keys)):
             cr.labels[k] = (res[0].strip(), res[1])
+    for table_reads in reads:
+        for cr in table_reads:
+            if (cr.items or cr.reread) and not cr.labels and not cr.checkboxes:
+                cr.ink_ems = cell_ink_ems(text_ink, cr.grid.bbox, margin, min_area)
+    if cfg.self_check.enabled and not getattr(engine, "reads_cells", False) \
+            and not isinstance(engine, (RecordedEngine, RecordingEngine)):
+        self_check_cells(engine, reads, ocr_image, text_ink, margin, min_area, pad, number, extra_quarters,
+                         int(cfg.self_check.max_chars))
     if second is not None:
         before = second.seconds
         cross_check_cells(second, reads, ocr_image, text_ink, margin, min_area, pad, number, extra_quarters,
@@ -315,11 +353,28 @@ def build_table(
             m = re.match(r"^\s*(\S)\s*(?=\d)", text)
             if m and m.group(1) != op and (not m.group(1).isdigit() or ocr_repair.glyph_may_replace(m.group(1))):
                 fixed = op + text[m.end() :]
+                # a digit taken for the sign is a guess to confirm, as in normalizers/operator_misread.py
                 repairs.append(
-                    Repair(kind="operator", raw=text, fixed=fixed, message="sign before the number read from its strokes")
+                    Repair(kind="operator_misread" if m.group(1).isdigit() else "operator", raw=text, fixed=fixed,
+                           message="sign before the number read from its strokes")
                 )
                 text, conf = fixed, min(conf, glyph_conf)
-        if cr.other_engine is not None:
+        if cr.own_reading is not None:
+            text, own_repairs = ocr_repair.reconcile_own_reading(
+                text, cr.own_reading[0], cr.own_reading[1], float(cfg.self_check.min_confidence),
+                float(cfg.self_check.unit_min_confidence))
+            repairs.extend(own_repairs)
+            agree = re.sub(r"\s+", "", cr.own_reading[0]) == re.sub(r"\s+", "", text)
+            if own_repairs or agree:
+                conf = max(conf, cr.own_reading[1])  # two readings of the cell that agree (but for the sign)
+            if agree:
+                # a digit the strokes show to be a sign, and the crop read as that sign: two ways of
+                # reading agree, so the repair is routine (info), not a guess to confirm
+                repairs = [r.model_copy(update={"kind": "operator", "message": r.message + "; the cell's own crop reads "
+                                                "the same"}) if r.kind == "operator_misread" else r for r in repairs]
+        # judged on the text as repaired: the page's '224' is no disagreement once it reads '≥24'
+        if cr.other_engine is not None and numbers_disagree(text, cr.other_engine[0],
+                                                            str(cfg.cross_check.operator_digits)):
             other, other_conf = cr.other_engine
             repairs.append(Repair(kind="engines_disagree", raw=other, fixed=text,
                                   message=f"the second OCR engine reads '{other}' ({other_conf:.2f}) where the "
@@ -358,6 +413,15 @@ def build_table(
                 repairs=repairs,
             )
         )
+    ink = cfg.ink_check
+    lost = lost_characters([(c.text, cr.ink_ems) for c, cr in zip(cells, reads)], int(ink.min_cells),
+                           float(ink.min_extra_chars), float(ink.min_ratio), float(ink.max_ratio))
+    for cell, n in zip(cells, lost):
+        if n:
+            read = len("".join(cell.text.split()))
+            cell.repairs.append(Repair(kind="ink_unread", raw=cell.text, fixed=cell.text,
+                                       message=f"the cell holds ink for about {read + n:.0f} characters, OCR read "
+                                               f"{read}: a character may be lost"))
     n_rows = max(c.row + c.rowspan for c in cells)
     n_cols = max(c.col + c.colspan for c in cells)
     table = Table(
