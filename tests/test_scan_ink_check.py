@@ -9,7 +9,7 @@ from extractors.scan import scan
 from normalizers import plausibility
 from normalizers.records import Anomaly, IndicatorRecord
 
-CFG = dict(min_cells=5, min_extra=0.8, min_ratio=1.15, max_ratio=3.0)
+CFG = {"min_cells": 5, "min_extra": 0.8, "min_ratio": 1.15, "max_ratio": 3.0}
 
 # a table whose CJK cells take 1.09 line heights per character (font and spacing)
 TABLE = [("产出指标", 4.4), ("数量指标", 4.35), ("质量指标", 4.4), ("满意度", 3.3), ("效益指标", 4.36),
