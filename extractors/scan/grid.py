@@ -13,7 +13,6 @@ from pdfplumber.table import cells_to_tables, edges_to_intersections, intersecti
 from ..grid import GridCell, grid_from_cell_boxes
 from ..settings import ScanSettings, ScanTableSettings, scan_settings
 from . import image_prep as prep
-from .levelling import prep_settings
 
 
 def _edge(orientation: str, x0: float, top: float, x1: float, bottom: float) -> dict[str, Any]:
@@ -81,7 +80,7 @@ def close_open_ends(
 def find_tables(ink: np.ndarray, cfg: ScanSettings) -> tuple[list[list[GridCell]], np.ndarray, list[bool]]:
     """Grids of the ruled tables on a levelled page, the mask of ruling pixels, and for each grid
     whether its bottom rule was missing all across (its last row runs on over the page break)."""
-    ps = prep_settings(cfg)
+    ps = cfg.prep
     segments, rule_mask = prep.find_rulings(ink, ps)
     tol = max(cfg.table.snap_min_px, min(ink.shape) * cfg.table.snap_frac)
     edges = [

@@ -15,21 +15,7 @@ import numpy as np
 
 from ..errors import UnreadableFileError
 from ..limits import InputLimits, check_pixels, default_limits, over_limit
-
-
-@dataclass(frozen=True)
-class PrepSettings:
-    """Thresholds for preprocessing, read from extractors/data/scan.yaml (see scan.load_settings)."""
-
-    max_skew_deg: float = 5.0
-    skew_work_width: int = 1200  # skew is estimated on a copy this wide (speed; 0.05 deg ~ 1 px)
-    skew_coarse_step: float = 0.25
-    skew_fine_step: float = 0.05
-    min_skew_deg: float = 0.05  # below this the page is left as it is (rotation blurs a little)
-    rule_min_frac: float = 0.025  # a ruling is at least this share of the page's shorter side long
-    rule_max_thickness_frac: float = 0.004  # thicker ink than this (share of shorter side) is not a rule
-    rule_gap_frac: float = 0.004  # gaps up to this share of the shorter side inside a ruling are bridged
-    denoise_median: int = 3  # median filter aperture for noisy scans (odd; 0 = off)
+from ..settings import ScanPrepSettings, scan_settings
 
 
 @dataclass(frozen=True)
@@ -122,8 +108,9 @@ def rasterize_pdf_pages(path: Path, page_numbers: list[int], dpi: int,
 # ---------------------------------------------------------------- binarization
 
 
-def denoise(gray: np.ndarray, settings: PrepSettings = PrepSettings()) -> np.ndarray:
+def denoise(gray: np.ndarray, settings: ScanPrepSettings | None = None) -> np.ndarray:
     """Speckle removal that keeps strokes (median filter)."""
+    settings = settings or scan_settings().prep
     k = settings.denoise_median
     return cv2.medianBlur(gray, k) if k and k >= 3 else gray
 
@@ -159,8 +146,9 @@ def _profile_score(ink_small: np.ndarray, angle: float) -> float:
     return float(np.square(np.diff(rows)).sum())
 
 
-def estimate_skew(ink: np.ndarray, settings: PrepSettings = PrepSettings()) -> float:
+def estimate_skew(ink: np.ndarray, settings: ScanPrepSettings | None = None) -> float:
     """Angle in degrees (counter-clockwise positive) that levels the page, within ±max_skew_deg."""
+    settings = settings or scan_settings().prep
     h, w = ink.shape
     scale = min(1.0, settings.skew_work_width / float(w))
     small = cv2.resize(ink, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
@@ -245,12 +233,13 @@ def map_bbox(m: np.ndarray, bbox: tuple[float, float, float, float]) -> tuple[fl
 # ---------------------------------------------------------------- rulings
 
 
-def ruling_masks(ink: np.ndarray, settings: PrepSettings = PrepSettings()) -> tuple[np.ndarray, np.ndarray]:
+def ruling_masks(ink: np.ndarray, settings: ScanPrepSettings | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Masks of horizontal and vertical rulings by morphological opening with long thin kernels.
 
     Opening comes first, on the ink as it is, so that strokes of neighbouring characters cannot be
     bridged into a false ruling; only then are small breaks along a found ruling closed.
     """
+    settings = settings or scan_settings().prep
     short_side = min(ink.shape)
     length = max(10, int(short_side * settings.rule_min_frac))
     gap = max(1, int(short_side * settings.rule_gap_frac))
@@ -282,8 +271,9 @@ def _segments_from_mask(
     return out, np.where(keep[labels], 255, 0).astype(np.uint8)
 
 
-def find_rulings(ink: np.ndarray, settings: PrepSettings = PrepSettings()) -> tuple[list[Segment], np.ndarray]:
+def find_rulings(ink: np.ndarray, settings: ScanPrepSettings | None = None) -> tuple[list[Segment], np.ndarray]:
     """Ruling segments of a (levelled) ink mask, and the mask of all ruling pixels."""
+    settings = settings or scan_settings().prep
     horiz, vert = ruling_masks(ink, settings)
     short_side = min(ink.shape)
     min_len = max(10, short_side * settings.rule_min_frac)

@@ -14,10 +14,6 @@ from .cells import CellRead, crop_with_box
 from .ocr_engines import CropKey, OcrEngine, OcrItem
 
 
-def prep_settings(cfg: ScanSettings) -> prep.PrepSettings:
-    return prep.PrepSettings(**cfg.prep.model_dump())
-
-
 @dataclass
 class LevelledPage:
     gray: np.ndarray  # levelled, denoised grayscale
@@ -87,7 +83,7 @@ def level_page(gray: np.ndarray, cfg: ScanSettings, extra_quarters: int = 0) -> 
     A page whose text runs top to bottom is turned by 90°; ``extra_quarters`` adds turns the
     caller found necessary (180° when the OCR engine reads the page better upside down).
     """
-    ps = prep_settings(cfg)
+    ps = cfg.prep
     work = prep.denoise(gray, ps)
     ink = prep.binarize(work)
     quarters = (1 if prep.is_sideways(ink) else 0) + extra_quarters
