@@ -50,6 +50,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from statistics import median
@@ -90,6 +92,7 @@ class PlausibilityRules:
     confusable_attested: float
     confusable_fields: tuple[str, ...]
     unigram_ratio: float
+    form_consistency_score: float
     rule_phrases: tuple[str, ...]
     name_length_ratio: float
     explanation_length_ratio: float
@@ -120,7 +123,7 @@ def rules() -> PlausibilityRules:
         confusable_ratio=float(conf["ratio"]), confusable_min_count=float(conf["min_count"]),
         confusable_smoothing=float(conf["self_smoothing"]),
         confusable_attested=float(conf["attested"]), confusable_fields=tuple(conf["fields"]),
-        unigram_ratio=float(conf["unigram_ratio"]),
+        unigram_ratio=float(conf["unigram_ratio"]), form_consistency_score=float(conf["form_consistency"]),
         rule_phrases=tuple(join["rule_phrases"]), name_length_ratio=float(join["name_length_ratio"]),
         explanation_length_ratio=float(join["explanation_length_ratio"]),
         rule_targets=tuple(re.compile(p) for p in raw["rule_target_patterns"]),
@@ -200,10 +203,25 @@ def _sides(text: str, i: int, ch: str, counts: dict[str, int]) -> tuple[int, int
     return left, right
 
 
-def confusable_readings(text: str) -> list[tuple[str, str, float]]:
+def _side_pairs(text: str, i: int, ch: str) -> tuple[str, str]:
+    """The two character pairs ch makes with its left and right neighbour ('' at the text's ends)."""
+    return (text[i - 1] + ch if i > 0 else "", ch + text[i + 1] if i + 1 < len(text) else "")
+
+
+_CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
+def confusable_readings(text: str, elsewhere: Callable[[str], int] | None = None) -> list[tuple[str, str, float]]:
     """(character, look-alike, log-ratio) where the look-alike makes a far more common word. A
     reading that makes an attested word on a side where the look-alike does not clearly beat it is
-    kept ('疏浚工': 疏浚 is a word though 竣工 is commoner)."""
+    kept ('疏浚工': 疏浚 is a word though 竣工 is commoner).
+
+    ``elsewhere(pair)``: in how many other cells of the form a character pair stands. The form is
+    its own best lexicon: a reading whose look-alike pair the form writes elsewhere while the
+    reading's own pair is no word ('推进士地' in a form that writes 土地) is doubted whatever the
+    neighbours make ('进士'); a reading the form writes in another cell too, with its look-alike
+    nowhere ('公路管养' in two rows), is taken as the form's own word (an OCR misread is a one-off
+    of one cell)."""
     r = rules()
     partners, counts = confusion_partners(), bigram_counts()
     found = []
@@ -212,6 +230,20 @@ def confusable_readings(text: str) -> list[tuple[str, str, float]]:
             continue
         if any(text[k:k + 3] in attested_trigrams() for k in range(max(0, i - 2), i + 1)):
             continue  # a longer real word holds this reading ('低保金')
+        if elsewhere is not None:
+            own_pairs = _side_pairs(text, i, ch)
+            alt_hits = [(alt, side) for alt in partners[ch] for side, pair in enumerate(_side_pairs(text, i, alt))
+                        if _CJK_PAIR.fullmatch(pair) and elsewhere(pair)
+                        and counts.get(own_pairs[side], 0) < r.confusable_attested and not elsewhere(own_pairs[side])]
+            if alt_hits:
+                alt = alt_hits[0][0]
+                found.append((text[max(0, i - 1):i + 2], text[max(0, i - 1):i] + alt + text[i + 1:i + 2],
+                              r.form_consistency_score))
+                continue
+            alt_pairs = [p for alt in partners[ch] for p in _side_pairs(text, i, alt) if _CJK_PAIR.fullmatch(p)]
+            if any(_CJK_PAIR.fullmatch(p) and elsewhere(p) for p in own_pairs) \
+                    and not any(elsewhere(p) for p in alt_pairs):
+                continue  # the form writes this word in another cell too, its look-alike nowhere
         own_sides = _sides(text, i, ch, counts)
         own = max(own_sides)
         totals = char_totals()
@@ -292,6 +324,7 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
     unread = unread or {}
     r = rules()
     form_numbers = _form_numbers(form)
+    form_pairs = _form_pair_cells(rows, form)
     quantitative = [x for x in rows if x.value_num is not None]
     # rows whose number starts with a digit an operator is misread as lost their operator too: they
     # do not show a form that writes bare numbers
@@ -321,7 +354,9 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
         # text plausibility
         worst = 0.0
         for fld in r.confusable_fields:
-            for seen, alt, score in confusable_readings(getattr(rec, fld) or ""):
+            own_cell = _cell_pairs(getattr(rec, fld) or "")
+            elsewhere = lambda pair, own_cell=own_cell: form_pairs[pair] - (pair in own_cell)  # noqa: E731
+            for seen, alt, score in confusable_readings(getattr(rec, fld) or "", elsewhere):
                 if score > worst:
                     worst = score
                     ev.fields["confusable"] = fld
@@ -446,6 +481,28 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
     for ev in out:
         ev.confidence = row_confidence(ev.features)
     return out
+
+
+def _cell_pairs(text: str) -> set[str]:
+    """The character pairs of one cell."""
+    t = re.sub(r"\s+", "", text)
+    return {t[k:k + 2] for k in range(len(t) - 1)}
+
+
+def _form_pair_cells(rows: list[IndicatorRecord], form: FormRecord | None) -> Counter:
+    """In how many cells of the form (its rows' texts and its header's names and goals) each
+    character pair stands."""
+    cells = [getattr(x, f) or "" for x in rows for f in rules().confusable_fields]
+    if form is not None:
+        cells += [getattr(form, f) or "" for f in _HEADER_TEXT_FIELDS]
+    out: Counter = Counter()
+    for c in cells:
+        out.update(_cell_pairs(c))
+    return out
+
+
+_HEADER_TEXT_FIELDS = ("project_name", "agency", "competent_dept", "implementing_agency", "overall_goal",
+                       "overall_goal_long_term")
 
 
 def _group_edges(rows: list[IndicatorRecord], out: list[RowEvidence]) -> None:
