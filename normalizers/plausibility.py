@@ -440,7 +440,7 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
         if missing:
             ev.reasons.append("cells the form's other rows have are empty here")
         f["missing_parts"] = missing
-        if rec.seq in implied and implied_share <= r.implied_share:
+        if rec.seq in implied and implied_share <= r.implied_share and not _goal_states(form, rec):
             f["operator_implied"] = 1.0
             ev.fields["operator_implied"] = "operator"
             ev.reasons.append("no operator written where the form's other rows write one (an operator lost?)")
@@ -481,6 +481,16 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
     for ev in out:
         ev.confidence = row_confidence(ev.features)
     return out
+
+
+def _goal_states(form: FormRecord | None, rec: IndicatorRecord) -> bool:
+    """The form's goal writes this row's value with its unit ('购置执法执勤车辆10辆' beside a bare
+    '10辆'): the bare number is the target the goal sets, not a value that lost its operator."""
+    if form is None or rec.value_num is None or not rec.unit:
+        return False
+    goal = re.sub(r"\s+", "", (form.overall_goal or "") + "\n" + (form.overall_goal_long_term or ""))
+    number = re.escape(_number_text(rec.value or ""))
+    return bool(number) and re.search(rf"(?<![0-9.]){number}{re.escape(compact(rec.unit))}", goal) is not None
 
 
 def _cell_pairs(text: str) -> set[str]:
