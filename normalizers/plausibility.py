@@ -96,6 +96,8 @@ class PlausibilityRules:
     rule_phrases: tuple[str, ...]
     name_length_ratio: float
     explanation_length_ratio: float
+    several_ratio: float
+    several_fields: int
     rule_targets: tuple[re.Pattern, ...]
     rate_floor: float
     full_marks: tuple[str, ...]
@@ -126,6 +128,7 @@ def rules() -> PlausibilityRules:
         unigram_ratio=float(conf["unigram_ratio"]), form_consistency_score=float(conf["form_consistency"]),
         rule_phrases=tuple(join["rule_phrases"]), name_length_ratio=float(join["name_length_ratio"]),
         explanation_length_ratio=float(join["explanation_length_ratio"]),
+        several_ratio=float(join["several_ratio"]), several_fields=int(join["several_fields"]),
         rule_targets=tuple(re.compile(p) for p in raw["rule_target_patterns"]),
         full_marks=tuple(raw["full_marks"]),
         rate_floor=float(raw["rate_targets"]["floor"]), rate_ceiling=float(raw["rate_targets"]["ceiling"]),
@@ -334,6 +337,8 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
     expls = [len(compact(x.explanation or "")) for x in rows if x.explanation]
     typical_name = median(names) if names else 0
     typical_expl = median(expls) if expls else 0
+    typical_len = {fld: median(lens) if (lens := [_text_len(x, fld) for x in rows if _text_len(x, fld)]) else 0
+                   for fld in _JOINABLE_FIELDS}
     share = {f: sum(1 for x in rows if getattr(x, f)) / len(rows) if rows else 0
              for f in ("explanation", "scoring_rule")}
     out = []
@@ -380,6 +385,11 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
                 and len(compact(rec.value)) >= max(6, 2 * median(others))):
             longer += 1
             ev.reasons.append(f"the value '{rec.value}' is twice as long as the form's other text values")
+        stretched = [fld for fld, typical in typical_len.items()
+                     if typical and _text_len(rec, fld) >= r.several_ratio * typical]
+        if len(stretched) >= r.several_fields:
+            longer += 1
+            ev.reasons.append(f"the {', '.join(stretched)} are all far longer than the form's others (two rows joined?)")
         if rec.unit and not values.is_unit(rec.unit):
             join += 1
             ev.reasons.append(f"the unit '{rec.unit}' is no unit (two units joined?)")
@@ -481,6 +491,16 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
     for ev in out:
         ev.confidence = row_confidence(ev.features)
     return out
+
+
+_JOINABLE_FIELDS = ("level3", "value", "explanation", "scoring_rule")
+
+
+def _text_len(rec: IndicatorRecord, fld: str) -> int:
+    """Length of a text field; a numeric value counts as no text."""
+    if fld == "value" and rec.value_num is not None:
+        return 0
+    return len(compact(getattr(rec, fld) or ""))
 
 
 def _goal_states(form: FormRecord | None, rec: IndicatorRecord) -> bool:
