@@ -290,3 +290,83 @@ def test_damage_generator_reads_an_operator_as_the_digit_2():
     what = damage._operator_as_digit(random.Random(0), row, {"operator": "≥"})
     assert row.cells[1] == "28500份" and what == "operator '≥ 8500份' read as '2'"
     assert damage._operator_as_digit(random.Random(0), row, {"operator": "≤"}) is None
+
+
+def test_look_alike_whose_partner_the_form_writes_elsewhere_is_doubted(tmp_path):
+    # '推进士地': 进士 is a common word, so the lexicon alone keeps the reading; the form itself
+    # writes 土地 in the row's name, which gives the misread away
+    assert plausibility.confusable_readings("推进士地集约节约利用") == []
+    rows = list(GOOD_ROWS)
+    rows[6] = "\t效益指标\t生态效益指标\t土地集约节约利用\t定性\t显著提升\t推进士地集约节约利用\t按评判等级赋分\t"
+    o = run(tmp_path, rows)
+    assert "explanation '进士地' may be a misread '进土地'" in low(o)[7]
+    assert [a.field for a in o.anomalies if a.code == "low_confidence"] == ["explanation"]
+    assert set(low(o)) == {7}
+
+
+def test_look_alike_in_a_word_the_form_writes_in_two_cells_is_not_doubted(tmp_path):
+    # 管养 (road upkeep) is missing from the lexicon, which reads it as a misread 营养; a form that
+    # writes it in two cells and never writes 营养 uses it as its own word (an OCR misread is a
+    # one-off of one cell)
+    alone = "\t效益指标\t可持续影响指标\t农村公路管养机制\t定性\t逐步健全\t长效机制建立情况\t按评判等级赋分\t"
+    rows = list(GOOD_ROWS)
+    rows[6] = alone
+    assert "'路管养' may be a misread '路营养'" in low(run(tmp_path, rows))[7]
+    rows[6] = alone.replace("长效机制建立情况", "公路管养长效机制建立情况")
+    assert low(run(tmp_path, rows)) == {}
+
+
+VALUE_UNIT_FORM = "\n".join([
+    "## 项目支出绩效目标表", "", "（2024年度）", "",
+    "项目名称\t交通执法装备购置", "主管部门\t某县公安局",
+    "项目资金（万元）\t年度资金总额\t612", "\t其中：财政拨款\t612",
+    "年度总体目标\t{goal}",
+    "绩效指标\t一级指标\t二级指标\t三级指标\t指标值\t绩效标准",
+    "\t产出指标\t数量指标\t购置执法执勤车辆\t10辆\t计划标准",
+    "\t\t\t建设视频监控点位\t≥120个\t计划标准",
+    "\t\t质量指标\t专网带宽\t≥80M\t行业标准",
+    "\t\t时效指标\t设备安装完成时间\t≤30天\t计划标准",
+    "\t成本指标\t经济成本指标\t车辆购置费用\t≤250万元\t计划标准",
+    "\t效益指标\t社会效益指标\t道路交通事故起数\t≤5起\t历史标准",
+    "\t\t可持续影响指标\t设备使用年限\t≥6年\t行业标准",
+    "\t满意度指标\t服务对象满意度指标\t群众对交通秩序满意度\t≥85%\t历史标准",
+]) + "\n\n填表人：罗建平\n\n填报日期：2024年1月9日\n"
+
+
+def test_bare_target_the_goal_writes_is_not_doubted_as_an_operator_lost(tmp_path):
+    # the form writes ≥/≤ on its other rows; '10辆' bare is the number the goal sets, not a value
+    # whose operator was lost
+    p = tmp_path / "form.md"
+    p.write_text(VALUE_UNIT_FORM.format(goal="购置执法执勤车辆10辆，建设视频监控点位120个。"), encoding="utf-8")
+    o = process_file(p, "form.md", ExtractOptions())
+    assert (o.indicators[0].operator, o.indicators[0].value) == ("=", "10")
+    assert low(o) == {}
+    p.write_text(VALUE_UNIT_FORM.format(goal="提升道路交通管理智能化水平。"), encoding="utf-8")
+    assert "no operator written" in low(process_file(p, "form.md", ExtractOptions()))[1]
+
+
+def test_two_rows_joined_make_every_text_of_the_row_longer(tmp_path):
+    # two qualitative rows joined into one: name, value and explanation all about twice the
+    # form's usual length, none of them alone far enough out to tell
+    joined = ("\t\t可持续影响指标\t养护长效机制道路通行能力\t定性\t逐步健全有效提升\t"
+              "养护机制建立情况道路通行能力\t按评判等级赋分，分为好、较好、一般三档达到目标得满分，否则酌情扣分\t")
+    rows = [*GOOD_ROWS[:7], joined, GOOD_ROWS[7]]
+    o = run(tmp_path, rows)
+    assert "are all far longer than the form's others" in low(o)[8]
+    assert set(low(o)) == {8}
+    rows[7] = "\t\t可持续影响指标\t养护长效机制\t定性\t逐步健全\t养护机制建立情况\t按评判等级赋分\t"
+    assert low(run(tmp_path, rows)) == {}
+
+
+def test_moved_quality_label_a_completion_rate_filled_down_into_the_counts_is_moved(tmp_path):
+    # the 质量指标 label stands on the second row of its span: 地质灾害防治完成率 (a rate, not a
+    # count) is filled down as 数量指标
+    rows = [*GOOD_ROWS[:4],
+            "\t\t\t地质灾害防治完成率\t≥\t90\t%\t完成防治的比例\t达到或超过90%得满分，否则不得分\t",
+            *GOOD_ROWS[4:]]
+    o = run(tmp_path, rows)
+    r = o.indicators[4]
+    assert (r.level2, r.level3) == ("质量指标", "地质灾害防治完成率")
+    assert [(a.seq, a.raw_value, a.fixed_value) for a in o.anomalies if a.code == "group_reassigned"] == [
+        (5, "数量指标", "质量指标")]
+    assert 5 in low(o)
