@@ -104,6 +104,8 @@ class PlausibilityRules:
     rate_ceiling: float
     round_digits: int
     exact_units: frozenset[str]
+    stray_digit_units: frozenset[str]
+    stray_digit_length: int
     implied_share: float
     intercept: float
     weights: dict[str, float]
@@ -134,6 +136,8 @@ def rules() -> PlausibilityRules:
         rate_floor=float(raw["rate_targets"]["floor"]), rate_ceiling=float(raw["rate_targets"]["ceiling"]),
         round_digits=int(raw["round_targets"]["leading_digits"]),
         exact_units=frozenset(raw["round_targets"]["exact_units"]),
+        stray_digit_units=frozenset(raw["round_targets"]["stray_digit"]["units"]),
+        stray_digit_length=int(raw["round_targets"]["stray_digit"]["length"]),
         implied_share=float(raw["operator_implied"]["max_share"]),
         intercept=float(model["intercept"]), weights={k: float(v) for k, v in model["weights"].items()},
         threshold=float(model["threshold"]),
@@ -459,6 +463,11 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
             f["value_unround"] = 1.0
             ev.fields.setdefault("value_unround", "value")
             ev.reasons.append(f"the target {rec.value} is not a round number (a changed digit?)")
+        elif rec.value_num is not None and compact(rec.unit or "") in r.stray_digit_units \
+                and _stray_digit(rec.value or "", r.stray_digit_length):
+            f["value_unround"] = 1.0
+            ev.fields.setdefault("value_unround", "value")
+            ev.reasons.append(f"the headcount {rec.value} is a round number with one stray digit (a changed digit?)")
         if rec.value_num is not None:
             seen = _number_text(rec.value or "")
             # the row's own texts are left out: score bands ('60%') sit one digit from many targets
@@ -603,6 +612,16 @@ def _one_digit_apart(a: str, b: str) -> bool:
         return False
     diff = [(x, y) for x, y in zip(a, b) if x != y]
     return len(diff) == 1 and diff[0][0].isdigit() and diff[0][1].isdigit()
+
+
+def _stray_digit(value: str, length: int) -> bool:
+    """A whole number of ``length`` or more digits whose significant digits end in zeros and one
+    more digit (195003, 195010 -> 19501): a round number with one digit changed; an exact count
+    has no reason to hold that run (14130, 2460 do not)."""
+    t = re.sub(r"\s+", "", value)
+    if not re.fullmatch(r"[1-9][0-9]*", t) or len(t) < length:
+        return False
+    return re.search(r"0[1-9]$", t.rstrip("0")) is not None
 
 
 def _unround(value: str, leading: int) -> bool:

@@ -370,3 +370,16 @@ def test_moved_quality_label_a_completion_rate_filled_down_into_the_counts_is_mo
     assert [(a.seq, a.raw_value, a.fixed_value) for a in o.anomalies if a.code == "group_reassigned"] == [
         (5, "数量指标", "质量指标")]
     assert 5 in low(o)
+
+
+@pytest.mark.parametrize(("changed", "doubted"), [("195003", True), ("195010", True), ("195000", False),
+                                                  ("14130", False), ("2460", False), ("305", False)])
+def test_changed_last_digit_of_a_round_headcount_is_flagged(tmp_path, changed, doubted):
+    # headcounts are exempt from the round-number check (rosters are exact), but a round one with a
+    # stray last digit after its zeros is a changed digit, not an exact count
+    rows = list(GOOD_ROWS)
+    rows[3] = f"\t\t\t图书馆年接待读者人次\t≥\t{changed}\t人次\t全年接待读者人次\t完成目标得满分，否则不得分\t"
+    flags = low(run(tmp_path, rows))
+    assert (4 in flags) is doubted
+    if doubted:
+        assert f"the headcount {changed} is a round number with one stray digit" in flags[4]
