@@ -53,7 +53,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from statistics import median
 
 import yaml
@@ -364,7 +364,7 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
         worst = 0.0
         for fld in r.confusable_fields:
             own_cell = _cell_pairs(getattr(rec, fld) or "")
-            elsewhere = lambda pair, own_cell=own_cell: form_pairs[pair] - (pair in own_cell)  # noqa: E731
+            elsewhere = partial(_pair_cells_elsewhere, form_pairs, own_cell)
             for seen, alt, score in confusable_readings(getattr(rec, fld) or "", elsewhere):
                 if score > worst:
                     worst = score
@@ -526,6 +526,11 @@ def _cell_pairs(text: str) -> set[str]:
     """The character pairs of one cell."""
     t = re.sub(r"\s+", "", text)
     return {t[k:k + 2] for k in range(len(t) - 1)}
+
+
+def _pair_cells_elsewhere(form_pairs: Counter, own_cell: set[str], pair: str) -> int:
+    """In how many cells of the form other than this one a character pair stands."""
+    return form_pairs[pair] - (pair in own_cell)
 
 
 def _form_pair_cells(rows: list[IndicatorRecord], form: FormRecord | None) -> Counter:

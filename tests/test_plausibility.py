@@ -316,7 +316,7 @@ def test_look_alike_in_a_word_the_form_writes_in_two_cells_is_not_doubted(tmp_pa
     assert low(run(tmp_path, rows)) == {}
 
 
-VALUE_UNIT_FORM = "\n".join([
+VALUE_UNIT_LINES = (
     "## 项目支出绩效目标表", "", "（2024年度）", "",
     "项目名称\t交通执法装备购置", "主管部门\t某县公安局",
     "项目资金（万元）\t年度资金总额\t612", "\t其中：财政拨款\t612",
@@ -330,7 +330,8 @@ VALUE_UNIT_FORM = "\n".join([
     "\t效益指标\t社会效益指标\t道路交通事故起数\t≤5起\t历史标准",
     "\t\t可持续影响指标\t设备使用年限\t≥6年\t行业标准",
     "\t满意度指标\t服务对象满意度指标\t群众对交通秩序满意度\t≥85%\t历史标准",
-]) + "\n\n填表人：罗建平\n\n填报日期：2024年1月9日\n"
+)
+VALUE_UNIT_FORM = "\n".join(VALUE_UNIT_LINES) + "\n\n填表人：罗建平\n\n填报日期：2024年1月9日\n"
 
 
 def test_bare_target_the_goal_writes_is_not_doubted_as_an_operator_lost(tmp_path):
