@@ -93,6 +93,7 @@ class PlausibilityRules:
     confusable_fields: tuple[str, ...]
     unigram_ratio: float
     form_consistency_score: float
+    consistent_min_share: float
     rule_phrases: tuple[str, ...]
     name_length_ratio: float
     explanation_length_ratio: float
@@ -128,6 +129,7 @@ def rules() -> PlausibilityRules:
         confusable_smoothing=float(conf["self_smoothing"]),
         confusable_attested=float(conf["attested"]), confusable_fields=tuple(conf["fields"]),
         unigram_ratio=float(conf["unigram_ratio"]), form_consistency_score=float(conf["form_consistency"]),
+        consistent_min_share=float(conf["consistent_min_share"]),
         rule_phrases=tuple(join["rule_phrases"]), name_length_ratio=float(join["name_length_ratio"]),
         explanation_length_ratio=float(join["explanation_length_ratio"]),
         several_ratio=float(join["several_ratio"]), several_fields=int(join["several_fields"]),
@@ -228,7 +230,7 @@ def confusable_readings(text: str, elsewhere: Callable[[str], int] | None = None
     reading's own pair is no word ('推进士地' in a form that writes 土地) is doubted whatever the
     neighbours make ('进士'); a reading the form writes in another cell too, with its look-alike
     nowhere ('公路管养' in two rows), is taken as the form's own word (an OCR misread is a one-off
-    of one cell)."""
+    of one cell), unless the look-alike is a far rarer character (溆 read as 激 throughout)."""
     r = rules()
     partners, counts = confusion_partners(), bigram_counts()
     found = []
@@ -248,13 +250,20 @@ def confusable_readings(text: str, elsewhere: Callable[[str], int] | None = None
                               r.form_consistency_score))
                 continue
             alt_pairs = [p for alt in partners[ch] for p in _side_pairs(text, i, alt) if _CJK_PAIR.fullmatch(p)]
-            if any(_CJK_PAIR.fullmatch(p) and elsewhere(p) for p in own_pairs) \
-                    and not any(elsewhere(p) for p in alt_pairs):
-                continue  # the form writes this word in another cell too, its look-alike nowhere
+            # the form writes this word in another cell too, its look-alike nowhere
+            repeated = any(_CJK_PAIR.fullmatch(p) and elsewhere(p) for p in own_pairs) \
+                and not any(elsewhere(p) for p in alt_pairs)
+        else:
+            repeated = False
         own_sides = _sides(text, i, ch, counts)
         own = max(own_sides)
         totals = char_totals()
         for alt in partners[ch]:
+            if repeated and totals.get(alt, 0) >= r.consistent_min_share * totals.get(ch, 0):
+                # a repeated reading is the form's word, unless the look-alike is a far rarer
+                # character: an engine that lacks one reads it as a common look-alike wherever it
+                # stands (溆浦 as 激浦 in the header and the rows)
+                continue
             alt_sides = _sides(text, i, alt, counts)
             alt_text = text[:i] + alt + text[i + 1:]
             if any(alt_text[k:k + 3] in domain_trigrams() for k in range(max(0, i - 2), i + 1)):

@@ -384,3 +384,13 @@ def test_changed_last_digit_of_a_round_headcount_is_flagged(tmp_path, changed, d
     assert (4 in flags) is doubted
     if doubted:
         assert f"the headcount {changed} is a round number with one stray digit" in flags[4]
+
+
+def test_rare_character_an_engine_reads_the_same_wrong_way_throughout_is_still_doubted():
+    # 溆 is rare: an engine without it reads 溆浦 as 激浦 in the header and every row alike, so a
+    # repeated 激浦 is no sign of the form's own word (管养 is: 营 is as common as 管)
+    def in_other_cells(pair):
+        return int(pair in ("激浦", "浦县"))
+    found = plausibility.confusable_readings("激浦县教育局", in_other_cells)
+    assert [(s, a) for s, a, _ in found] == [("激浦", "溆浦")]
+    assert plausibility.confusable_readings("农村公路管养机制", lambda pair: int(pair in ("管养", "路管"))) == []
