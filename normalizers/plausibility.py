@@ -217,7 +217,7 @@ def _side_pairs(text: str, i: int, ch: str) -> tuple[str, str]:
     return (text[i - 1] + ch if i > 0 else "", ch + text[i + 1] if i + 1 < len(text) else "")
 
 
-_CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+_CJK_PAIR = re.compile(f"[{CJK_IDEOGRAPH_CLASS}]{{2}}")
 
 
 def confusable_readings(text: str, elsewhere: Callable[[str], int] | None = None) -> list[tuple[str, str, float]]:
