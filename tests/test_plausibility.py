@@ -394,3 +394,12 @@ def test_rare_character_an_engine_reads_the_same_wrong_way_throughout_is_still_d
     found = plausibility.confusable_readings("激浦县教育局", in_other_cells)
     assert [(s, a) for s, a, _ in found] == [("激浦", "溆浦")]
     assert plausibility.confusable_readings("农村公路管养机制", lambda pair: int(pair in ("管养", "路管"))) == []
+
+
+def test_per_head_cost_standard_above_the_social_benefit_rows_is_not_a_group_edge(tmp_path):
+    # 人均…服务经费 ≥ 89 元: a cost set as a floor; its 公共/服务 say nothing against its cost group
+    rows = [GOOD_ROWS[0], "\t\t\t人均基本公共卫生服务经费\t≥\t89\t元\t按标准拨付的人均经费\t达到标准得满分，否则不得分\t",
+            "\t效益指标\t社会效益指标\t居民健康服务水平\t定性\t明显提升\t群众健康\t按评判等级赋分\t", GOOD_ROWS[7]]
+    o = run(tmp_path, rows)
+    assert o.indicators[1].level2 == "经济成本指标"
+    assert not [a for a in o.anomalies if a.code in ("group_reassigned", "low_confidence")]
