@@ -108,6 +108,8 @@ class PlausibilityRules:
     stray_digit_units: frozenset[str]
     stray_digit_length: int
     implied_share: float
+    goal_bounds_before: tuple[str, ...]
+    goal_bounds_after: tuple[str, ...]
     intercept: float
     weights: dict[str, float]
     threshold: float
@@ -141,6 +143,8 @@ def rules() -> PlausibilityRules:
         stray_digit_units=frozenset(raw["round_targets"]["stray_digit"]["units"]),
         stray_digit_length=int(raw["round_targets"]["stray_digit"]["length"]),
         implied_share=float(raw["operator_implied"]["max_share"]),
+        goal_bounds_before=tuple(raw["operator_implied"]["goal_bounds"]["before"]),
+        goal_bounds_after=tuple(raw["operator_implied"]["goal_bounds"]["after"]),
         intercept=float(model["intercept"]), weights={k: float(v) for k, v in model["weights"].items()},
         threshold=float(model["threshold"]),
     )
@@ -522,13 +526,22 @@ def _text_len(rec: IndicatorRecord, fld: str) -> int:
 
 
 def _goal_states(form: FormRecord | None, rec: IndicatorRecord) -> bool:
-    """The form's goal writes this row's value with its unit ('购置执法执勤车辆10辆' beside a bare
-    '10辆'): the bare number is the target the goal sets, not a value that lost its operator."""
+    """The form's goal writes this row's value with its unit as an exact figure ('购置执法执勤车辆
+    10辆' beside a bare '10辆'): the bare number is the target the goal sets, not a value that lost
+    its operator. A figure the goal bounds ('达到95%', '200人次以上') says the target has one."""
     if form is None or rec.value_num is None or not rec.unit:
         return False
     goal = re.sub(r"\s+", "", (form.overall_goal or "") + "\n" + (form.overall_goal_long_term or ""))
     number = re.escape(_number_text(rec.value or ""))
-    return bool(number) and re.search(rf"(?<![0-9.]){number}{re.escape(compact(rec.unit))}", goal) is not None
+    if not number:
+        return False
+    r = rules()
+    for m in re.finditer(rf"(?<![0-9.]){number}{re.escape(compact(rec.unit))}", goal):
+        before = re.split(r"[，,；;。、\n]", goal[:m.start()])[-1]  # the clause up to the figure
+        after = goal[m.end():m.end() + 3]
+        if not any(w in before for w in r.goal_bounds_before) and not any(after.startswith(w) for w in r.goal_bounds_after):
+            return True
+    return False
 
 
 def _cell_pairs(text: str) -> set[str]:

@@ -403,3 +403,11 @@ def test_per_head_cost_standard_above_the_social_benefit_rows_is_not_a_group_edg
     o = run(tmp_path, rows)
     assert o.indicators[1].level2 == "经济成本指标"
     assert not [a for a in o.anomalies if a.code in ("group_reassigned", "low_confidence")]
+
+
+@pytest.mark.parametrize("goal", ["购置执法执勤车辆10辆以上。", "年内购置执法执勤车辆不少于10辆。"])
+def test_bare_target_the_goal_gives_as_a_bound_is_still_doubted_as_an_operator_lost(tmp_path, goal):
+    # '10辆以上' / '不少于10辆' bound the target: a bare '10辆' may have lost its '≥'
+    p = tmp_path / "form.md"
+    p.write_text(VALUE_UNIT_FORM.format(goal=goal), encoding="utf-8")
+    assert "no operator written" in low(process_file(p, "form.md", ExtractOptions()))[1]
