@@ -230,7 +230,7 @@ def confusable_readings(text: str, elsewhere: Callable[[str], int] | None = None
     kept ('疏浚工': 疏浚 is a word though 竣工 is commoner).
 
     ``elsewhere(pair)``: in how many other cells of the form a character pair stands. The form is
-    its own best lexicon: a reading whose look-alike pair the form writes elsewhere while the
+    its own best lexicon: a reading whose look-alike pair, a word, the form writes elsewhere while the
     reading's own pair is no word ('推进士地' in a form that writes 土地) is doubted whatever the
     neighbours make ('进士'); a reading the form writes in another cell too, with its look-alike
     nowhere ('公路管养' in two rows), is taken as the form's own word (an OCR misread is a one-off
@@ -246,7 +246,7 @@ def confusable_readings(text: str, elsewhere: Callable[[str], int] | None = None
         if elsewhere is not None:
             own_pairs = _side_pairs(text, i, ch)
             alt_hits = [(alt, side) for alt in partners[ch] for side, pair in enumerate(_side_pairs(text, i, alt))
-                        if _CJK_PAIR.fullmatch(pair) and elsewhere(pair)
+                        if _CJK_PAIR.fullmatch(pair) and elsewhere(pair) and counts.get(pair, 0) >= r.confusable_attested
                         and counts.get(own_pairs[side], 0) < r.confusable_attested and not elsewhere(own_pairs[side])]
             if alt_hits:
                 alt = alt_hits[0][0]

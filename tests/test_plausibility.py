@@ -411,3 +411,14 @@ def test_bare_target_the_goal_gives_as_a_bound_is_still_doubted_as_an_operator_l
     p = tmp_path / "form.md"
     p.write_text(VALUE_UNIT_FORM.format(goal=goal), encoding="utf-8")
     assert "no operator written" in low(process_file(p, "form.md", ExtractOptions()))[1]
+
+
+def test_a_misread_in_one_row_does_not_cast_doubt_on_the_right_word_of_another(tmp_path):
+    # 开展倍训班次 (培 read as 倍) beside a right 开展培训人次: the misread row's pair 展倍 is no word,
+    # so it is no evidence against the other row's 展培训
+    rows = list(GOOD_ROWS)
+    rows[2] = "\t产出指标\t数量指标\t开展倍训班次\t≥\t12\t期\t年度举办的班次\t完成目标得满分，否则不得分\t"
+    rows[3] = rows[3].replace("培训人次", "开展培训人次")
+    o = run(tmp_path, rows)
+    assert 4 not in low(o)
+    assert "may be a misread" in low(o)[3]
