@@ -64,6 +64,7 @@ class ScanTextSettings(_Section):
     line_overlap: float
     word_gap_heights: float
     min_ink_area_frac: float
+    min_ink_area_px: int
     reread_pad_px: int
     garbled_median_confidence: float
     min_single_char_confidence: float
@@ -80,6 +81,9 @@ class ScanCheckboxSettings(_Section):
     max_side_frac: float
     checked_fill: float
     max_text_after: int
+    max_text_glyph_cell: int
+    min_boxes_choice: int
+    erase_pad_px: int
     ink_before_share: float
     label_gap_px: int
     label_reach_heights: float

@@ -228,7 +228,8 @@ def cell_ink_ems(text_ink: np.ndarray, bbox: BBox, margin: float, min_area: int)
     """How many line heights of ink the cell's text lines are wide together (a CJK character is
     about one), or None for a cell without ink."""
     a, b, c, d = cell_interior(bbox, margin, text_ink.shape)
-    if c - a < 5 or d - b < 5:
+    least = scan_settings().table.min_interior_px
+    if c - a < least or d - b < least:
         return None
     lines = text_line_boxes(text_ink[b:d, a:c], min_area)
     if not lines:

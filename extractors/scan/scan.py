@@ -77,7 +77,7 @@ def cross_engine_for(options: ExtractOptions, engine: OcrEngine) -> OcrEngine | 
 
 def cross_check_cells(
     second: OcrEngine, reads: list[list[CellRead]], ocr_image: np.ndarray, text_ink: np.ndarray,
-    margin: float, min_area: int, pad: int, number: int, turn: int, max_chars: int, operator_digits: str = "",
+    margin: float, min_area: int, pad: int, number: int, turn: int, max_chars: int, operator_digits: str,
 ) -> None:
     """Short cells holding digits read again by the second engine; where the second reading holds
     numbers but not every number of the first, it is kept on the cell (``other_engine``)."""
@@ -192,8 +192,8 @@ def read_page_image(
     ocr_image[rule_erase > 0] = 255
 
     reads = [[CellRead(grid=g) for g in grid] for grid in grids]
-    min_area = max(4, int(cfg.text.min_ink_area_frac * page.ink.size))
-    margin = max(2.0, short * cfg.table.cell_margin_frac)
+    min_area = max(cfg.text.min_ink_area_px, int(cfg.text.min_ink_area_frac * page.ink.size))
+    margin = max(cfg.table.cell_margin_min_px, short * cfg.table.cell_margin_frac)
     pad = int(cfg.text.reread_pad_px)
     if getattr(engine, "reads_cells", False):
         outside = read_cell_by_cell(engine, ocr_image, text_ink, reads, margin, min_area, pad, number, extra_quarters)
@@ -213,31 +213,35 @@ def read_page_image(
     # Small cells: the checkbox squares are read from their pixels, the rest of the cell from its own
     # crop; cells the page pass left empty although they hold ink are read from their crop too.
     short_text = int(cfg.checkbox.max_text_after)
+    close_look = int(cfg.checkbox.max_text_glyph_cell)
+    least = int(cfg.table.min_interior_px)
+    choice = int(cfg.checkbox.min_boxes_choice)
+    e = int(cfg.checkbox.erase_pad_px)
     todo: list[tuple[CellRead, CropKey, np.ndarray]] = []
     label_todo: list[tuple[CellRead, int, CropKey, np.ndarray]] = []
     for table_reads in reads:
         for cr in table_reads:
             text = "".join(i.text for i in cr.items)
             a, b, c, d = cell_interior(cr.grid.bbox, margin, text_ink.shape)
-            if c - a < 5 or d - b < 5:
+            if c - a < least or d - b < least:
                 continue
-            if len(text) <= 2 * short_text and any(ch.isdigit() for ch in text[:3]):
+            if len(text) <= close_look and any(ch.isdigit() for ch in text[:3]):
                 lead = prep.leading_glyph(text_ink[b:d, a:c], min_area)
                 if lead is not None:
                     cr.lead_glyph = prep.classify_operator_glyph(lead, min_area)
-            if len(text) > 2 * short_text:
+            if len(text) > close_look:
                 continue
             cr.checkboxes = find_cell_checkboxes(text_ink, cr.grid.bbox, cfg)
-            if len(cr.checkboxes) < 2 and len(text) > short_text:
+            if len(cr.checkboxes) < choice and len(text) > short_text:
                 cr.checkboxes = []
                 continue
             cell_ink = text_ink[b:d, a:c].copy()
             cell_img = ocr_image[b:d, a:c].copy()
             for box in cr.checkboxes:
                 x0, y0, x1, y1 = (round(v) for v in box.bbox)
-                cell_ink[max(0, y0 - b - 2) : y1 - b + 2, max(0, x0 - a - 2) : x1 - a + 2] = 0
-                cell_img[max(0, y0 - b - 2) : y1 - b + 2, max(0, x0 - a - 2) : x1 - a + 2] = 255
-            if len(cr.checkboxes) >= 2:
+                cell_ink[max(0, y0 - b - e) : y1 - b + e, max(0, x0 - a - e) : x1 - a + e] = 0
+                cell_img[max(0, y0 - b - e) : y1 - b + e, max(0, x0 - a - e) : x1 - a + e] = 255
+            if len(cr.checkboxes) >= choice:
                 cr.items = []
                 for sx0, sy0, sx1, sy1 in checkbox_segments(cr.checkboxes, (a, b, c, d)):
                     seg = cell_ink[sy0 - b : sy1 - b, sx0 - a : sx1 - a] if sx1 > sx0 else cell_ink[:0, :0]
