@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from normalizers.plausibility import confusion_partners
+from vocab import CJK_IDEOGRAPH_CLASS
 
 TEXT_SUFFIXES = (".md", ".txt", ".html", ".htm")
 DAMAGE_KINDS = ("confusable", "operator_lost", "digit_changed", "row_joined", "row_dropped", "label_moved",
@@ -117,7 +118,7 @@ def _operator_lost(rng: random.Random, row: Row, ind: dict) -> str | None:
     if ind.get("operator") in (None, "定性"):
         return None
     for ci, c in enumerate(row.cells):
-        if _OPERATOR_TEXT.search(c) and len(_norm(c)) <= 16 and not re.search(r"[\u4e00-\u9fff]{3}", c):
+        if _OPERATOR_TEXT.search(c) and len(_norm(c)) <= 16 and not re.search(f"[{CJK_IDEOGRAPH_CLASS}]{{3}}", c):
             row.cells[ci] = _OPERATOR_TEXT.sub("", c, count=1)
             return f"operator {c.strip()!r} lost"
     return None
@@ -129,7 +130,7 @@ def _operator_as_digit(rng: random.Random, row: Row, ind: dict) -> str | None:
         return None
     for ci, c in enumerate(row.cells):
         m = _OPERATOR_TEXT.search(c)
-        if m and len(_norm(c)) <= 16 and not re.search(r"[\u4e00-\u9fff]{3}", c):
+        if m and len(_norm(c)) <= 16 and not re.search(f"[{CJK_IDEOGRAPH_CLASS}]{{3}}", c):
             rest = c[m.end():].lstrip()
             row.cells[ci] = c[:m.start()] + "2" + rest
             return f"operator {c.strip()!r} read as '2'"

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RESPELT = re.compile(r"☑☐|☐☑|\\u[0-9a-f]{4}-\\u9fff|(?i:0x(?:2e80|3000|3400|4e00|f900|ff00))\s*<=\s*\w+\s*<=")
 
 
-@pytest.mark.parametrize("stage", ["extractors", "normalizers", "vocab"])
+@pytest.mark.parametrize("stage", ["extractors", "normalizers", "pipeline", "vocab"])
 def test_no_stage_spells_the_glyph_set_or_a_cjk_range_again(stage):
     found = [f"{path.relative_to(ROOT)}:{n}" for path in sorted((ROOT / stage).rglob("*.py"))
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if RESPELT.search(line)]
