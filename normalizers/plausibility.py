@@ -100,6 +100,8 @@ class PlausibilityRules:
     several_ratio: float
     several_fields: int
     rule_targets: tuple[re.Pattern, ...]
+    unit_max: dict[str, float]  # largest plausible value per unit (an annual target)
+    unit_max_annual_only: frozenset[str]  # units whose bound does not hold for long-term targets
     rate_floor: float
     full_marks: tuple[str, ...]
     rate_ceiling: float
@@ -137,6 +139,8 @@ def rules() -> PlausibilityRules:
         several_ratio=float(join["several_ratio"]), several_fields=int(join["several_fields"]),
         rule_targets=tuple(re.compile(p) for p in raw["rule_target_patterns"]),
         full_marks=tuple(raw["full_marks"]),
+        unit_max={str(k): float(v) for k, v in raw["unit_ranges"]["max"].items()},
+        unit_max_annual_only=frozenset(raw["unit_ranges"]["annual_only"]),
         rate_floor=float(raw["rate_targets"]["floor"]), rate_ceiling=float(raw["rate_targets"]["ceiling"]),
         round_digits=int(raw["round_targets"]["leading_digits"]),
         exact_units=frozenset(raw["round_targets"]["exact_units"]),
@@ -450,7 +454,10 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
                               f"({', '.join(f'{t:g}' for t in sorted(targets))})")
         if rec.value_num is not None:
             unit = compact(rec.unit or "")
-            if (unit in ("%", "％") and rec.value_num > 100) or (unit in ("天", "日") and rec.value_num > 366):
+            unit_max = r.unit_max.get(unit)
+            if unit in r.unit_max_annual_only and getattr(rec, "target_period", None) == "long_term":
+                unit_max = None
+            if unit_max is not None and rec.value_num > unit_max:
                 f["value_suspicious"] = 1.0
                 ev.fields["value_suspicious"] = "value"
                 ev.reasons.append(f"the value {rec.value}{rec.unit} is out of the usual range")

@@ -422,3 +422,13 @@ def test_a_misread_in_one_row_does_not_cast_doubt_on_the_right_word_of_another(t
     o = run(tmp_path, rows)
     assert 4 not in low(o)
     assert "may be a misread" in low(o)[3]
+
+
+def test_month_count_over_twelve_in_an_annual_target_is_flagged(tmp_path):
+    # damaged scans: `≤12 月` drawn as `≤13 月` passed every other check
+    rows = list(GOOD_ROWS)
+    rows[5] = "\t\t时效指标\t项目完成时限\t≤\t13\t月\t按期完成\t按期完成得满分，否则不得分\t"
+    o = run(tmp_path, rows)
+    assert "out of the usual range" in low(o)[6]
+    rows[5] = rows[5].replace("\t13\t", "\t12\t")
+    assert 6 not in low(run(tmp_path, rows))
