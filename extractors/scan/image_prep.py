@@ -333,13 +333,14 @@ def find_checkboxes(ink: np.ndarray, min_side: int, max_side: int) -> list[Check
 # ---------------------------------------------------------------- operator glyphs
 
 
-def classify_operator_glyph(ink: np.ndarray, min_area: int = 4) -> tuple[str, float] | None:
+def classify_operator_glyph(ink: np.ndarray, min_area: int | None = None) -> tuple[str, float] | None:
     """Read one comparison sign (≥ ≤ > < =, also the slanted ⩾ ⩽ forms) from its strokes.
 
     OCR models trained on prose often miss these small isolated signs. The sign is: flat bars
     (=), an angle opening left or right (< >), or an angle with one or two bars under it (≤ ≥).
     Returns (operator, confidence) or None when the blobs are not such a sign.
     """
+    min_area = scan_settings().text.min_ink_area_px if min_area is None else min_area
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     blobs = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= min_area]
     if not 1 <= len(blobs) <= 3:
@@ -422,11 +423,12 @@ def _angle_opening(mask: np.ndarray, vertex_share: float = 0.5) -> bool | None:
     return opens_right
 
 
-def leading_glyph(ink: np.ndarray, min_area: int = 4) -> np.ndarray | None:
+def leading_glyph(ink: np.ndarray, min_area: int | None = None) -> np.ndarray | None:
     """The ink of the first glyph on a one-line cell: the leftmost blobs that overlap in x.
 
     Used to read a comparison sign written before a number ("⩾95%") from its strokes.
     """
+    min_area = scan_settings().text.min_ink_area_px if min_area is None else min_area
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     blobs = sorted((i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= min_area), key=lambda i: stats[i, 0])
     if len(blobs) < 2:
