@@ -182,7 +182,7 @@ def test_own_reading_changes_the_sign_or_the_per_mille_only(page, crop, conf):
         assert fixed[0] in "≥≤<>" and fixed[1:] in (page, page[1:])
 
 
-def _built(text: str, lead=None, own_reading=None):
+def _built(text: str, lead=None, own_reading=None, other_engine=None):
     import numpy as np
 
     from extractors.grid import GridCell
@@ -190,7 +190,7 @@ def _built(text: str, lead=None, own_reading=None):
     from extractors.scan.ocr_engines import OcrItem
 
     cr = scan.CellRead(grid=GridCell(0, 0, 1, 1, (0, 0, 100, 40)), items=[OcrItem(text, 0.97, (10, 10, 90, 30))],
-                       lead_glyph=lead, own_reading=own_reading)
+                       lead_glyph=lead, own_reading=own_reading, other_engine=other_engine)
     table, _ = scan.build_table([cr], 1, np.array([[1.0, 0, 0], [0, 1.0, 0]]), scan.settings(), None)
     cell = table.cells[0]
     return cell.text, [x.kind for x in cell.repairs], cell.confidence
@@ -205,6 +205,17 @@ def test_sign_read_as_two_confirmed_by_the_cell_crop_is_routine():
     # though the cell's own crop read the sign too; right rows were flagged throughout
     text, kinds, conf = _built("224公里", lead=("≥", 0.8), own_reading=("≥24公里", 0.999))
     assert (text, kinds) == ("≥24公里", ["operator"]) and conf == 0.999
+
+
+def test_sign_read_as_two_confirmed_by_the_second_engine_is_routine():
+    # Regression: a ≥ read as 2 and repaired from its strokes stayed a warning when the second OCR
+    # engine read '≥24公里' too; two engines agreeing on the sign is the same evidence as the own crop
+    assert _built("224公里", lead=("≥", 0.8), other_engine=("≥24公里", 0.9))[:2] == ("≥24公里", ["operator"])
+
+
+def test_sign_read_as_two_with_the_second_engine_reading_the_digit_stays_a_warning():
+    kinds = _built("224公里", lead=("≥", 0.8), other_engine=("224公里", 0.9))[1]
+    assert kinds[0] == "operator_misread"
 
 
 def test_dollar_for_the_sign_is_repaired_from_the_cell_crop_in_the_built_table():

@@ -376,6 +376,11 @@ def build_table(
                 # reading agree, so the repair is routine (info), not a guess to confirm
                 repairs = [r.model_copy(update={"kind": "operator", "message": r.message + "; the cell's own crop reads "
                                                 "the same"}) if r.kind == "operator_misread" else r for r in repairs]
+        if cr.other_engine is not None and re.sub(r"\s+", "", cr.other_engine[0]) == re.sub(r"\s+", "", text):
+            # the second engine reads the repaired text as it stands: two engines agree on the sign, so a
+            # digit the strokes showed to be that sign is a routine repair (info), as with the own crop
+            repairs = [r.model_copy(update={"kind": "operator", "message": r.message + "; the second OCR engine "
+                                            "reads the same"}) if r.kind == "operator_misread" else r for r in repairs]
         # judged on the text as repaired: the page's '224' is no disagreement once it reads '≥24'
         if cr.other_engine is not None and numbers_disagree(text, cr.other_engine[0],
                                                             str(cfg.cross_check.operator_digits)):
