@@ -171,25 +171,25 @@ def paragraph_text(p) -> str:
 # Tables
 
 
-def _cell_elements(tr) -> Iterator:
-    """The w:tc of a row, looking through content controls and custom XML that wrap cells."""
-    for child in tr:
-        if child.tag == q("tc"):
+def _wrapped_children(parent, tag: str) -> Iterator:
+    """The children of `parent` with `tag`, looking through content controls and custom XML that wrap them."""
+    for child in parent:
+        if child.tag == q(tag):
             yield child
         elif child.tag in (q("sdt"), q("customXml")):
             inner = child.find(q("sdtContent")) if child.tag == q("sdt") else child
             if inner is not None:
-                yield from _cell_elements(inner)
+                yield from _wrapped_children(inner, tag)
+
+
+def _cell_elements(tr) -> Iterator:
+    """The w:tc of a row."""
+    return _wrapped_children(tr, "tc")
 
 
 def _row_elements(tbl) -> Iterator:
-    for child in tbl:
-        if child.tag == q("tr"):
-            yield child
-        elif child.tag in (q("sdt"), q("customXml")):
-            inner = child.find(q("sdtContent")) if child.tag == q("sdt") else child
-            if inner is not None:
-                yield from _row_elements(inner)
+    """The w:tr of a table."""
+    return _wrapped_children(tbl, "tr")
 
 
 def cell_text(tc) -> str:

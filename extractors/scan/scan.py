@@ -325,6 +325,13 @@ def read_page_image(
     return PageRead(result, engine.seconds - ocr_before, roles, bool(open_bottom and open_bottom[-1]))
 
 
+def confirmed_repairs(repairs: list[Repair], why: str) -> list[Repair]:
+    """A digit taken for a sign is a guess to confirm (operator_misread); once a second reading of the
+    cell agrees, it is a routine sign repair (operator), with the confirmation in its message."""
+    return [r.model_copy(update={"kind": "operator", "message": f"{r.message}; {why}"})
+            if r.kind == "operator_misread" else r for r in repairs]
+
+
 def build_table(
     reads: list[CellRead], number: int, to_orig: np.ndarray, cfg: ScanSettings, roles: dict[int, str] | None
 ) -> tuple[Table, dict[int, str]]:
@@ -374,13 +381,11 @@ def build_table(
             if agree:
                 # a digit the strokes show to be a sign, and the crop read as that sign: two ways of
                 # reading agree, so the repair is routine (info), not a guess to confirm
-                repairs = [r.model_copy(update={"kind": "operator", "message": r.message + "; the cell's own crop reads "
-                                                "the same"}) if r.kind == "operator_misread" else r for r in repairs]
+                repairs = confirmed_repairs(repairs, "the cell's own crop reads the same")
         if cr.other_engine is not None and re.sub(r"\s+", "", cr.other_engine[0]) == re.sub(r"\s+", "", text):
             # the second engine reads the repaired text as it stands: two engines agree on the sign, so a
             # digit the strokes showed to be that sign is a routine repair (info), as with the own crop
-            repairs = [r.model_copy(update={"kind": "operator", "message": r.message + "; the second OCR engine "
-                                            "reads the same"}) if r.kind == "operator_misread" else r for r in repairs]
+            repairs = confirmed_repairs(repairs, "the second OCR engine reads the same")
         # judged on the text as repaired: the page's '224' is no disagreement once it reads '≥24'
         if cr.other_engine is not None and numbers_disagree(text, cr.other_engine[0],
                                                             str(cfg.cross_check.operator_digits)):
