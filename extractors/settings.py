@@ -118,6 +118,7 @@ class ScanCrossCheckSettings(_Section):
     engine: str
     max_chars: int
     operator_digits: str
+    sign_chars: str
 
 
 class ScanSelfCheckSettings(_Section):

@@ -45,14 +45,8 @@ def misread_value_cell(text: str) -> str | None:
     t = clean_text(text).replace(" ", "")
     if len(t) < 2 or t[0] not in lookalikes or values.parse_value_cell(t).operator is not None:
         return None
-    written = values.parse_value_cell(t)
     fixed = lookalikes[t[0]] + t[1:]
-    reread = values.parse_value_cell(fixed)
-    if written.value_num is None or reread.value_num is None or reread.operator is None:
-        return None
-    if written.unit == "%" and written.value_num > 100 >= reread.value_num:
-        return fixed
-    return None
+    return fixed if values.leading_digit_is_sign(t, fixed) else None
 
 
 def _starts_with_operator(text: str) -> bool:

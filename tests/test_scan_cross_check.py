@@ -1,7 +1,8 @@
-"""The second OCR engine's reading of short cells with digits (extractors/scan/scan.py cross_check):
-where it does not hold the first reading's numbers the cell carries an engines_disagree note, which
-becomes an ocr_disagreement anomaly and evidence of the row's plausibility. Tests are named after the
-damage they cover; the engines are stand-ins, so no OCR runs here."""
+"""The second OCR engine's reading of short cells with digits and of doubtful cells
+(extractors/scan/scan.py cross_check): where it does not hold the first reading's numbers the cell
+carries an engines_disagree note, which becomes an ocr_disagreement anomaly and evidence of the row's
+plausibility; where both engines read a doubtful cell alike, the cell is confirmed. Tests are named
+after the damage they cover; the engines are stand-ins, so no OCR runs here."""
 from __future__ import annotations
 
 import numpy as np
@@ -31,7 +32,7 @@ class SecondEngine:
         return [(self.answers.pop(0), 0.9) for _ in crops]
 
 
-def cells(texts: list[str]) -> tuple[list[list[CellRead]], np.ndarray, np.ndarray]:
+def cells(texts: list[str], conf: float = 0.99) -> tuple[list[list[CellRead]], np.ndarray, np.ndarray]:
     """One table row of cells 100 px wide, each with a blot of ink in it."""
     image = np.full((60, 100 * len(texts)), 255, np.uint8)
     ink = np.zeros_like(image)
@@ -40,20 +41,28 @@ def cells(texts: list[str]) -> tuple[list[list[CellRead]], np.ndarray, np.ndarra
         image[20:40, 100 * i + 20:100 * i + 80] = 0
         ink[20:40, 100 * i + 20:100 * i + 80] = 255
         reads.append(CellRead(grid=GridCell(0, i, 1, 1, (100 * i, 0, 100 * i + 99, 59)),
-                                   items=[OcrItem(t, 0.99, (100 * i + 20, 20, 100 * i + 80, 40))]))
+                                   items=[OcrItem(t, conf, (100 * i + 20, 20, 100 * i + 80, 40))]))
     return [reads], image, ink
 
 
-def check(texts: list[str], answers: list[str]) -> tuple[list[CellRead], SecondEngine]:
-    reads, image, ink = cells(texts)
+def check(texts: list[str], answers: list[str], conf: float = 0.99) -> tuple[list[CellRead], SecondEngine]:
+    reads, image, ink = cells(texts, conf)
     second = SecondEngine(answers)
-    scan.cross_check_cells(second, reads, image, ink, 2.0, 4, 4, 1, 0, 16, "2")
+    scan.cross_check_cells(second, reads, image, ink, 2.0, 4, 4, 1, 0, 16, 0.80)
     return reads[0], second
+
+
+def built(reads: list[CellRead]):
+    table, _ = scan.build_table(reads, 1, np.array([[1.0, 0, 0], [0, 1.0, 0]]), scan.settings(), None)
+    return table.cells
 
 
 def test_digit_misread_by_one_engine_is_noted_on_the_cell():
     (value,), _ = check(["25600株"], [">5600株"])  # the page engine read '≥' as '2'
     assert value.other_engine == (">5600株", 0.9)
+    (cell,) = built([value])
+    assert [r.kind for r in cell.repairs] == ["engines_disagree"]
+    assert "'>5600株'" in cell.repairs[0].message
 
 
 @pytest.mark.parametrize(("first", "second"), [
@@ -64,12 +73,60 @@ def test_digit_misread_by_one_engine_is_noted_on_the_cell():
 ])
 def test_readings_that_agree_on_the_numbers_are_not_noted(first, second):
     (cell,), _ = check([first], [second])
-    assert cell.other_engine is None
+    assert "engines_disagree" not in [r.kind for r in built([cell])[0].repairs]
 
 
-def test_only_short_cells_with_digits_are_read_again():
+def test_only_short_cells_with_digits_and_doubtful_cells_are_read_again():
     row, second = check(["培训人次", "≥1800", "按实际完成数/1800*指标分值计算，达到指标得满分"], ["≥1800"])
-    assert second.asked == 1 and [c.other_engine for c in row] == [None, None, None]
+    assert second.asked == 1 and [c.other_engine for c in row] == [None, ("≥1800", 0.9), None]
+    row, second = check(["培训人次", "按实际完成数计算，达到指标得满分"], ["培训人次", "按实际完成数计算"], conf=0.6)
+    assert second.asked == 2
+
+
+def test_doubtful_cell_both_engines_read_alike_is_confirmed():
+    # Regression: a cell the page engine read right but with confidence 0.54 ('清淤疏浚工程单位长度
+    # 成本') flagged its right row low_confidence, though Tesseract read the same text
+    (cell,), _ = check(["清淤疏浚工程单位长度成本"], ["清淤疏浚工程单位长度成本"], conf=0.54)
+    (out,) = built([cell])
+    assert out.text == "清淤疏浚工程单位长度成本" and out.confidence == pytest.approx(1 - 0.46 * 0.1)
+    assert out.confidence >= ExtractOptions().low_confidence
+
+
+def test_doubtful_cell_the_engines_read_differently_stays_doubtful():
+    # a look-alike one engine misreads (養 as 飬) is not confirmed by the other's different reading
+    (cell,), _ = check(["開展社區飬老服務"], ["开展社区养老服务"], conf=0.46)
+    (out,) = built([cell])
+    assert out.confidence == 0.46 and out.repairs == []
+
+
+@pytest.mark.parametrize(("first", "second", "agree", "sign_seen"), [
+    ("≥98.5%", "298.5%", True, False),  # the sign read as a digit by the second engine
+    ("≥98.5%", "98.5%", True, False),  # ... or lost
+    ("≥25座", ">z25座", True, True),  # ... or read as another glyph of the sign, its bar as a letter
+    ("≥680万平方米", ">680万平方米", True, True),
+    ("≥3200人次", "z3200人次", True, True),  # Tesseract's reading of a '≥' it does not know
+    ("≥98.5%", "≥98.5％", True, True),  # full-width forms
+    ("项目 完成率", "项目完成率", True, False),
+    ("≥98.5%", "≥96.5%", False, False),
+    ("98.5%", "298.5%", False, False),  # no sign in the first: the 2 is a digit
+    ("≥25座", "abc25座", False, False),  # more than a sign's worth of glyphs before the number
+    ("峻工验收", "竣工验收", False, False),
+    ("", "", False, False),
+])
+def test_compare_readings(first, second, agree, sign_seen):
+    assert scan.compare_readings(first, second, "2", scan.settings().cross_check.sign_chars) == (agree, sign_seen)
+
+
+def test_sign_read_by_the_strokes_and_seen_by_the_second_engine_is_routine():
+    # Regression: '2680万平方米' (≥ read as 2 by the page engine, 0.44) repaired from the strokes to
+    # '≥680万平方米' stayed an operator_misread warning and a doubtful cell, though Tesseract read
+    # '>680万平方米': a sign before the same number
+    reads, image, ink = cells(["2680万平方米"], conf=0.44)
+    reads[0][0].lead_glyph = ("≥", 0.8)
+    scan.cross_check_cells(SecondEngine([">680万平方米"]), reads, image, ink, 2.0, 4, 4, 1, 0, 16, 0.80)
+    (out,) = built(reads[0])
+    assert out.text == "≥680万平方米" and [r.kind for r in out.repairs] == ["operator"]
+    assert out.confidence == pytest.approx(1 - 0.56 * 0.1)
 
 
 def test_a_recorded_or_same_engine_gets_no_second_reading():
@@ -115,3 +172,25 @@ def test_disagreement_is_judged_on_the_repaired_text():
     assert scan.numbers_disagree("224公里", "z24公里", "2")
     assert not scan.numbers_disagree("≥24公里", "z24公里", "2")
     assert scan.numbers_disagree("≥24公里", "≥34公里", "2")
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("25600套", "256008"),  # 套 read as 8
+    ("245公里", "24528"),  # 公里 read as 28
+    ("≥720元", "272070"),  # the sign as 2 and 元 as 70
+])
+def test_unit_read_as_digits_by_the_second_engine_is_no_disagreement(first, second):
+    # Regression: Tesseract read the unit after a number as digits ('256008' for '25600套') and the
+    # right row was flagged: the two OCR engines read the value differently
+    assert not scan.numbers_disagree(first, second, "2")
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("25600套", "25800套"),
+    ("95%", "958"),  # a % is no unit read as digits: '958' holds no 95 on its own
+    ("30", "0"),
+    ("12.5万元", "125万元"),
+    ("1套", "18套"),  # the second engine reads the unit too: its 8 is a digit the first lost
+])
+def test_numbers_the_second_engine_reads_otherwise_disagree(first, second):
+    assert scan.numbers_disagree(first, second, "2")

@@ -220,3 +220,13 @@ def test_sign_read_as_two_with_the_second_engine_reading_the_digit_stays_a_warni
 
 def test_dollar_for_the_sign_is_repaired_from_the_cell_crop_in_the_built_table():
     assert _built("$15万元", own_reading=("≤15万元", 1.0))[:2] == ("≤15万元", ["operator"])
+
+
+def test_sign_read_as_two_where_the_digit_makes_no_percentage_is_routine():
+    # Regression: '295%' (≥ read as 2 by both engines) repaired from the strokes to '≥95%' was an
+    # operator_misread warning on every rate row of a page, though 295 % is no percentage: the
+    # strokes and the value agree that the 2 is the sign
+    text, kinds, _ = _built("295%", lead=("≥", 0.8))
+    assert (text, kinds) == ("≥95%", ["operator"])
+    assert _built("250人", lead=("≥", 0.8))[1] == ["operator_misread"]  # 250 人 is a count: still a guess
+    assert _built("25%", lead=("≥", 0.8))[1] == ["operator_misread"]  # 25 % is a percentage

@@ -20,6 +20,7 @@ from vocab.values import (
     QUALITATIVE,
     ParsedValue,
     is_unit,
+    leading_digit_is_sign,
     parse_amount,
     parse_date,
     parse_number,
@@ -408,3 +409,21 @@ def test_date_spellings_round_trip(d):
     cn_year = "".join(_CN[int(c)] for c in str(d.year))
     assert parse_date(f"{cn_year}年{_cn_day(d.month)}月{_cn_day(d.day)}日") == iso
     assert parse_year(f"( {d.year} ) 年度") == d.year
+
+
+@pytest.mark.parametrize(("written", "fixed", "expected"), [
+    ("295%", "≥95%", True),
+    ("2100%", "≥100%", True),
+    ("295％", "≥95％", True),
+    ("25%", "≥5%", False),  # 25 % is a percentage as written
+    ("2101%", "≥101%", False),  # no percentage either way
+    ("250人", "≥50人", False),  # counts have no such bound
+    ("295%", "95%", False),  # no sign in the repaired reading
+])
+def test_leading_digit_is_sign(written, fixed, expected):
+    assert leading_digit_is_sign(written, fixed) is expected
+
+
+@given(st.text(max_size=12), st.text(max_size=12))
+def test_leading_digit_is_sign_never_raises(written, fixed):
+    assert leading_digit_is_sign(written, fixed) in (True, False)

@@ -220,6 +220,15 @@ def parse_value_cell(text: str) -> ParsedValue:
     return ParsedValue(operator, written, number, rest or None)
 
 
+def leading_digit_is_sign(written: str, fixed: str) -> bool:
+    """Whether a value cell whose leading digit was taken for a sign (``written`` '295%', ``fixed``
+    '≥95%') cannot be read with that digit as a digit: written it is no percentage (over 100 %),
+    with the sign it is one."""
+    w, f = parse_value_cell(written), parse_value_cell(fixed)
+    return (w.value_num is not None and f.value_num is not None and f.operator is not None
+            and w.unit in ("%", "％") and f.unit in ("%", "％") and w.value_num > 100 >= f.value_num)
+
+
 def parse_amount(text: str | None) -> float | None:
     """A fund amount in 万元 ("160", "1,053.71", "160万元", "1600000元" -> 160.0); None when blank."""
     return read_amount(text).wan

@@ -29,7 +29,7 @@ class CellRead:
     # several checkboxes (☑≥ ☐≤ ☐定性): each box's label read on its own, with its sign if any
     labels: list[tuple[str, float]] = field(default_factory=list)
     label_glyphs: list[tuple[str, float] | None] = field(default_factory=list)
-    other_engine: tuple[str, float] | None = None  # the second engine's reading, where its digits differ
+    other_engine: tuple[str, float] | None = None  # the second engine's reading of the cell (cross_check)
     own_reading: tuple[str, float] | None = None  # the page engine's reading of the cell's own crop
     ink_ems: float | None = None  # width of the cell's ink lines, in line heights (ink_check)
 

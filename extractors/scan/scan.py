@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import re
 import time
+import unicodedata
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import cv2
 import numpy as np
 
-from vocab import CHECKED, UNCHECKED
+from vocab import CHECKED, UNCHECKED, values
 
 from ..errors import JixiaoError, UnreadableFileError
 from ..ir import Cell, CheckboxState, Document, DocumentNote, Page, Repair, Table, TextLine
@@ -77,17 +78,22 @@ def cross_engine_for(options: ExtractOptions, engine: OcrEngine) -> OcrEngine | 
 
 def cross_check_cells(
     second: OcrEngine, reads: list[list[CellRead]], ocr_image: np.ndarray, text_ink: np.ndarray,
-    margin: float, min_area: int, pad: int, number: int, turn: int, max_chars: int, operator_digits: str,
+    margin: float, min_area: int, pad: int, number: int, turn: int, max_chars: int, doubt_below: float,
 ) -> None:
-    """Short cells holding digits read again by the second engine; where the second reading holds
-    numbers but not every number of the first, it is kept on the cell (``other_engine``)."""
+    """Cells read again by the second engine, its reading kept on the cell (``other_engine``): short
+    cells holding digits, and any cell the page engine read with confidence under ``doubt_below``
+    (two engines that agree on a doubtful cell confirm it; build_table weighs both)."""
     todo: list[tuple[CellRead, str, CropKey, np.ndarray]] = []
     for table_reads in reads:
         for cr in table_reads:
             if cr.labels:
                 continue
             text = "".join(i.text for i in cr.items) if cr.items else (cr.reread[0] if cr.reread else "")
-            if not text.strip() or len(text.strip()) > max_chars or not any(ch.isdigit() for ch in text):
+            if not text.strip():
+                continue
+            conf = min(i.confidence for i in cr.items) if cr.items else (cr.reread[1] if cr.reread else 1.0)
+            short_number = len(text.strip()) <= max_chars and any(ch.isdigit() for ch in text)
+            if not short_number and conf >= doubt_below:
                 continue
             found = cell_text_crop(ocr_image, text_ink, cr.grid.bbox, margin, min_area, pad)
             if found is None:
@@ -97,18 +103,70 @@ def cross_check_cells(
     if not todo:
         return
     answers = second.read_lines([crop for *_, crop in todo], [key for _, _, key, _ in todo])
-    for (cr, text, _, _), (other, conf) in zip(todo, answers):
-        if numbers_disagree(text, other, operator_digits):
+    for (cr, _, _, _), (other, conf) in zip(todo, answers):
+        if other.strip():
             cr.other_engine = (other.strip(), conf)
+
+
+class SecondReading(NamedTuple):
+    """How the second engine's reading of a cell compares with the first's: ``agree`` when they read
+    it alike, ``sign_seen`` when the second reads a comparison sign where the first has one."""
+
+    agree: bool
+    sign_seen: bool
+
+
+_LEAD = re.compile(r"^(\D{0,2}?)(?=\d)")
+
+
+def compare_readings(first: str, second: str, operator_digits: str, sign_chars: str) -> SecondReading:
+    """Compare two engines' readings of one cell, spacing and full-width forms aside. A sign before a
+    number is judged apart from the rest: the second engine may read it as a digit an operator is
+    misread as ('298.5%' for '≥98.5%'), lose it ('98.5%') or read another glyph of the sign family
+    ('>z25座' for '≥25座'); the rest then agrees, and the sign is seen where one of ``sign_chars``
+    stands before the number."""
+    a, b = (re.sub(r"\s+", "", unicodedata.normalize("NFKC", t)) for t in (first, second))
+    if not a or not b:
+        return SecondReading(False, False)
+    if a == b:
+        return SecondReading(True, any(ch in sign_chars for ch in a[:1]))
+    if a[0].isalnum() or not a[1:2].isdigit():
+        return SecondReading(False, False)
+    rest = a[1:]
+    if len(b) == len(rest) + 1 and b[0] in operator_digits and b[1:] == rest:
+        return SecondReading(True, False)
+    lead = _LEAD.match(b)
+    if lead is None or b[lead.end():] != rest:
+        return SecondReading(False, False)
+    return SecondReading(True, any(ch in sign_chars for ch in lead.group(1)))
+
+
+def agreeing_confidence(first: float, second: float) -> float:
+    """Confidence of a reading two independent engines gave alike: wrong only if both are wrong the
+    same way, so at least 1 - (1 - first)(1 - second)."""
+    return max(first, 1.0 - (1.0 - first) * (1.0 - second))
 
 
 def numbers_disagree(first: str, second: str, operator_digits: str) -> bool:
     """The second reading holds numbers, but not every number of the first. An operator the second
     engine reads as a digit ('2 14100' for '≥14100') is no disagreement on the number (and the
-    reverse: '290%' for '≥90%')."""
-    mine, theirs = set(_CELL_NUMBER.findall(first)), set(_CELL_NUMBER.findall(second))
-    theirs |= {t[1:] for t in theirs if len(t) > 1 and t[0] in operator_digits}
-    return bool(theirs) and not mine <= theirs
+    reverse: '290%' for '≥90%'), nor is a unit it reads as digits after the number ('256008' for
+    '25600套', '24528' for '245公里')."""
+    mine = [(m.group(), _unit_follows(first, m.end())) for m in _CELL_NUMBER.finditer(first)]
+    # the second reading's numbers, each with whether its unit is missing (what the unit became)
+    found = [(m.group(), not _unit_follows(second, m.end())) for m in _CELL_NUMBER.finditer(second)]
+    found += [(t[1:], bare) for t, bare in found if len(t) > 1 and t[0] in operator_digits]
+    if not found:
+        return False
+    theirs = {t for t, _ in found}
+    return not all(n in theirs or (unit and any(bare and t.startswith(n) for t, bare in found))
+                   for n, unit in mine)
+
+
+def _unit_follows(text: str, at: int) -> bool:
+    """Whether a character other than a digit, a point or a space follows the number ending at ``at``."""
+    rest = text[at:].lstrip()
+    return bool(rest) and not rest[0].isdigit() and rest[0] not in ".%"
 
 
 _CELL_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
@@ -287,7 +345,7 @@ def read_page_image(
     if second is not None:
         before = second.seconds
         cross_check_cells(second, reads, ocr_image, text_ink, margin, min_area, pad, number, extra_quarters,
-                          int(cfg.cross_check.max_chars), str(cfg.cross_check.operator_digits))
+                          int(cfg.cross_check.max_chars), options.low_confidence)
         ocr_before -= second.seconds - before  # the second engine's time counts as OCR time too
 
     to_orig = page.to_original
@@ -364,10 +422,14 @@ def build_table(
             m = re.match(r"^\s*(\S)\s*(?=\d)", text)
             if m and m.group(1) != op and (not m.group(1).isdigit() or ocr_repair.glyph_may_replace(m.group(1))):
                 fixed = op + text[m.end() :]
-                # a digit taken for the sign is a guess to confirm, as in normalizers/operator_misread.py
+                # a digit taken for the sign is a guess to confirm, as in normalizers/operator_misread.py,
+                # unless the digit cannot be one ('295%' is no percentage): strokes and value agree
+                impossible = m.group(1).isdigit() and values.leading_digit_is_sign(text, fixed)
                 repairs.append(
-                    Repair(kind="operator_misread" if m.group(1).isdigit() else "operator", raw=text, fixed=fixed,
-                           message="sign before the number read from its strokes")
+                    Repair(kind="operator_misread" if m.group(1).isdigit() and not impossible else "operator",
+                           raw=text, fixed=fixed,
+                           message="sign before the number read from its strokes"
+                                   + (f"; '{text}' read with the digit is no percentage" if impossible else ""))
                 )
                 text, conf = fixed, min(conf, glyph_conf)
         if cr.own_reading is not None:
@@ -382,13 +444,17 @@ def build_table(
                 # a digit the strokes show to be a sign, and the crop read as that sign: two ways of
                 # reading agree, so the repair is routine (info), not a guess to confirm
                 repairs = confirmed_repairs(repairs, "the cell's own crop reads the same")
-        if cr.other_engine is not None and re.sub(r"\s+", "", cr.other_engine[0]) == re.sub(r"\s+", "", text):
-            # the second engine reads the repaired text as it stands: two engines agree on the sign, so a
-            # digit the strokes showed to be that sign is a routine repair (info), as with the own crop
-            repairs = confirmed_repairs(repairs, "the second OCR engine reads the same")
+        digits = str(cfg.cross_check.operator_digits)
+        second = (compare_readings(text, cr.other_engine[0], digits, str(cfg.cross_check.sign_chars))
+                  if cr.other_engine is not None else SecondReading(False, False))
+        if second.sign_seen:
+            # the second engine reads a sign where the first has one: two engines agree there is a sign, so
+            # a digit the strokes showed to be that sign is a routine repair (info), as with the own crop
+            repairs = confirmed_repairs(repairs, "the second OCR engine reads a sign there too")
+        if second.agree:
+            conf = agreeing_confidence(conf, cr.other_engine[1])
         # judged on the text as repaired: the page's '224' is no disagreement once it reads '≥24'
-        if cr.other_engine is not None and numbers_disagree(text, cr.other_engine[0],
-                                                            str(cfg.cross_check.operator_digits)):
+        elif cr.other_engine is not None and numbers_disagree(text, cr.other_engine[0], digits):
             other, other_conf = cr.other_engine
             repairs.append(Repair(kind="engines_disagree", raw=other, fixed=text,
                                   message=f"the second OCR engine reads '{other}' ({other_conf:.2f}) where the "
