@@ -93,7 +93,10 @@ def cross_check_cells(
                 continue
             conf = min(i.confidence for i in cr.items) if cr.items else (cr.reread[1] if cr.reread else 1.0)
             short_number = len(text.strip()) <= max_chars and any(ch.isdigit() for ch in text)
-            if not short_number and conf >= doubt_below:
+            # a doubtful cell of one line: a line reader reads a wrapped cell's crop as garbage, and a
+            # lone sign glyph or a checkbox cell is the strokes' to read
+            doubtful = conf < doubt_below and len(cr.items) == 1 and cr.glyph is None and not cr.checkboxes
+            if not short_number and not doubtful:
                 continue
             found = cell_text_crop(ocr_image, text_ink, cr.grid.bbox, margin, min_area, pad)
             if found is None:
