@@ -110,8 +110,6 @@ class PlausibilityRules:
     stray_digit_units: frozenset[str]
     stray_digit_length: int
     implied_share: float
-    goal_bounds_before: tuple[str, ...]
-    goal_bounds_after: tuple[str, ...]
     intercept: float
     weights: dict[str, float]
     threshold: float
@@ -147,8 +145,6 @@ def rules() -> PlausibilityRules:
         stray_digit_units=frozenset(raw["round_targets"]["stray_digit"]["units"]),
         stray_digit_length=int(raw["round_targets"]["stray_digit"]["length"]),
         implied_share=float(raw["operator_implied"]["max_share"]),
-        goal_bounds_before=tuple(raw["operator_implied"]["goal_bounds"]["before"]),
-        goal_bounds_after=tuple(raw["operator_implied"]["goal_bounds"]["after"]),
         intercept=float(model["intercept"]), weights={k: float(v) for k, v in model["weights"].items()},
         threshold=float(model["threshold"]),
     )
@@ -284,8 +280,9 @@ def confusable_readings(text: str, elsewhere: Callable[[str], int] | None = None
             best = max((a / (o + r.confusable_smoothing), a) for o, a in zip(own_sides, alt_sides))
             if best[1] >= r.confusable_min_count and best[0] >= r.confusable_ratio:
                 score = math.log10(best[0])
-            elif own == 0 and max(alt_sides) == 0 and totals.get(alt, 0) >= r.unigram_ratio * (totals.get(ch, 0) + 1):
-                # neither reading makes a known word: the far rarer character is the likelier misread
+            elif own == 0 and totals.get(alt, 0) >= r.unigram_ratio * (totals.get(ch, 0) + 1):
+                # the reading makes no known word (the look-alike may make a rare one, 管护): the far
+                # rarer character is the likelier misread
                 score = math.log10(totals[alt] / (totals.get(ch, 0) + 1)) - 1
             if score > 0:
                 found.append((text[max(0, i - 1):i + 2], text[max(0, i - 1):i] + alt + text[i + 1:i + 2], score))
@@ -474,7 +471,7 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
         if missing:
             ev.reasons.append("cells the form's other rows have are empty here")
         f["missing_parts"] = missing
-        if rec.seq in implied and implied_share <= r.implied_share and not _goal_states(form, rec):
+        if rec.seq in implied and implied_share <= r.implied_share:
             f["operator_implied"] = 1.0
             ev.fields["operator_implied"] = "operator"
             ev.reasons.append("no operator written where the form's other rows write one (an operator lost?)")
@@ -530,25 +527,6 @@ def _text_len(rec: IndicatorRecord, fld: str) -> int:
     if fld == "value" and rec.value_num is not None:
         return 0
     return len(compact(getattr(rec, fld) or ""))
-
-
-def _goal_states(form: FormRecord | None, rec: IndicatorRecord) -> bool:
-    """The form's goal writes this row's value with its unit as an exact figure ('购置执法执勤车辆
-    10辆' beside a bare '10辆'): the bare number is the target the goal sets, not a value that lost
-    its operator. A figure the goal bounds ('达到95%', '200人次以上') says the target has one."""
-    if form is None or rec.value_num is None or not rec.unit:
-        return False
-    goal = re.sub(r"\s+", "", (form.overall_goal or "") + "\n" + (form.overall_goal_long_term or ""))
-    number = re.escape(_number_text(rec.value or ""))
-    if not number:
-        return False
-    r = rules()
-    for m in re.finditer(rf"(?<![0-9.]){number}{re.escape(compact(rec.unit))}", goal):
-        before = re.split(r"[，,；;。、\n]", goal[:m.start()])[-1]  # the clause up to the figure
-        after = goal[m.end():m.end() + 3]
-        if not any(w in before for w in r.goal_bounds_before) and not any(after.startswith(w) for w in r.goal_bounds_after):
-            return True
-    return False
 
 
 def _cell_pairs(text: str) -> set[str]:
