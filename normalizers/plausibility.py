@@ -54,6 +54,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
+from itertools import pairwise
 from statistics import median
 
 import yaml
@@ -110,6 +111,7 @@ class PlausibilityRules:
     stray_digit_units: frozenset[str]
     stray_digit_length: int
     implied_share: float
+    period_max_ratio: float
     intercept: float
     weights: dict[str, float]
     threshold: float
@@ -145,6 +147,7 @@ def rules() -> PlausibilityRules:
         stray_digit_units=frozenset(raw["round_targets"]["stray_digit"]["units"]),
         stray_digit_length=int(raw["round_targets"]["stray_digit"]["length"]),
         implied_share=float(raw["operator_implied"]["max_share"]),
+        period_max_ratio=float(raw["period_targets"]["max_ratio"]),
         intercept=float(model["intercept"]), weights={k: float(v) for k, v in model["weights"].items()},
         threshold=float(model["threshold"]),
     )
@@ -359,6 +362,7 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
                    for fld in _JOINABLE_FIELDS}
     share = {f: sum(1 for x in rows if getattr(x, f)) / len(rows) if rows else 0
              for f in ("explanation", "scoring_rule")}
+    siblings = _period_siblings(rows)
     out = []
     for rec in rows:
         ev = RowEvidence()
@@ -498,6 +502,13 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
                 f["value_malformed"] = 1.0
                 ev.fields.setdefault("value_malformed", "value")
                 ev.reasons.append(f"the value '{rec.value}' is written with a leading zero (a misread digit?)")
+            sibling = siblings.get(rec.seq)
+            if sibling is not None and _lead_digit_breaks_periods(rec, sibling, r.period_max_ratio):
+                f["operator_as_digit"] = 1.0
+                ev.fields["operator_as_digit"] = "value"
+                ev.reasons.append(f"the {_PERIOD_NAMES[rec.target_period]} target {rec.value} is far from the "
+                                  f"{_PERIOD_NAMES[sibling.target_period]} {sibling.value}; read with its leading "
+                                  f"'{compact(rec.value or '')[0]}' as an operator it is not (an operator read as a digit?)")
             # also on cost rows: a per-head standard may be a lower bound (生均公用经费 ≥ 940)
             if rec.seq in implied and _lookalike_lead(rec.value or ""):
                 f["operator_as_digit"] = 1.0
@@ -594,6 +605,38 @@ def _lookalike_lead(value: str) -> bool:
 
     t = re.sub(r"\s+", "", value)
     return len(t) >= 2 and t[1].isdigit() and misread_operator_cell(t[0]) is not None
+
+
+_PERIOD_NAMES = {"annual": "annual", "long_term": "long-term"}
+
+
+def _period_siblings(rows: list[IndicatorRecord]) -> dict[int, IndicatorRecord]:
+    """The other target of the same source row (a row with an annual and a long-term target gives
+    two adjacent records of one name and unit), by seq."""
+    out: dict[int, IndicatorRecord] = {}
+    for a, b in pairwise(rows):
+        if a.level3 and a.level3 == b.level3 and a.unit == b.unit and a.target_period != b.target_period:
+            out[a.seq], out[b.seq] = b, a
+    return out
+
+
+def _lead_digit_breaks_periods(rec: IndicatorRecord, sibling: IndicatorRecord, max_ratio: float) -> bool:
+    """The row's number is more than ``max_ratio`` times apart from its other target's, and read with
+    its leading digit as an operator ('2150' as '≥150' beside an annual 45) it is within it: the two
+    targets of one row are of one size."""
+    if rec.value_num is None or sibling.value_num is None or sibling.value_num <= 0 \
+            or not _lookalike_lead(rec.value or ""):
+        return False
+    rest = compact(rec.value or "")[1:]
+    if rest.startswith("0") and not rest.startswith("0."):
+        return False
+    try:
+        reread = float(rest)
+    except ValueError:
+        return False
+    apart = max(rec.value_num, sibling.value_num) / max(min(rec.value_num, sibling.value_num), 1e-9)
+    reread_apart = max(reread, sibling.value_num) / max(min(reread, sibling.value_num), 1e-9)
+    return apart > max_ratio >= reread_apart
 
 
 def _number_text(text: str) -> str:

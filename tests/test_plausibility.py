@@ -440,3 +440,28 @@ def test_rare_reading_whose_look_alike_makes_a_rare_word_is_doubted(text, seen, 
     # word frequency, and the far-rarer-character rule asked that neither reading make any word
     assert [(s, a) for s, a, _ in plausibility.confusable_readings(text)] == [(seen, alt)]
     assert plausibility.confusable_readings(text.replace(seen[1], alt[1])) == []
+
+
+def _period_rows(annual: str, long_term: str) -> list[IndicatorRecord]:
+    base = dict(form_id="f", source_file="s.md", form_index=0, level1="产出指标", level2="数量指标",
+                level3="新建改建农村公路", operator="≥", unit="公里")
+    return [IndicatorRecord(**base, seq=1, value=annual, value_num=float(annual)),
+            IndicatorRecord(**base, seq=2, value=long_term, value_num=float(long_term), target_period="long_term")]
+
+
+@pytest.mark.parametrize(("annual", "long_term", "doubted"), [
+    ("45", "2150", True),  # '≥150' with its sign read as a 2: 48× the annual target, 3× once read so
+    ("8", "225", True),
+    ("45", "150", False),
+    ("5", "2500", False),  # 500× or 100× apart: no reading brings them together
+    ("10", "200", False),  # '00' is no number an operator stands before
+    ("30", "260", False),  # 8.7× apart as written: of one size
+])
+def test_long_term_target_with_its_sign_read_as_a_digit_is_doubted(annual, long_term, doubted):
+    # Regression: '≥150公里' beside an annual '≥45公里' converted as '2150公里' went out unflagged:
+    # its operator came from the row, so no check of a bare number saw the lost sign
+    ev = plausibility.assess_form(_period_rows(annual, long_term), set())
+    assert (ev[1].features["operator_as_digit"] == 1.0) is doubted
+    assert ev[0].features["operator_as_digit"] == 0.0
+    if doubted:
+        assert ev[1].doubtful and "the long-term target" in " ".join(ev[1].reasons)
