@@ -21,7 +21,7 @@ from extractors.registry import extractor_for
 from normalizers.columns import IndicatorDraft, RowAnomaly, interpret_rows
 from normalizers.forms import FormHeader, FormSpan, document_items, find_forms, read_form
 from normalizers.outcome import FileOutcome
-from normalizers.plausibility import assess_rows
+from normalizers.plausibility import assess_rows, bare_rows, implied_operators
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
 from normalizers.validate import (
     budget_issue,
@@ -105,6 +105,7 @@ def records_from_document(doc: Document, out: FileOutcome, options: ExtractOptio
         _document_notes(doc, out, [])
         return
     page_ranges = []
+    assembled: list[tuple[FormRecord, list[IndicatorRecord], list[Anomaly]]] = []
     partial = False
     for index, span in enumerate(spans):
         fid = form_id_for(out.sha256, index)
@@ -144,14 +145,21 @@ def records_from_document(doc: Document, out: FileOutcome, options: ExtractOptio
                                          severity="error", seq=len(indicators), page=form.page_end,
                                          message=f"the form looks cut off: {why}; rows may be lost"))
                 partial = True
+        assembled.append((form, indicators, anomalies))
+        page_ranges.append((form.page_start, form.page_end, fid, index))
+    # the row plausibility step once every form is read: a form's siblings show how the document
+    # writes its targets
+    counts = [bare_rows(ind, implied_operators(an)) for _, ind, an in assembled]
+    for i, (form, indicators, anomalies) in enumerate(assembled):
         if options.row_plausibility:
-            anomalies.extend(assess_rows(indicators, anomalies, form))
+            elsewhere = (sum(c[0] for j, c in enumerate(counts) if j != i),
+                         sum(c[1] for j, c in enumerate(counts) if j != i))
+            anomalies.extend(assess_rows(indicators, anomalies, form, elsewhere))
         confs = [r.confidence for r in indicators]
         form.confidence = round(min(confs), 3) if confs else form.confidence
         out.forms.append(form)
         out.indicators.extend(indicators)
         out.anomalies.extend(anomalies)
-        page_ranges.append((form.page_start, form.page_end, fid, index))
     out.anomalies.extend(_register_sum_anomalies(spans, out.forms, src))
     _document_notes(doc, out, page_ranges)
     if partial or any(a.severity == "error" for a in out.anomalies):

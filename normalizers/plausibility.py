@@ -111,6 +111,7 @@ class PlausibilityRules:
     stray_digit_units: frozenset[str]
     stray_digit_length: int
     implied_share: float
+    document_rows: float
     period_max_ratio: float
     intercept: float
     weights: dict[str, float]
@@ -147,6 +148,7 @@ def rules() -> PlausibilityRules:
         stray_digit_units=frozenset(raw["round_targets"]["stray_digit"]["units"]),
         stray_digit_length=int(raw["round_targets"]["stray_digit"]["length"]),
         implied_share=float(raw["operator_implied"]["max_share"]),
+        document_rows=float(raw["operator_implied"]["document_rows"]),
         period_max_ratio=float(raw["period_targets"]["max_ratio"]),
         intercept=float(model["intercept"]), weights={k: float(v) for k, v in model["weights"].items()},
         threshold=float(model["threshold"]),
@@ -338,22 +340,20 @@ def _rule_targets(text: str, percent: bool = False) -> set[float]:
 
 def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozenset[int] = frozenset(),
                 form: FormRecord | None = None, disputed: dict[int, str] | None = None,
-                unread: dict[int, str] | None = None) -> list[RowEvidence]:
+                unread: dict[int, str] | None = None, elsewhere: tuple[int, int] = (0, 0)) -> list[RowEvidence]:
     """Evidence and confidence for each row of one form; ``flagged`` holds the seqs that already
     carry a warning or error, ``implied`` those whose operator was not written (read as '='),
     ``form`` the form's header (its budget amounts and goal are numbers a value may copy),
     ``disputed`` the rows whose cells the two OCR engines read differently (seq -> field),
-    ``unread`` those with a cell whose ink holds more characters than its text (seq -> field)."""
+    ``unread`` those with a cell whose ink holds more characters than its text (seq -> field),
+    ``elsewhere`` the (bare, quantitative) rows of the document's other forms (bare_rows)."""
     disputed = disputed or {}
     unread = unread or {}
     r = rules()
     form_numbers = _form_numbers(form)
     form_pairs = _form_pair_cells(rows, form)
-    quantitative = [x for x in rows if x.value_num is not None]
-    # rows whose number starts with a digit an operator is misread as lost their operator too: they
-    # do not show a form that writes bare numbers
-    bare = [x for x in quantitative if x.seq in implied and not _lookalike_lead(x.value or "")]
-    implied_share = len(bare) / len(quantitative) if quantitative else 0.0
+    n_bare, n_quantitative = bare_rows(rows, implied)
+    implied_share = _written_share(n_bare, n_quantitative, elsewhere, r.document_rows)
     names = [len(compact(x.level3 or "")) for x in rows if x.level3]
     expls = [len(compact(x.explanation or "")) for x in rows if x.explanation]
     typical_name = median(names) if names else 0
@@ -718,6 +718,25 @@ def _holds_taxonomy_name(name: str) -> bool:
     return any(t in name for t in taxonomy.LEVEL1_NAMES + taxonomy.LEVEL2_NAMES)
 
 
+def bare_rows(rows: list[IndicatorRecord], implied: frozenset[int]) -> tuple[int, int]:
+    """(rows written as a bare number, rows with a number) of one form. Rows whose number starts with
+    a digit an operator is misread as lost their operator too: they do not show a form that writes
+    bare numbers."""
+    quantitative = [x for x in rows if x.value_num is not None]
+    bare = [x for x in quantitative if x.seq in implied and not _lookalike_lead(x.value or "")]
+    return len(bare), len(quantitative)
+
+
+def _written_share(bare: int, quantitative: int, elsewhere: tuple[int, int], weight: float) -> float:
+    """The share of a form's numbers written bare, drawn toward the document's other forms by
+    ``weight`` rows' worth: a form of three rows says little by itself of how its table writes
+    targets (a register table split into one form per project), its siblings do."""
+    other_bare, other_quantitative = elsewhere
+    if other_quantitative:
+        return (bare + weight * other_bare / other_quantitative) / (quantitative + weight)
+    return bare / quantitative if quantitative else 0.0
+
+
 def implied_operators(anomalies: list[Anomaly]) -> frozenset[int]:
     """Seqs of the rows whose operator was not written but implied (operator_implied)."""
     return frozenset(a.seq for a in anomalies if a.code == "operator_implied" and a.seq is not None)
@@ -755,14 +774,14 @@ def _move_to_next_group(rec: IndicatorRecord, below: IndicatorRecord) -> Anomaly
 
 
 def assess_rows(indicators: list[IndicatorRecord], anomalies: list[Anomaly],
-                form: FormRecord | None = None) -> list[Anomaly]:
+                form: FormRecord | None = None, elsewhere: tuple[int, int] = (0, 0)) -> list[Anomaly]:
     """Set each row's confidence from its evidence; a low_confidence anomaly (with the reasons) for
     every row under the threshold. Rows just above a group whose evidence clearly places them in it
-    are moved into it (group_reassigned)."""
+    are moved into it (group_reassigned). ``elsewhere``: bare_rows of the document's other forms."""
     flagged = {a.seq for a in anomalies if a.seq is not None and a.severity in ("warning", "error")}
     notes = []
     evidence = assess_form(indicators, flagged, implied_operators(anomalies), form, disputed_cells(anomalies),
-                           unread_cells(anomalies))
+                           unread_cells(anomalies), elsewhere)
     for n in range(len(indicators) - 2, -1, -1):  # bottom-up: the row below has moved already
         if evidence[n].moved_to:
             notes.append(_move_to_next_group(indicators[n], indicators[n + 1]))

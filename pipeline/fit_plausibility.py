@@ -25,7 +25,14 @@ import yaml
 from extractors.options import ExtractOptions
 from normalizers import DATA_DIR, plausibility
 from normalizers.document import process_file
-from normalizers.plausibility import FEATURES, assess_form, disputed_cells, implied_operators, unread_cells
+from normalizers.plausibility import (
+    FEATURES,
+    assess_form,
+    bare_rows,
+    disputed_cells,
+    implied_operators,
+    unread_cells,
+)
 from pipeline.evaluate import STRUCT_FIELDS, TEXT_FIELDS, align, field_eq, sim
 
 MODEL_FILE = DATA_DIR / "plausibility.yaml"
@@ -55,15 +62,21 @@ def labelled_rows(corpus: Path) -> list[dict]:
         if not src.exists():
             continue
         res = process_file(src, gt["source_file"], options)
+        counts = {f.form_index: bare_rows([r for r in res.indicators if r.form_index == f.form_index],
+                                          implied_operators([a for a in res.anomalies if a.form_index == f.form_index]))
+                  for f in res.forms}
         for gf in gt["forms"]:
             recs = [r for r in res.indicators if r.form_index == gf["form_index"]]
+            elsewhere = (sum(c[0] for k, c in counts.items() if k != gf["form_index"]),
+                         sum(c[1] for k, c in counts.items() if k != gf["form_index"]))
             seqs = {a.seq for a in res.anomalies if a.form_index == gf["form_index"] and a.seq is not None
                     and (a.severity in ("warning", "error") or a.code == "low_confidence")}
             form = next((f for f in res.forms if f.form_index == gf["form_index"]), None)
             evidence = assess_form(recs, seqs, implied_operators([a for a in res.anomalies
                                                                   if a.form_index == gf["form_index"]]), form,
                                     disputed_cells([a for a in res.anomalies if a.form_index == gf["form_index"]]),
-                                    unread_cells([a for a in res.anomalies if a.form_index == gf["form_index"]]))
+                                    unread_cells([a for a in res.anomalies if a.form_index == gf["form_index"]]),
+                                    elsewhere)
             prs = [_record_dict(r) for r in recs]
             for gi, pi in align(gf["indicators"], prs):
                 g = gf["indicators"][gi]

@@ -443,8 +443,8 @@ def test_rare_reading_whose_look_alike_makes_a_rare_word_is_doubted(text, seen, 
 
 
 def _period_rows(annual: str, long_term: str) -> list[IndicatorRecord]:
-    base = dict(form_id="f", source_file="s.md", form_index=0, level1="产出指标", level2="数量指标",
-                level3="新建改建农村公路", operator="≥", unit="公里")
+    base = {"form_id": "f", "source_file": "s.md", "form_index": 0, "level1": "产出指标", "level2": "数量指标",
+            "level3": "新建改建农村公路", "operator": "≥", "unit": "公里"}
     return [IndicatorRecord(**base, seq=1, value=annual, value_num=float(annual)),
             IndicatorRecord(**base, seq=2, value=long_term, value_num=float(long_term), target_period="long_term")]
 
@@ -465,3 +465,29 @@ def test_long_term_target_with_its_sign_read_as_a_digit_is_doubted(annual, long_
     assert ev[0].features["operator_as_digit"] == 0.0
     if doubted:
         assert ev[1].doubtful and "the long-term target" in " ".join(ev[1].reasons)
+
+
+def _value_unit_form(rows: list[str]) -> str:
+    head = "\n".join(VALUE_UNIT_LINES[:10]).format(goal="提升道路交通管理智能化水平。")
+    return head + "\n" + "\n".join(rows) + "\n\n填表人：罗建平\n\n填报日期：2024年1月9日\n"
+
+
+SIGNED_ROWS = [line.replace("\t10辆\t", "\t≥10辆\t") for line in VALUE_UNIT_LINES[10:]]
+BARE_ROWS = ["\t产出指标\t数量指标\t建设视频监控点位\t120个\t计划标准",
+             "\t效益指标\t可持续影响指标\t设备使用年限\t6年\t行业标准",
+             "\t满意度指标\t服务对象满意度指标\t群众对交通秩序满意度\t85%\t历史标准"]
+
+
+def test_small_form_that_lost_every_operator_is_doubted_by_its_siblings(tmp_path):
+    # Regression: a register table split into one form per project; OCR lost the '≥' of all three rows
+    # of one form, so the form itself "wrote bare numbers" and none was doubted, though the
+    # document's other form writes an operator on every row
+    p = tmp_path / "forms.md"
+    p.write_text(_value_unit_form(SIGNED_ROWS) + "\n\n" + _value_unit_form(BARE_ROWS), encoding="utf-8")
+    o = process_file(p, "forms.md", ExtractOptions())
+    assert [f.form_index for f in o.forms] == [0, 1]
+    doubted = {(a.form_index, a.seq) for a in o.anomalies if a.code == "low_confidence"}
+    assert doubted == {(1, 1), (1, 2), (1, 3)}
+    alone = tmp_path / "alone.md"
+    alone.write_text(_value_unit_form(BARE_ROWS), encoding="utf-8")  # a form that writes bare numbers
+    assert low(process_file(alone, "alone.md", ExtractOptions())) == {}
