@@ -111,6 +111,8 @@ class PlausibilityRules:
     stray_digit_units: frozenset[str]
     stray_digit_length: int
     implied_share: float
+    rate_units: frozenset[str]
+    rate_suffixes: frozenset[str]
     document_rows: float
     period_max_ratio: float
     intercept: float
@@ -148,6 +150,7 @@ def rules() -> PlausibilityRules:
         stray_digit_units=frozenset(raw["round_targets"]["stray_digit"]["units"]),
         stray_digit_length=int(raw["round_targets"]["stray_digit"]["length"]),
         implied_share=float(raw["operator_implied"]["max_share"]),
+        rate_units=frozenset(raw["rate_names"]["units"]), rate_suffixes=frozenset(raw["rate_names"]["suffixes"]),
         document_rows=float(raw["operator_implied"]["document_rows"]),
         period_max_ratio=float(raw["period_targets"]["max_ratio"]),
         intercept=float(model["intercept"]), weights={k: float(v) for k, v in model["weights"].items()},
@@ -388,6 +391,16 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
                     worst = score
                     ev.fields["confusable"] = fld
                 ev.reasons.append(f"{fld} '{seen}' may be a misread '{alt}'")
+        name = compact(rec.level3 or "")
+        last = name[-1:]
+        if compact(rec.unit or "") in r.rate_units and last not in r.rate_suffixes \
+                and any(alt in r.rate_suffixes for alt in confusion_partners().get(last, ())):
+            # a share in % whose name ends in a look-alike of 率 (受害幸): indicator names of shares end in 率
+            alt = next(a for a in confusion_partners()[last] if a in r.rate_suffixes)
+            worst = max(worst, r.form_consistency_score)
+            ev.fields.setdefault("confusable", "level3")
+            ev.reasons.append(f"level3 '{name[-2:]}' may be a misread '{name[-2:-1]}{alt}' (a share in "
+                              f"{rec.unit} whose name ends in a look-alike of {alt})")
         f["confusable"] = worst
         # structural plausibility: two rows in one
         join = 0.0  # texts that close twice: strong

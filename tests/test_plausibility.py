@@ -491,3 +491,20 @@ def test_small_form_that_lost_every_operator_is_doubted_by_its_siblings(tmp_path
     alone = tmp_path / "alone.md"
     alone.write_text(_value_unit_form(BARE_ROWS), encoding="utf-8")  # a form that writes bare numbers
     assert low(process_file(alone, "alone.md", ExtractOptions())) == {}
+
+
+@pytest.mark.parametrize(("name", "unit", "doubted"), [
+    ("森林火灾受害幸", "‰", True),  # 率 read as its look-alike 幸
+    ("法律援助案件结案幸", "%", True),
+    ("森林火灾受害率", "‰", False),
+    ("群众幸福感", "%", False),  # 幸 not at the end
+    ("发放幸运卡", "张", False),  # no share
+])
+def test_share_whose_name_ends_in_a_look_alike_of_its_rate_suffix_is_doubted(name, unit, doubted):
+    # Regression: '森林火灾受害幸' (率 read as 幸) passed: 害率 is too rare a pair in the lexicon to
+    # beat 害幸, but a share in ‰ is named by a word ending in 率
+    rec = IndicatorRecord(form_id="f", source_file="s.md", form_index=0, seq=1, level1="效益指标",
+                          level2="生态效益指标", level3=name, operator="≤", value="0.8", value_num=0.8, unit=unit)
+    ev = plausibility.assess_form([rec], set())[0]
+    assert (ev.features["confusable"] > 0) is doubted
+    assert ev.doubtful is doubted
