@@ -253,8 +253,12 @@ def confusable_readings(text: str, elsewhere: Callable[[str], int] | None = None
             continue  # a longer real word holds this reading ('低保金')
         if elsewhere is not None:
             own_pairs = _side_pairs(text, i, ch)
+            # the look-alike's pair stands in another cell: a word of the lexicon, or, where the reading
+            # makes no word on either side (疫水 beside the form's 疫木), the form's own word
+            no_word = max(counts.get(p, 0) for p in own_pairs) < r.confusable_attested
             alt_hits = [(alt, side) for alt in partners[ch] for side, pair in enumerate(_side_pairs(text, i, alt))
-                        if _CJK_PAIR.fullmatch(pair) and elsewhere(pair) and counts.get(pair, 0) >= r.confusable_attested
+                        if _CJK_PAIR.fullmatch(pair) and elsewhere(pair)
+                        and (counts.get(pair, 0) >= r.confusable_attested or no_word)
                         and counts.get(own_pairs[side], 0) < r.confusable_attested and not elsewhere(own_pairs[side])]
             if alt_hits:
                 alt = alt_hits[0][0]

@@ -508,3 +508,14 @@ def test_share_whose_name_ends_in_a_look_alike_of_its_rate_suffix_is_doubted(nam
     ev = plausibility.assess_form([rec], set())[0]
     assert (ev.features["confusable"] > 0) is doubted
     assert ev.doubtful is doubted
+
+
+def test_reading_that_makes_no_word_beside_the_forms_own_word_is_doubted():
+    # Regression: '清理疫水' (木 read as 水) passed though the form writes 疫木 in another row: neither
+    # 疫木 nor 疫水 is in the lexicon, so the form's own word counted for nothing
+    def in_other_cells(pair):
+        return int(pair in ("疫木", "木除"))
+    assert [(s, a) for s, a, _ in plausibility.confusable_readings("清理疫水", in_other_cells)] == [("疫水", "疫木")]
+    assert plausibility.confusable_readings("清理疫水") == []
+    # a reading that makes a word (健康) is not doubted by a misread elsewhere in the form (质建康)
+    assert plausibility.confusable_readings("开展学生体质健康监测", lambda pair: int(pair in ("质建", "建康"))) == []
