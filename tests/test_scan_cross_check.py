@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from extractors.grid import GridCell
 from extractors.options import ExtractOptions
@@ -194,3 +196,12 @@ def test_unit_read_as_digits_by_the_second_engine_is_no_disagreement(first, seco
 ])
 def test_numbers_the_second_engine_reads_otherwise_disagree(first, second):
     assert scan.numbers_disagree(first, second, "2")
+
+
+@given(st.text(max_size=12), st.text(max_size=12))
+def test_comparing_readings_never_raises(first, second):
+    result = scan.compare_readings(first, second, "2", scan.settings().cross_check.sign_chars)
+    assert result.agree in (True, False) and result.sign_seen in (True, False)
+    assert scan.numbers_disagree(first, second, "2") in (True, False)
+    if result.sign_seen:
+        assert result.agree  # a sign is only seen before the same number
