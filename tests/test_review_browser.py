@@ -229,8 +229,10 @@ def test_edit_export_and_rerun_with_corrections_end_to_end(page, tmp_path):
         p2 = fresh.new_page()
         p2.goto((second / "report" / "index.html").as_uri())
         p2.click(f"tr[data-form-id='{dept['form_id']}'] a.form-link")
-        value = p2.locator("tr[data-seq='2'] [data-field='value']")
-        assert value.inner_text() == "3" and "corrected" in value.get_attribute("class")
+        # review.js marks corrected cells once it has run: wait for it, not for the load event alone
+        # (read at once, the class was missing on one clean CI run)
+        value = p2.wait_for_selector("tr[data-seq='2'] [data-field='value'].corrected", timeout=10000)
+        assert value.inner_text() == "3"
         anomalies = p2.locator("tr[data-seq='2'] td.col-anomalies").inner_text()
         assert "manual_correction" in anomalies
         edit(p2, "tr[data-seq='3'] [data-field='unit']", "个（处）")
