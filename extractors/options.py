@@ -14,4 +14,4 @@ class ExtractOptions(BaseModel):
     low_confidence: float = 0.80  # cells read with less confidence than this are flagged
     limits: InputLimits = Field(default_factory=default_limits)  # what one input may demand (limits.yaml)
     row_plausibility: bool = True  # per-row evidence sets indicators.confidence (normalizers/plausibility.py)
-    ocr_cross_check: bool = True  # scans: short cells with digits are read again by the other engine (scan.yaml)
+    ocr_cross_check: bool = True  # scans: short cells with digits and doubtful one-line cells are read again by the other engine (scan.yaml)
