@@ -21,7 +21,7 @@ from extractors.registry import extractor_for
 from normalizers.columns import IndicatorDraft, RowAnomaly, interpret_rows
 from normalizers.forms import FormHeader, FormSpan, document_items, find_forms, read_form
 from normalizers.outcome import FileOutcome
-from normalizers.plausibility import assess_rows, bare_rows, implied_operators
+from normalizers.plausibility import assess_rows, bare_rows, bare_rows_elsewhere, implied_operators
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
 from normalizers.validate import (
     budget_issue,
@@ -149,11 +149,9 @@ def records_from_document(doc: Document, out: FileOutcome, options: ExtractOptio
         page_ranges.append((form.page_start, form.page_end, fid, index))
     # the row plausibility step once every form is read: a form's siblings show how the document
     # writes its targets
-    counts = [bare_rows(ind, implied_operators(an)) for _, ind, an in assembled]
-    for i, (form, indicators, anomalies) in enumerate(assembled):
+    others = bare_rows_elsewhere([bare_rows(ind, implied_operators(an)) for _, ind, an in assembled])
+    for (form, indicators, anomalies), elsewhere in zip(assembled, others):
         if options.row_plausibility:
-            elsewhere = (sum(c[0] for j, c in enumerate(counts) if j != i),
-                         sum(c[1] for j, c in enumerate(counts) if j != i))
             anomalies.extend(assess_rows(indicators, anomalies, form, elsewhere))
         confs = [r.confidence for r in indicators]
         form.confidence = round(min(confs), 3) if confs else form.confidence

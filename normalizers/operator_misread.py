@@ -62,7 +62,7 @@ def _column_holds_operators(rows, col: int) -> bool:
     return with_op >= 2 and with_op >= share * (len(numeric) - 1)
 
 
-def _lookalike_reading(text: str) -> str | None:
+def lookalike_reading(text: str) -> str | None:
     """A bare number led by a lookalike digit read with that digit as its operator ("2420" ->
     "≥420"), when the rest is a number as written (not "≥0…"); else None."""
     lookalikes, _ = _config()
@@ -88,7 +88,7 @@ def _systematic_misreads(rows, col: int) -> bool:
     # bare numbers ('2420套'; a cell led by a glyph OCR made of another operator, '$60万元', is none)
     bare = [t for t in numeric if (pv := values.parse_value_cell(clean_text(t))).operator is None
             and pv.value_num is not None and clean_text(t)[:1].isdigit()]
-    led = [t for t in bare if _lookalike_reading(t) is not None]
+    led = [t for t in bare if lookalike_reading(t) is not None]
     if len(bare) < 2 or len(led) != len(bare):
         return False
     return any(_starts_with_operator(t) for t in numeric) or any(misread_value_cell(t) for t in led)
@@ -140,12 +140,12 @@ def repair_misread_operators(rows: list, header_cols: dict[str, int]) -> list:
                 fixed = misread_value_cell(s.text)
                 if fixed is not None:
                     slots[k] = _repaired(s, fixed, "the value")
-                elif _is_ocr_cell(s) and (fixed := _lookalike_reading(s.text)) is not None:
+                elif _is_ocr_cell(s) and (fixed := lookalike_reading(s.text)) is not None:
                     # a bare number in a column that writes its operators, read by OCR: '≥24' -> '224'
                     slots[k] = _repaired(s, fixed, "the value (OCR; the other values of the column carry "
                                                    "their operators)")
             elif s.col in systematic:
-                fixed = _lookalike_reading(s.text)
+                fixed = lookalike_reading(s.text)
                 if fixed is not None:
                     slots[k] = _repaired(s, fixed, "the value (every bare number of the column starts "
                                                    "with that digit)")

@@ -396,15 +396,13 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
                     ev.fields["confusable"] = fld
                 ev.reasons.append(f"{fld} '{seen}' may be a misread '{alt}'")
         name = compact(rec.level3 or "")
-        last = name[-1:]
-        if compact(rec.unit or "") in r.rate_units and last not in r.rate_suffixes \
-                and any(alt in r.rate_suffixes for alt in confusion_partners().get(last, ())):
+        suffix = next((a for a in confusion_partners().get(name[-1:], ()) if a in r.rate_suffixes), None)
+        if suffix is not None and compact(rec.unit or "") in r.rate_units:
             # a share in % whose name ends in a look-alike of 率 (受害幸): indicator names of shares end in 率
-            alt = next(a for a in confusion_partners()[last] if a in r.rate_suffixes)
             worst = max(worst, r.form_consistency_score)
             ev.fields.setdefault("confusable", "level3")
-            ev.reasons.append(f"level3 '{name[-2:]}' may be a misread '{name[-2:-1]}{alt}' (a share in "
-                              f"{rec.unit} whose name ends in a look-alike of {alt})")
+            ev.reasons.append(f"level3 '{name[-2:]}' may be a misread '{name[-2:-1]}{suffix}' (a share in "
+                              f"{rec.unit} whose name ends in a look-alike of {suffix})")
         f["confusable"] = worst
         # structural plausibility: two rows in one
         join = 0.0  # texts that close twice: strong
@@ -440,7 +438,6 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
         f["join"] = join
         f["longer"] = longer
         misplaced = 0.0
-        name = compact(rec.level3 or "")
         if name and (_holds_taxonomy_name(name) or values.QUALITATIVE in name):
             misplaced += 1
             ev.reasons.append(f"the 三级指标 '{rec.level3}' holds the text of another column")
@@ -641,15 +638,13 @@ def _lead_digit_breaks_periods(rec: IndicatorRecord, sibling: IndicatorRecord, m
     """The row's number is more than ``max_ratio`` times apart from its other target's, and read with
     its leading digit as an operator ('2150' as '≥150' beside an annual 45) it is within it: the two
     targets of one row are of one size."""
-    if rec.value_num is None or sibling.value_num is None or sibling.value_num <= 0 \
-            or not _lookalike_lead(rec.value or ""):
+    from normalizers.operator_misread import lookalike_reading
+
+    fixed = lookalike_reading(rec.value or "")
+    if rec.value_num is None or sibling.value_num is None or sibling.value_num <= 0 or fixed is None:
         return False
-    rest = compact(rec.value or "")[1:]
-    if rest.startswith("0") and not rest.startswith("0."):
-        return False
-    try:
-        reread = float(rest)
-    except ValueError:
+    reread = values.parse_value_cell(fixed).value_num or 0.0
+    if reread <= 0:
         return False
     apart = max(rec.value_num, sibling.value_num) / max(min(rec.value_num, sibling.value_num), 1e-9)
     reread_apart = max(reread, sibling.value_num) / max(min(reread, sibling.value_num), 1e-9)
@@ -742,6 +737,12 @@ def bare_rows(rows: list[IndicatorRecord], implied: frozenset[int]) -> tuple[int
     quantitative = [x for x in rows if x.value_num is not None]
     bare = [x for x in quantitative if x.seq in implied and not _lookalike_lead(x.value or "")]
     return len(bare), len(quantitative)
+
+
+def bare_rows_elsewhere(per_form: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """For each form of a document, the bare_rows of its other forms (the document's totals less its own)."""
+    bare, quantitative = sum(b for b, _ in per_form), sum(q for _, q in per_form)
+    return [(bare - b, quantitative - q) for b, q in per_form]
 
 
 def _written_share(bare: int, quantitative: int, elsewhere: tuple[int, int], weight: float) -> float:

@@ -29,6 +29,7 @@ from normalizers.plausibility import (
     FEATURES,
     assess_form,
     bare_rows,
+    bare_rows_elsewhere,
     disputed_cells,
     implied_operators,
     unread_cells,
@@ -62,13 +63,13 @@ def labelled_rows(corpus: Path) -> list[dict]:
         if not src.exists():
             continue
         res = process_file(src, gt["source_file"], options)
-        counts = {f.form_index: bare_rows([r for r in res.indicators if r.form_index == f.form_index],
-                                          implied_operators([a for a in res.anomalies if a.form_index == f.form_index]))
-                  for f in res.forms}
+        indices = [f.form_index for f in res.forms]
+        others = dict(zip(indices, bare_rows_elsewhere([
+            bare_rows([r for r in res.indicators if r.form_index == k],
+                      implied_operators([a for a in res.anomalies if a.form_index == k])) for k in indices])))
         for gf in gt["forms"]:
             recs = [r for r in res.indicators if r.form_index == gf["form_index"]]
-            elsewhere = (sum(c[0] for k, c in counts.items() if k != gf["form_index"]),
-                         sum(c[1] for k, c in counts.items() if k != gf["form_index"]))
+            elsewhere = others.get(gf["form_index"], (0, 0))
             seqs = {a.seq for a in res.anomalies if a.form_index == gf["form_index"] and a.seq is not None
                     and (a.severity in ("warning", "error") or a.code == "low_confidence")}
             form = next((f for f in res.forms if f.form_index == gf["form_index"]), None)

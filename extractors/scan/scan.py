@@ -132,7 +132,7 @@ def compare_readings(first: str, second: str, operator_digits: str, sign_chars: 
     if not a or not b:
         return SecondReading(False, False)
     if a == b:
-        return SecondReading(True, any(ch in sign_chars for ch in a[:1]))
+        return SecondReading(True, a[0] in sign_chars)
     if a[0].isalnum() or not a[1:2].isdigit():
         return SecondReading(False, False)
     rest = a[1:]
