@@ -94,7 +94,7 @@ def ends_table(text: str) -> bool:
     c = labels.compact(t)
     if labels.leading_label(t, "footer_fields") is not None:
         return True
-    if len(c) <= 10 and any(m in c for m in labels.form_labels().review_row_markers):
+    if labels.is_review_label(t):
         return True
     if any(c.startswith(m) for m in labels.form_labels().notes_markers):
         return True

@@ -21,6 +21,7 @@ from vocab.labels import (
     form_labels,
     indicator_header_field,
     is_block_label,
+    is_review_label,
     is_task_table_label,
     is_task_total,
     leading_label,
@@ -658,8 +659,7 @@ def _is_review_row(texts: list[str], labels) -> bool:
     """Sign-off rows (业务股室审核 2023.12.12 …) close the table without being data."""
     if not texts:
         return False
-    first = compact(texts[0])
-    return len(first) <= 10 and any(m in first for m in labels.review_row_markers)
+    return is_review_label(texts[0])
 
 
 def _starts_with_footer_label(text: str) -> bool:

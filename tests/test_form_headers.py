@@ -416,3 +416,20 @@ def test_department_task_total_row_that_differs_from_its_tasks_is_a_budget_misma
     # against its tasks' sum, and (as any form) against its sources 750 + 50
     assert {(a.field, a.code, a.raw_value, a.fixed_value) for a in out.anomalies} == {
         ("fund_total", "budget_mismatch", "900", "800"), ("fund_total", "budget_mismatch", "900.0", "")}
+
+
+def test_indicator_named_with_a_review_word_is_kept_not_read_as_a_sign_off_row(tmp_path):
+    # 绩效目标审核覆盖率 holds 审核, the marker of sign-off rows (业务股室审核 …); under a merged
+    # 二级指标 its row starts with the name and was dropped without a word
+    text = ("## 部门整体支出绩效目标表\n\n（2026）年度\n\n溆浦县财政局\n\n"
+            "年度总体目标\t推进预算绩效管理。\t\t\t\t\t\n"
+            "绩效指标\t一级指标\t二级指标\t三级指标\t指标值\t指标解释\t评分标准\n"
+            "\t产出指标\t质量指标\t项目验收合格率\t≥95%\t验收合格的比例\t完成目标得满分\n"
+            "\t\t\t绩效目标审核覆盖率\t=100%\t审核覆盖的比例\t达到目标值得满分\n"
+            "\t\t\t资金使用合规率\t=100%\t合规的比例\t达到目标值得满分\n"
+            "业务股室审核\t\t绩效股审核\t\t\t\t\n\n填表人：姚海\n")
+    path = tmp_path / "review_word.md"
+    path.write_text(text, encoding="utf-8")
+    out = process_file(path, path.name, ExtractOptions())
+    assert [r.level3 for r in out.indicators] == ["项目验收合格率", "绩效目标审核覆盖率", "资金使用合规率"]
+    assert [(r.level2, r.operator, r.value) for r in out.indicators][1] == ("质量指标", "=", "100")

@@ -38,6 +38,7 @@ class FormLabels:
     header_fields: dict[str, tuple[str, ...]]
     footer_fields: dict[str, tuple[str, ...]]
     review_row_markers: tuple[str, ...]
+    review_row_suffixes: tuple[str, ...]
     notes_markers: tuple[str, ...]
     header_noise: tuple[re.Pattern, ...]
     canonical_titles: dict[str, tuple[str, ...]]
@@ -79,6 +80,7 @@ def form_labels() -> FormLabels:
         header_fields=compacted(raw["header_fields"]),
         footer_fields=compacted(raw["footer_fields"]),
         review_row_markers=tuple(raw["review_row_markers"]),
+        review_row_suffixes=tuple(raw["review_row_suffixes"]),
         notes_markers=tuple(compact(x) for x in raw["notes_markers"]),
         header_noise=tuple(re.compile(x) for x in raw.get("header_noise", [])),
         canonical_titles={k: tuple(compact(x) for x in v) for k, v in raw["canonical_titles"].items()},
@@ -237,6 +239,17 @@ def _rest_after_label(original: str, label_compact: str) -> str:
         i += 1
     # the closing bracket of a label's own bracket ('项目资金(万元)') is no part of the value
     return original[i:].lstrip(" :：\t)）]】」").strip()
+
+
+def is_review_label(text: str) -> bool:
+    """The first cell of a sign-off row (业务股室审核, 绩效股审核意见): short and ending in a review
+    marker; an indicator name holding the word (绩效目标审核覆盖率) is no such label."""
+    labels = form_labels()
+    c = compact(text)
+    if not c or len(c) > 10:
+        return False
+    stems = [c[: len(c) - len(s)] for s in ("", *map(compact, labels.review_row_suffixes)) if c.endswith(s)]
+    return any(stem.endswith(m) for stem in stems for m in labels.review_row_markers)
 
 
 def is_block_label(text: str) -> bool:
