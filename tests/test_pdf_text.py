@@ -435,6 +435,15 @@ def test_kangxi_radicals_from_exporters_read_as_ideographs():
     assert [radical_to_ideograph(c) for c in "⼀⽬⾦项（"] == ["一", "目", "金", "项", "（"]
 
 
+def test_radicals_supplement_from_chromium_pdfs_read_as_ideographs():
+    # Chromium's PDF printer writes the radical where Noto CJK draws 长 民 门 食 青 with its glyph;
+    # NFKC leaves U+2E80..U+2EFF alone (vocab/data/radicals.yaml)
+    assert "".join(radical_to_ideograph(c) for c in "⻓⺠⻔⻝⻘") == "长民门食青"
+    # a Kangxi radical the Simplified face draws as the simplified ideograph (NFKC gives 戶)
+    assert radical_to_ideograph("⼾") == "户"
+    assert radical_to_ideograph("\u2e80") == "\u2e80"  # a radical form no ideograph is drawn with
+
+
 def test_page_of_unmapped_glyphs_counts_as_without_text_layer():
     cfg = pdf_text.settings()
     unmapped = types.SimpleNamespace(chars=[{"text": "(cid:123)"}] * 8 + [{"text": "1"}] * 2)

@@ -94,6 +94,25 @@ def is_cjk_ideograph(ch: str) -> bool:
     return in_ranges(ch, VOCABULARY.cjk_ranges.ideographs)
 
 
+@lru_cache(maxsize=1)
+def _radical_ideographs() -> dict[str, str]:
+    raw = yaml.safe_load((DATA_DIR / "radicals.yaml").read_text(encoding="utf-8"))
+    return {str(k): str(v) for k, v in raw["radicals"].items()}
+
+
+def radical_to_ideograph(ch: str) -> str:
+    """A Kangxi/CJK radical or compatibility ideograph some exporters emit, as the ideograph the page
+    shows (⼈ -> 人 by NFKC; ⻓ -> 长, which NFKC leaves alone, and ⼾ -> 户, which NFKC makes 戶, by
+    data/radicals.yaml); any other character as it is. The font's Unicode mapping is off, not the
+    text, so this is no repair."""
+    if len(ch) != 1 or not in_ranges(ch, VOCABULARY.cjk_ranges.radicals_and_compatibility):
+        return ch
+    if ch in _radical_ideographs():
+        return _radical_ideographs()[ch]
+    mapped = unicodedata.normalize("NFKC", ch)
+    return mapped if len(mapped) == 1 else ch
+
+
 def is_cjk_ideograph_ext_a(ch: str) -> bool:
     """A CJK unified ideograph or one of extension A (U+3400..U+9FFF)."""
     return in_ranges(ch, VOCABULARY.cjk_ranges.ideographs_ext_a)

@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from vocab import CHECKED, UNCHECKED, VOCABULARY, in_ranges
+from vocab import CHECKED, UNCHECKED, VOCABULARY, in_ranges, radical_to_ideograph
 
 from ..ir import TextLine
 from ..settings import PdfTextSettings
@@ -41,19 +41,6 @@ def is_cjk(ch: str) -> bool:
     if not ch:
         return False
     return in_ranges(ch, VOCABULARY.cjk_ranges.pdf_spacing) or unicodedata.east_asian_width(ch) in ("W", "F")
-
-
-def radical_to_ideograph(text: str) -> str:
-    """Kangxi/CJK radicals and compatibility ideographs some exporters emit, as the common ideograph.
-
-    The page shows the ideograph; only the font's Unicode mapping is off, so this is no repair.
-    """
-    if len(text) != 1:
-        return text
-    if in_ranges(text, VOCABULARY.cjk_ranges.radicals_and_compatibility):
-        mapped = unicodedata.normalize("NFKC", text)
-        return mapped if len(mapped) == 1 else text
-    return text
 
 
 def without_overprints(chars: list[dict[str, Any]], tol: float) -> list[dict[str, Any]]:
