@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 
 from extractors.ir import Cell, CheckboxState, Repair
 from normalizers import DATA_DIR
+from normalizers.centred_labels import LabelRow, Placement, misfits, place_groups
 from normalizers.operator_misread import repair_misread_operators
 from vocab import CHECKED, CJK_IDEOGRAPH_CLASS, UNCHECKED, is_only_checkboxes, taxonomy, values
 from vocab.chinese_script import to_simplified
@@ -592,6 +593,9 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
     period = "annual"  # stacked sections (长期目标 / 年度目标) set it for the rows that follow
     # drafts from these indices on have no level-1 / level-2 name written in their own row
     since_l1 = since_l2 = 0
+    # the labels written on each row, per section: where merged labels stand centred, their rows
+    # say where the groups are (centred_labels)
+    sections: list[list[LabelRow]] = [[]]
     for row in rows:
         row_period, row = _period_of_row(row, header_cols)
         if row_period is not None and row_period != period:
@@ -601,10 +605,12 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
             l2_written = False
             period = row_period
             since_l1 = since_l2 = len(drafts)
+            sections.append([])
         row, side, side_notes = split_side_cells(row, header_cols)
         a = assign_columns(row, header_cols)
         notes: list[RowAnomaly] = list(side_notes)
         new_group = False
+        written: dict[str, object] = {}
         if (a.level1_raw and not a.level1_continued and not a.level2_raw and l1_raw
                 and a.source_cols.get("level1") == header_cols.get("level2")):
             m2 = taxonomy.match_level2(a.level1_raw)
@@ -619,6 +625,8 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
                 a.level2_raw, a.level1_raw = a.level1_raw, ""
             else:
                 notes.extend(_name_notes("level1", "一级指标", a.level1_raw, m1, a.level1_continued, group_warnings))
+                if not a.level1_continued:
+                    written.update(level1=c1, level1_raw=a.level1_raw, unknown_label=c1 is None)
                 if c1 != l1:
                     new_group = True
                 l1, l1_raw = c1, a.level1_raw
@@ -628,6 +636,9 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
         if a.level2_raw:
             c2, m2 = _canonical(a.level2_raw, 2, previous=l2, previous_written=l2_written)
             notes.extend(_name_notes("level2", "二级指标", a.level2_raw, m2, a.level2_continued, group_warnings))
+            if not a.level2_continued:
+                written.update(level2=c2, level2_raw=a.level2_raw,
+                               unknown_label=written.get("unknown_label", False) or c2 is None)
             l2, l2_raw = c2, a.level2_raw
             if not a.level2_continued and c2 is not None:
                 _fill_up_level2(drafts[since_l2:], c2, a.level2_raw)
@@ -664,6 +675,8 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
         if not a.is_indicator:
             pending.extend(n for n in notes if n.code in ("taxonomy_fuzzy_match", "taxonomy_unknown")
                            and n not in group_warnings.values())
+            if written:  # a placeholder row (社会成本指标 with nothing after it) holds a place too
+                sections[-1].append(LabelRow(**written))
             continue
         notes = pending + notes
         pending = []
@@ -671,6 +684,7 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
         d.target_period = period
         d.level1_from_taxonomy = level1_from_taxonomy
         _put_side_values(d, side)
+        before = len(drafts)
         drafts.append(d)
         long_term = side.get("value_long_term")
         if long_term is not None and clean_text(long_term.text):
@@ -680,7 +694,74 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
                 drafts.insert(len(drafts) - 1, long_draft)
             else:
                 drafts.append(long_draft)
+        sections[-1].append(LabelRow(**written, drafts=tuple(range(before, len(drafts)))))
+    for section in sections:
+        _file_by_centred_labels(section, drafts)
     return drafts
+
+
+def _file_by_centred_labels(rows: list[LabelRow], drafts: list[IndicatorDraft]) -> None:
+    """Where the merged labels of a section stand in the middle of their rows, file each row under
+    the groups their places and the rows' own names show (normalizers/centred_labels.py)."""
+    from normalizers.plausibility import group_votes
+
+    placement = place_groups(rows, misfits(rows, drafts, group_votes))
+    if placement is None:
+        return
+    _apply_placement(rows, drafts, placement)
+
+
+def _apply_placement(rows: list[LabelRow], drafts: list[IndicatorDraft], placement: Placement) -> None:
+    start = 0
+    labels1 = {k: r for k, r in enumerate(rows) if r.level1}
+    noted = False
+    for group, end in zip(placement.groups, placement.ends):
+        parent = taxonomy.level1_of(group.name)
+        # the level-1 label written inside this group's run (the run's rows take its name)
+        label1 = next((labels1[k] for k in sorted(labels1) if labels1[k].level1 == parent
+                       and _run_of(placement, k) == _run_of(placement, start)), None)
+        for k in range(start, end + 1):
+            for i in rows[k].drafts:
+                d = drafts[i]
+                if not noted:
+                    d.anomalies.append(RowAnomaly(
+                        "level2", "labels_centred", "info", "", "",
+                        "the merged 一级/二级指标 labels of this table stand in the middle of their rows (as layout "
+                        "OCR writes vertically centred text): each row is filed by where the labels stand and what "
+                        "it names"))
+                    noted = True
+                old = d.level2
+                if d.level2 != group.name:
+                    d.level2, d.level2_raw = group.name, group.raw
+                    d.anomalies.append(RowAnomaly(
+                        "level2", "group_reassigned", "info", old or "", group.name,
+                        f"the merged 二级指标 labels stand mid-span: '{d.level3}' lies in the rows of {group.name}, "
+                        f"not {old}, which the row above would fill down"))
+                if k in placement.uncertain:
+                    # a split one row off fits nearly as well: evidence for the row plausibility step,
+                    # not a flag by itself (the split read is right far more often than not)
+                    d.anomalies.append(RowAnomaly(
+                        "level2", "group_uncertain", "info", old or "", group.name,
+                        f"the merged 二级指标 labels stand mid-span and '{d.level3}' could belong to the group next "
+                        f"to {group.name} nearly as well"))
+                if d.level1 != parent or (label1 is not None and d.level1_raw != label1.level1_raw):
+                    d.level1 = parent
+                    if label1 is not None:
+                        d.level1_raw, d.level1_from_taxonomy = label1.level1_raw, False
+                        d.anomalies = [n for n in d.anomalies if n.code != "level1_inferred"]
+        start = end + 1
+
+
+def _run_of(placement: Placement, row: int) -> int:
+    """The index of the level-1 run (groups in a row under one 一级指标) that holds ``row``."""
+    run, start = 0, 0
+    for i, (group, end) in enumerate(zip(placement.groups, placement.ends)):
+        if i and taxonomy.level1_of(group.name) != taxonomy.level1_of(placement.groups[i - 1].name):
+            run += 1
+        if start <= row <= end:
+            return run
+        start = end + 1
+    return run
 
 
 def _fill_up_level1(above: list[IndicatorDraft], canonical: str, raw: str) -> None:

@@ -42,7 +42,9 @@ doubtful) and combines it with a logistic model fitted on damaged documents
   as (``≥3200`` scanned as ``23200``, ``vocab/data/units.yaml`` operator_lookalikes), even where every row
   of the form reads that way (a scan that lost all its signs);
 - ink_unread: on a scan, one of the row's cells holds ink for more characters than OCR read
-  (``ink_unread``, extractors/scan/scan.py ink_check): a character was dropped.
+  (``ink_unread``, extractors/scan/scan.py ink_check): a character was dropped;
+- group_open: the merged labels stand mid-span and a split one row off fits the row's group
+  nearly as well (``group_uncertain``, normalizers/centred_labels.py).
 
 Pure functions over records; the data files are read once.
 """
@@ -66,7 +68,7 @@ from vocab.labels import compact, is_rule_text
 
 FEATURES = ("ocr_doubt", "flagged", "group_misfit", "group_edge", "confusable", "join", "longer", "misplaced",
             "rule_target_mismatch", "value_suspicious", "missing_parts", "operator_implied", "value_unround",
-            "value_near_text", "value_malformed", "operator_as_digit", "engines_disagree", "ink_unread")
+            "value_near_text", "value_malformed", "operator_as_digit", "engines_disagree", "ink_unread", "group_open")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
@@ -256,8 +258,12 @@ def confusable_readings(text: str, elsewhere: Callable[[str], int] | None = None
             # the look-alike's pair stands in another cell: a word of the lexicon, or, where the reading
             # makes no word on either side (疫水 beside the form's 疫木), the form's own word
             no_word = max(counts.get(p, 0) for p in own_pairs) < r.confusable_attested
+            # ... unless the reading makes a word the form writes in another cell on its other side
+            # (考核土地 beside the form's 土地集约: 核工 of 考核工作 elsewhere says nothing)
+            confirmed = any(_CJK_PAIR.fullmatch(p) and counts.get(p, 0) >= r.confusable_attested and elsewhere(p)
+                            for p in own_pairs)
             alt_hits = [(alt, side) for alt in partners[ch] for side, pair in enumerate(_side_pairs(text, i, alt))
-                        if _CJK_PAIR.fullmatch(pair) and elsewhere(pair)
+                        if not confirmed and _CJK_PAIR.fullmatch(pair) and elsewhere(pair)
                         and (counts.get(pair, 0) >= r.confusable_attested or no_word)
                         and counts.get(own_pairs[side], 0) < r.confusable_attested and not elsewhere(own_pairs[side])]
             if alt_hits:
@@ -347,13 +353,17 @@ def _rule_targets(text: str, percent: bool = False) -> set[float]:
 
 def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozenset[int] = frozenset(),
                 form: FormRecord | None = None, disputed: dict[int, str] | None = None,
-                unread: dict[int, str] | None = None, elsewhere: tuple[int, int] = (0, 0)) -> list[RowEvidence]:
+                unread: dict[int, str] | None = None, elsewhere: tuple[int, int] = (0, 0),
+                centred: bool = False, open_groups: frozenset[int] = frozenset()) -> list[RowEvidence]:
     """Evidence and confidence for each row of one form; ``flagged`` holds the seqs that already
     carry a warning or error, ``implied`` those whose operator was not written (read as '='),
     ``form`` the form's header (its budget amounts and goal are numbers a value may copy),
     ``disputed`` the rows whose cells the two OCR engines read differently (seq -> field),
     ``unread`` those with a cell whose ink holds more characters than its text (seq -> field),
-    ``elsewhere`` the (bare, quantitative) rows of the document's other forms (bare_rows)."""
+    ``elsewhere`` the (bare, quantitative) rows of the document's other forms (bare_rows),
+    ``centred`` whether the form's groups were placed from labels standing mid-span (its rows are
+    not filed again by the edges of their groups: normalizers/centred_labels.py weighed that),
+    ``open_groups`` the seqs whose group such a placement left open (group_uncertain)."""
     disputed = disputed or {}
     unread = unread or {}
     r = rules()
@@ -533,12 +543,17 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
             f["engines_disagree"] = 1.0
             ev.fields["engines_disagree"] = disputed[rec.seq]
             ev.reasons.append(f"the two OCR engines read the {disputed[rec.seq] or 'row'} differently")
+        if rec.seq in open_groups:
+            f["group_open"] = 1.0
+            ev.fields["group_open"] = "level2"
+            ev.reasons.append(f"the merged labels stand mid-span and the row may belong to the group next to {rec.level2}")
         if rec.seq in unread:
             f["ink_unread"] = 1.0
             ev.fields["ink_unread"] = unread[rec.seq]
             ev.reasons.append(f"the {unread[rec.seq] or 'row'} cell holds ink for more characters than OCR read")
         out.append(ev)
-    _group_edges(rows, out)
+    if not centred:
+        _group_edges(rows, out)
     for ev in out:
         ev.confidence = row_confidence(ev.features)
     return out
@@ -765,6 +780,11 @@ def disputed_cells(anomalies: list[Anomaly]) -> dict[int, str]:
     return {a.seq: a.field for a in anomalies if a.code == "ocr_disagreement" and a.seq is not None}
 
 
+def open_groups(anomalies: list[Anomaly]) -> frozenset[int]:
+    """Seqs of the rows whose group a mid-span label placement left open (group_uncertain)."""
+    return frozenset(a.seq for a in anomalies if a.code == "group_uncertain" and a.seq is not None)
+
+
 def unread_cells(anomalies: list[Anomaly]) -> dict[int, str]:
     """Rows (seq -> field) with a scanned cell whose ink holds more characters than its text (ink_unread)."""
     return {a.seq: a.field for a in anomalies if a.code == "ink_unread" and a.seq is not None}
@@ -798,8 +818,9 @@ def assess_rows(indicators: list[IndicatorRecord], anomalies: list[Anomaly],
     are moved into it (group_reassigned). ``elsewhere``: bare_rows of the document's other forms."""
     flagged = {a.seq for a in anomalies if a.seq is not None and a.severity in ("warning", "error")}
     notes = []
+    centred = any(a.code == "labels_centred" for a in anomalies)
     evidence = assess_form(indicators, flagged, implied_operators(anomalies), form, disputed_cells(anomalies),
-                           unread_cells(anomalies), elsewhere)
+                           unread_cells(anomalies), elsewhere, centred, open_groups(anomalies))
     for n in range(len(indicators) - 2, -1, -1):  # bottom-up: the row below has moved already
         if evidence[n].moved_to:
             notes.append(_move_to_next_group(indicators[n], indicators[n + 1]))

@@ -32,6 +32,7 @@ from normalizers.plausibility import (
     bare_rows_elsewhere,
     disputed_cells,
     implied_operators,
+    open_groups,
     unread_cells,
 )
 from pipeline.evaluate import STRUCT_FIELDS, TEXT_FIELDS, align, field_eq, sim
@@ -73,11 +74,10 @@ def labelled_rows(corpus: Path) -> list[dict]:
             seqs = {a.seq for a in res.anomalies if a.form_index == gf["form_index"] and a.seq is not None
                     and (a.severity in ("warning", "error") or a.code == "low_confidence")}
             form = next((f for f in res.forms if f.form_index == gf["form_index"]), None)
-            evidence = assess_form(recs, seqs, implied_operators([a for a in res.anomalies
-                                                                  if a.form_index == gf["form_index"]]), form,
-                                    disputed_cells([a for a in res.anomalies if a.form_index == gf["form_index"]]),
-                                    unread_cells([a for a in res.anomalies if a.form_index == gf["form_index"]]),
-                                    elsewhere)
+            notes = [a for a in res.anomalies if a.form_index == gf["form_index"]]
+            evidence = assess_form(recs, seqs, implied_operators(notes), form, disputed_cells(notes),
+                                   unread_cells(notes), elsewhere, any(a.code == "labels_centred" for a in notes),
+                                   open_groups(notes))
             prs = [_record_dict(r) for r in recs]
             for gi, pi in align(gf["indicators"], prs):
                 g = gf["indicators"][gi]
