@@ -146,12 +146,34 @@ def test_table_cut_off_at_the_bottom_keeps_its_last_row():
     grids, _, open_bottom = find_tables(prep.binarize(img), scan.settings())
     rows = {c.row for c in grids[0]}
     assert rows == {0, 1, 2}  # the open row under y=260 is closed at the rulings' ends
-    assert open_bottom == [True]
+    assert open_bottom == [frozenset({0, 1, 2})]
 
 
 def test_closed_table_is_not_open_at_the_bottom():
     img = draw_table(blank(), xs=[100, 300, 600, 900], ys=[100, 180, 260])
-    assert find_tables(prep.binarize(img), scan.settings())[2] == [False]
+    assert find_tables(prep.binarize(img), scan.settings())[2] == [frozenset()]
+
+
+def test_only_the_merged_label_column_is_open_over_the_page_break():
+    # Chromium and WeasyPrint close the last row at a page break but not the merged 绩效指标 and
+    # 一级指标 cells beside it: the bottom rule runs from the third column on
+    img = draw_table(blank(), xs=[100, 200, 300, 600, 900], ys=[100, 180, 260], open_bottom=90)
+    cv2.line(img, (300, 350), (900, 350), 0, 2)
+    grids, _, open_bottom = find_tables(prep.binarize(img), scan.settings())
+    assert open_bottom == [frozenset({0, 1})]
+
+
+def test_row_of_its_own_after_a_closed_row_is_not_joined():
+    # the row above the break closes (only the 一级指标 column goes on): the next page's first row,
+    # with a name and a value of its own, is a new row, not the rest of the one above
+    before = page_with(1, [["一级指标", "三级指标", "指标值"], ["产出指标", "新建及维修渠道长度", "≥17公里"]])
+    after = page_with(2, [["", "档案资料完整率", "≥100%"], ["", "工程质量合格率", "=100%"]])
+    join_split_row(before, after, open_cols=frozenset({0}))
+    assert [c.text for c in before.blocks[0].rows()[1]] == ["产出指标", "新建及维修渠道长度", "≥17公里"]
+    assert after.blocks[0].n_rows == 2
+    # the same page with the whole bottom open: the row was split, its rest is joined
+    join_split_row(before, after, open_cols=frozenset({0, 1, 2}))
+    assert before.blocks[0].rows()[1][1].text == "新建及维修渠道长度档案资料完整率"
 
 
 def page_with(number: int, rows: list[list[str]], spans: dict | None = None) -> scan.Page:

@@ -77,9 +77,10 @@ def close_open_ends(
     return edges + added
 
 
-def find_tables(ink: np.ndarray, cfg: ScanSettings) -> tuple[list[list[GridCell]], np.ndarray, list[bool]]:
+def find_tables(ink: np.ndarray, cfg: ScanSettings) -> tuple[list[list[GridCell]], np.ndarray, list[frozenset[int]]]:
     """Grids of the ruled tables on a levelled page, the mask of ruling pixels, and for each grid
-    whether its bottom rule was missing all across (its last row runs on over the page break)."""
+    the columns of its last row whose bottom rule is missing (the row, or the merged cells in those
+    columns, run on over the page break; empty where the bottom is closed)."""
     ps = cfg.prep
     segments, rule_mask = prep.find_rulings(ink, ps)
     tol = max(cfg.table.snap_min_px, min(ink.shape) * cfg.table.snap_frac)
@@ -103,10 +104,28 @@ def find_tables(ink: np.ndarray, cfg: ScanSettings) -> tuple[list[list[GridCell]
     for grid in grids:
         x0, x1 = min(c.bbox[0] for c in grid), max(c.bbox[2] for c in grid)
         bottom = max(c.bbox[3] for c in grid)
-        open_bottom.append(
-            any(abs(e["top"] - bottom) <= end_tol and e["x0"] <= x0 + end_tol and e["x1"] >= x1 - end_tol for e in added)
-        )
+        cut = any(abs(e["top"] - bottom) <= end_tol and e["x0"] <= x0 + end_tol and e["x1"] >= x1 - end_tol
+                  for e in added)
+        open_bottom.append(open_bottom_columns(grid, rule_mask, tol) if cut else frozenset())
     return grids, rule_mask, open_bottom
+
+
+def open_bottom_columns(grid: list[GridCell], rule_mask: np.ndarray, tol: float, drawn: float = 0.5) -> frozenset[int]:
+    """The columns of a grid's last row whose cell has no bottom rule drawn (under ``drawn`` of its
+    width holds ruling pixels near the grid's bottom). A table cut by a page break may leave open
+    only its merged label columns (一级/二级指标 going on overleaf) while the row beside them closes:
+    that row is complete, the next page's first row is a row of its own."""
+    bottom = max(c.bbox[3] for c in grid)
+    y0, y1 = max(0, int(bottom - tol)), min(rule_mask.shape[0], int(bottom + tol) + 1)
+    band = rule_mask[y0:y1].any(axis=0)
+    out: set[int] = set()
+    for c in grid:
+        if abs(c.bbox[3] - bottom) > tol:
+            continue
+        xa, xb = int(c.bbox[0] + tol), int(c.bbox[2] - tol)
+        if xb <= xa or band[xa:xb].mean() < drawn:
+            out.update(range(c.col, c.col + c.colspan))
+    return frozenset(out)
 
 
 def table_rule_pixels(rule_mask: np.ndarray, grids: list[list[GridCell]], cfg: ScanSettings) -> np.ndarray:

@@ -9,14 +9,17 @@ from . import ocr_repair
 from .lines import join_texts
 
 
-def join_split_row(before: Page, after: Page, page_break: ScanPageBreakSettings | None = None) -> None:
+def join_split_row(before: Page, after: Page, page_break: ScanPageBreakSettings | None = None,
+                   open_cols: frozenset[int] | None = None) -> None:
     """Join a table row split by a page break (in place).
 
-    ``before``'s last table has no bottom rule; when ``after`` opens with a table of as many
-    columns whose first row is not a header row, that row is the rest of the split one: each of
-    its cells is appended to the cell above the break and the row is dropped. Cells that span on
-    down the new page (a merged 一级指标 cell) stay where they are. (``page_break``: scan.yaml's
-    page_break section unless given.)
+    ``before``'s last table has no bottom rule under ``open_cols`` (every column when not given);
+    when ``after`` opens with a table of as many columns whose first row is not a header row, that
+    row is the rest of the split one: each of its cells is appended to the cell above the break and
+    the row is dropped. Cells that span on down the new page (a merged 一级指标 cell) stay where
+    they are. Where the bottom rule is drawn under some columns (the row above the break closes,
+    only merged label cells beside it go on), a first row with text in those columns is a row of
+    its own and nothing is joined. (``page_break``: scan.yaml's page_break section unless given.)
     """
     longest = (page_break or scan_settings().page_break).max_text_between_chars
     last = before.blocks[-1] if before.blocks else None
@@ -28,6 +31,10 @@ def join_split_row(before: Page, after: Page, page_break: ScanPageBreakSettings 
     nxt = after.blocks[first_index]
     if nxt.n_cols != last.n_cols or ocr_repair.is_header_row([c for c in nxt.cells if c.row == 0]):
         return
+    if open_cols is not None and len(open_cols) < last.n_cols and any(
+            c.row == 0 and c.text.strip() and not set(range(c.col, c.col + c.colspan)) <= open_cols
+            for c in nxt.cells):
+        return  # the row above the break is closed: this one starts afresh
     grid = last.grid()
     kept = []
     for cell in nxt.cells:

@@ -224,7 +224,8 @@ class PageRead(NamedTuple):
     page: Page
     ocr_seconds: float
     roles: dict[int, str]  # column roles of the page's last table (for a continuation page)
-    open_bottom: bool  # the page's last table has no bottom rule: its last row goes on overleaf
+    # columns of the page's last table whose last cell has no bottom rule: they go on overleaf
+    open_bottom: frozenset[int]
 
 
 def read_page_image(
@@ -383,7 +384,7 @@ def read_page_image(
         blocks=[b for _, b in blocks],
         extractor=f"scan:{engine.name}",
     )
-    return PageRead(result, engine.seconds - ocr_before, roles, bool(open_bottom and open_bottom[-1]))
+    return PageRead(result, engine.seconds - ocr_before, roles, open_bottom[-1] if open_bottom else frozenset())
 
 
 def confirmed_repairs(repairs: list[Repair], why: str) -> list[Repair]:
@@ -532,12 +533,12 @@ def read_pages(
     ocr = 0.0
     pages = []
     roles: dict[int, str] = {}
-    open_before = False
+    open_before: frozenset[int] = frozenset()
     for gray, n in zip(images, numbers):
         read = read_page_image(gray, n, engine, options, cfg, roles, second=second)
         roles = read.roles
         if open_before and pages and pages[-1].number == n - 1:
-            join_split_row(pages[-1], read.page)
+            join_split_row(pages[-1], read.page, open_cols=open_before)
         pages.append(read.page)
         open_before = read.open_bottom
         ocr += read.ocr_seconds
