@@ -19,6 +19,16 @@ def test_operator_cell_confusions_become_operators():
     assert repairs[0].kind == "operator" and repairs[0].raw == "☐定往" and repairs[0].fixed == "☐定性"
 
 
+def test_an_angle_read_without_its_bar_is_a_sign_to_check():
+    # 'V' / 'Λ' show the angle but not whether a bar lies under it: where the strokes could not
+    # read the sign, ≥ or ≤ is a guess (on the family scans both such readings were > and <)
+    for reading, op in (("☑V", "☑≥"), ("Λ", "≤"), ("日V", "≥")):
+        fixed, repairs = r.repair_operator_cell(reading)
+        assert fixed == op and [x.kind for x in repairs] == ["operator_guess"], reading
+    # a reading that shows the bar is a routine repair
+    assert [x.kind for x in r.repair_operator_cell("》=")[1]] == ["operator"]
+
+
 def test_valid_or_unknown_operator_cells_are_left_alone():
     assert r.repair_operator_cell("☑≤") == ("☑≤", [])
     assert r.repair_operator_cell("定性") == ("定性", [])
@@ -73,7 +83,7 @@ def test_table_repairs_follow_the_header_row_roles():
     assert texts[1] == ["受益人口", "☑≥", "16000", "%"]
     assert texts[2][0] == "2号楼"  # other columns are not touched
     repaired = [c for c in fixed.cells if c.repairs]
-    assert {c.repairs[0].kind for c in repaired} == {"operator", "digit", "unit"}
+    assert {c.repairs[0].kind for c in repaired} == {"operator_guess", "digit", "unit"}  # V: ≥ or >
 
 
 def test_continuation_table_without_header_inherits_roles():

@@ -36,6 +36,7 @@ class RepairRules:
     unit_readings: dict[str, tuple[str, ...]]  # unit -> its misreadings (unit_cell turned round)
     vocabulary_confidence: float
     glyph_replaceable: frozenset[str]
+    ambiguous_strictness: frozenset[str]
     column_roles: dict[str, str]  # compacted header label -> role
     date_re: re.Pattern
     phone_re: re.Pattern
@@ -55,6 +56,7 @@ def rules() -> RepairRules:
         unit_readings={unit: tuple(str(r) for r in readings) for unit, readings in raw["unit_cell"].items()},
         vocabulary_confidence=float(raw["vocabulary_confidence"]),
         glyph_replaceable=frozenset(str(x) for x in raw["glyph_replaceable"]),
+        ambiguous_strictness=frozenset(str(x) for x in raw["ambiguous_strictness"]),
         column_roles={compact(label): role for role, labels in raw["column_roles"].items() for label in labels},
         date_re=re.compile(raw["date_pattern"]),
         phone_re=re.compile(raw["phone_pattern"]),
@@ -89,10 +91,16 @@ def repair_operator_cell(text: str) -> tuple[str, list[Repair]]:
     op = table.get(key) or table.get(unicodedata.normalize("NFKC", key))
     if op is None and not glyphs and len(key) >= 2 and key[0] in rules().checkbox_readings:
         # a checkbox the pixel test missed, read as a character before the operator
-        op = table.get(key[1:]) or table.get(unicodedata.normalize("NFKC", key[1:]))
+        key = key[1:]
+        op = table.get(key) or table.get(unicodedata.normalize("NFKC", key))
     if op is None or op == body:
         return text, []
     fixed = glyphs + op
+    if key in rules().ambiguous_strictness:
+        # an angle read without telling whether a bar lies under it: ≥ or >, ≤ or <
+        return fixed, [Repair(kind="operator_guess", raw=text, fixed=fixed,
+                              message=f"operator cell read as '{body}', which may stand for {op} or "
+                                      f"{'>' if op == '≥' else '<'}: check the sign")]
     return fixed, [Repair(kind="operator", raw=text, fixed=fixed, message=f"operator cell read as '{body}'")]
 
 
