@@ -28,6 +28,8 @@ from vocab import DATA_DIR as VOCAB_DATA_DIR
 
 OUT = DATA_DIR / "confusable_bigrams.txt"
 OUT_TRIGRAMS = DATA_DIR / "confusable_trigrams.txt"
+# a character written twice (量量) is OCR reading one glyph twice unless real words double it (常常)
+OUT_DOUBLED = DATA_DIR / "doubled_pairs.txt"
 # a trigram is kept when a look-alike makes its bigram this many times as frequent: the longer word
 # shows the rarer reading is right after all ('低保金' beside the frequent '保全')
 TRIGRAM_DOMINANCE = 5
@@ -97,6 +99,17 @@ def attested_trigrams(jieba_dict: Path, adcodes: Path, counts: Counter) -> set[s
     return out
 
 
+def doubled_pairs(jieba_dict: Path, adcodes: Path) -> Counter:
+    """Summed frequency of the words holding each doubled ideograph (常常, 人人, 国国 of 中国国际)."""
+    counts: Counter = Counter()
+    ideograph = re.compile(f"[{CJK_IDEOGRAPH_CLASS}]")
+    for word, freq in words(jieba_dict, adcodes):
+        for a, b in pairwise(word):
+            if a == b and ideograph.fullmatch(a):
+                counts[a + b] += freq
+    return counts
+
+
 def build(jieba_dict: Path, adcodes: Path) -> Counter:
     chars = confusable_chars()
     counts: Counter = Counter()
@@ -130,6 +143,11 @@ def main(argv: list[str] | None = None) -> int:
                             "more frequent bigram; built by normalizers/build_lexicon.py\n" + "\n".join(tri) + "\n",
                             encoding="utf-8")
     print(f"{len(tri)} trigrams written to {OUT_TRIGRAMS}")
+    doubled = sorted(doubled_pairs(a.jieba_dict, a.adcodes).items())
+    OUT_DOUBLED.write_text("# a doubled ideograph\tsummed frequency of the words that hold it; built by "
+                           "normalizers/build_lexicon.py\n" + "".join(f"{p}\t{n}\n" for p, n in doubled),
+                           encoding="utf-8")
+    print(f"{len(doubled)} doubled pairs written to {OUT_DOUBLED}")
     return 0
 
 

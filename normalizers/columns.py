@@ -195,6 +195,9 @@ class IndicatorDraft:
     deviation_reason: str | None = None
     # the level-1 was not written for this row and was taken from the taxonomy of its level-2
     level1_from_taxonomy: bool = False
+    # the cells whose OCR confidence says how sure the row's reading is (not the 评分标准: template
+    # text full of signs and numbers that OCR scores low and reads right, 13 of 13 on the family scans)
+    judged_cells: list[Cell] = field(default_factory=list)
 
 
 def _is_operator_cell(text: str) -> bool:
@@ -841,10 +844,15 @@ def _long_term_draft(annual: IndicatorDraft, cell: Slot) -> IndicatorDraft:
             notes.append(RowAnomaly("value", "non_numeric_value", "warning", value or text, value or text,
                                     f"the long-term target '{text}' of a quantitative indicator is not a number"))
     cells = list(annual.cells)
+    judged = list(annual.judged_cells)
     if cell.cell is not None:
         cells.append(cell.cell)
+        judged.append(cell.cell)
     return replace(annual, operator=op, value=value, value_num=num, unit=unit, target_period="long_term",
-                   cells=cells, anomalies=notes)
+                   cells=cells, judged_cells=judged, anomalies=notes)
+
+
+_UNJUDGED_FIELDS = ("scoring_rule", "note")
 
 
 def _draft(a: AssignedRow, level1, level2, l1_raw, l2_raw, notes: list[RowAnomaly], header_cols) -> IndicatorDraft:
@@ -907,6 +915,7 @@ def _draft(a: AssignedRow, level1, level2, l1_raw, l2_raw, notes: list[RowAnomal
         unit=unit, explanation=a.explanation or None,
         scoring_rule=a.scoring_rule or None, note=a.note or None, level1_raw=l1_raw, level2_raw=l2_raw,
         page=a.page, cells=cells, anomalies=notes,
+        judged_cells=list({id(c): c for f, c in a.cells.items() if f not in _UNJUDGED_FIELDS}.values()),
     )
 
 

@@ -353,7 +353,8 @@ def _text_or_none(s: str | None) -> str | None:
 def _indicator_record(d: IndicatorDraft, more: list[RowAnomaly], fid: str, src: str, index: int, seq: int,
                       doc: Document, options: ExtractOptions):
     cells: list[Cell] = d.cells
-    conf = min((c.confidence for c in cells), default=1.0)
+    judged = [c for c in d.judged_cells if c.text.strip()] if d.judged_cells else cells
+    conf = min((c.confidence for c in judged), default=1.0)
     boxes = [c for c in cells if c.bbox is not None]
     bbox = page_size = cell_boxes = None
     if boxes:
@@ -380,11 +381,14 @@ def _indicator_record(d: IndicatorDraft, more: list[RowAnomaly], fid: str, src: 
                 severity=a.severity, raw_value=a.raw_value, fixed_value=a.fixed_value, message=a.message, page=d.page)
         for a in list(d.anomalies) + list(more)
     ]
-    low = [c for c in cells if c.confidence < options.low_confidence]
+    low = [c for c in judged if c.confidence < options.low_confidence]
     if low:
+        # evidence, not a flag: the row plausibility step weighs the OCR confidence with the rest
+        # (fitted on scans of the form family, tests/family) and flags the row when it falls under
+        # the model's threshold
         anomalies.append(Anomaly(
-            source_file=src, form_id=fid, form_index=index, seq=seq, field="", code="low_confidence",
-            severity="warning", raw_value=" | ".join(clean_text(c.text) for c in low)[:200], fixed_value="",
+            source_file=src, form_id=fid, form_index=index, seq=seq, field="", code="ocr_low_confidence",
+            severity="info", raw_value=" | ".join(clean_text(c.text) for c in low)[:200], fixed_value="",
             message=f"{len(low)} cell(s) of this row were read with confidence under {options.low_confidence:.2f} "
                     f"(lowest {conf:.2f})", page=d.page))
     return rec, anomalies

@@ -44,7 +44,11 @@ doubtful) and combines it with a logistic model fitted on damaged documents
 - ink_unread: on a scan, one of the row's cells holds ink for more characters than OCR read
   (``ink_unread``, extractors/scan/scan.py ink_check): a character was dropped;
 - group_open: the merged labels stand mid-span and a split one row off fits the row's group
-  nearly as well (``group_uncertain``, normalizers/centred_labels.py).
+  nearly as well (``group_uncertain``, normalizers/centred_labels.py);
+- text_noise: marks OCR leaves in text: one glyph read twice (数量量, where no real word doubles 量:
+  data/doubled_pairs.txt from jieba's dictionary), a stray mark at the end (完成情况.), a mark
+  splitting a word the form writes whole elsewhere (完成情，况 beside 完成情况), two numbers run
+  together after a per-cent sign (60%0%).
 
 Pure functions over records; the data files are read once.
 """
@@ -61,6 +65,7 @@ from statistics import median
 
 import yaml
 
+from extractors.options import ExtractOptions
 from normalizers import DATA_DIR
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
 from vocab import CJK_IDEOGRAPH_CLASS, taxonomy, values
@@ -68,7 +73,8 @@ from vocab.labels import compact, is_rule_text
 
 FEATURES = ("ocr_doubt", "flagged", "group_misfit", "group_edge", "confusable", "join", "longer", "misplaced",
             "rule_target_mismatch", "value_suspicious", "missing_parts", "operator_implied", "value_unround",
-            "value_near_text", "value_malformed", "operator_as_digit", "engines_disagree", "ink_unread", "group_open")
+            "value_near_text", "value_malformed", "operator_as_digit", "engines_disagree", "ink_unread", "group_open",
+            "text_noise")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
@@ -117,6 +123,8 @@ class PlausibilityRules:
     rate_suffixes: frozenset[str]
     document_rows: float
     period_max_ratio: float
+    doubled_min: float
+    noise_fields: tuple[str, ...]
     intercept: float
     weights: dict[str, float]
     threshold: float
@@ -155,6 +163,8 @@ def rules() -> PlausibilityRules:
         rate_units=frozenset(raw["rate_names"]["units"]), rate_suffixes=frozenset(raw["rate_names"]["suffixes"]),
         document_rows=float(raw["operator_implied"]["document_rows"]),
         period_max_ratio=float(raw["period_targets"]["max_ratio"]),
+        doubled_min=float(raw["text_noise"]["doubled_min"]),
+        noise_fields=tuple(raw["text_noise"]["fields"]),
         intercept=float(model["intercept"]), weights={k: float(v) for k, v in model["weights"].items()},
         threshold=float(model["threshold"]),
     )
@@ -187,6 +197,58 @@ def bigram_counts() -> dict[str, int]:
 def attested_trigrams() -> frozenset[str]:
     lines = (DATA_DIR / "confusable_trigrams.txt").read_text(encoding="utf-8").splitlines()
     return frozenset(t for t in lines if t and not t.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def doubled_counts() -> dict[str, int]:
+    """How often real words double each ideograph (data/doubled_pairs.txt)."""
+    out: dict[str, int] = {}
+    for line in (DATA_DIR / "doubled_pairs.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            pair, _, n = line.partition("\t")
+            out[pair] = int(n)
+    return out
+
+
+_MARK = "，,、.。;；:："
+_SPLIT_WORD = re.compile(f"([{CJK_IDEOGRAPH_CLASS}])[{_MARK}]([{CJK_IDEOGRAPH_CLASS}])")
+_TRAILING_MARK = re.compile(f"[{CJK_IDEOGRAPH_CLASS}][.,，、;；:：]$")
+_RUN_TOGETHER = re.compile(r"[0-9][%％][0-9]")
+_IDEOGRAPH = re.compile(f"[{CJK_IDEOGRAPH_CLASS}]")
+_DOUBLED = re.compile(f"([{CJK_IDEOGRAPH_CLASS}])\\1")
+
+
+def text_noise(text: str, elsewhere: Callable[[str], bool] | None = None) -> list[str]:
+    """Marks OCR leaves in a text cell (see the module docstring), each as a short reason.
+    ``elsewhere(s)``: whether the form writes ``s`` in another cell."""
+    t = re.sub(r"\s+", "", text or "")
+    found = []
+    doubled = doubled_counts()
+    for m in _DOUBLED.finditer(t):
+        pair = m.group(0)
+        # inside a text the second copy may start the next word (出厂水水质, 学校校舍, 2026年年底); at
+        # the end of a clause it starts nothing (信访数量量)
+        at_end = m.end() == len(t) or not _IDEOGRAPH.fullmatch(t[m.end()])
+        if doubled.get(pair, 0) < rules().doubled_min and at_end and not (elsewhere and elsewhere(pair)):
+            found.append(f"'{t[max(0, m.start() - 2):m.end()]}' writes {m.group(1)} twice (one glyph read twice?)")
+    if _TRAILING_MARK.search(t):
+        found.append(f"'{t[-4:]}' ends in a stray mark")
+    if elsewhere is not None:
+        for m in _SPLIT_WORD.finditer(t):
+            a, b = m.start(1), m.start(2)
+            # the words around the mark, whole, in another cell (完成情，况 beside 完成情况): a speck read
+            # as a mark; two characters that merely meet across a clause (的，得) are no word
+            whole = [t[a - 1:a + 1] + t[b] if a > 0 else "", t[a] + t[b:b + 2] if b + 1 < len(t) else ""]
+            left = len(re.split(f"[{_MARK}]", t[:a + 1])[-1])
+            right = len(re.split(f"[{_MARK}]", t[b:])[0])
+            # ... and leaves a one-character clause on one side (情，况 at the end): a clause of its own
+            # ('…60%的，得分=…') is a clause, whatever the form writes elsewhere
+            if min(left, right) == 1 and any(len(w) == 3 and elsewhere(w) for w in whole) \
+                    and not elsewhere(m.group(0)):
+                found.append(f"'{m.group(0)}' splits {t[a]}{t[b]}, which the form writes whole")
+    for m in _RUN_TOGETHER.finditer(t):
+        found.append(f"'{t[max(0, m.start() - 2):m.end() + 1]}' runs two numbers together")
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -369,6 +431,7 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
     r = rules()
     form_numbers = _form_numbers(form)
     form_pairs = _form_pair_cells(rows, form)
+    form_texts = _form_texts(rows, form)
     n_bare, n_quantitative = bare_rows(rows, implied)
     implied_share = _written_share(n_bare, n_quantitative, elsewhere, r.document_rows)
     names = [len(compact(x.level3 or "")) for x in rows if x.level3]
@@ -385,6 +448,8 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
         ev = RowEvidence()
         f = ev.features
         f["ocr_doubt"] = max(0.0, 1.0 - rec.confidence)
+        if rec.confidence < _OCR_NOTE_BELOW:
+            ev.reasons.append(f"a cell was read with OCR confidence {rec.confidence:.2f}")
         f["flagged"] = 1.0 if rec.seq in flagged else 0.0
         # group plausibility
         votes = group_votes(rec)
@@ -414,6 +479,15 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
             ev.reasons.append(f"level3 '{name[-2:]}' may be a misread '{name[-2:-1]}{suffix}' (a share in "
                               f"{rec.unit} whose name ends in a look-alike of {suffix})")
         f["confusable"] = worst
+        noise = []
+        for fld in r.noise_fields:
+            own = getattr(rec, fld) or ""
+            for why in text_noise(own, partial(_written_elsewhere, form_texts, re.sub(r"\s+", "", own))):
+                noise.append(why)
+                ev.fields.setdefault("text_noise", fld)
+        if noise:
+            f["text_noise"] = min(len(noise), 2)
+            ev.reasons.extend(noise)
         # structural plausibility: two rows in one
         join = 0.0  # texts that close twice: strong
         longer = 0.0  # texts longer than the form's others: weak (some names are long)
@@ -560,6 +634,8 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
 
 
 _JOINABLE_FIELDS = ("level3", "value", "explanation", "scoring_rule")
+# a cell confidence worth naming among the reasons (the readers' own low mark)
+_OCR_NOTE_BELOW = ExtractOptions().low_confidence
 
 
 def _text_len(rec: IndicatorRecord, fld: str) -> int:
@@ -573,6 +649,20 @@ def _cell_pairs(text: str) -> set[str]:
     """The character pairs of one cell."""
     t = re.sub(r"\s+", "", text)
     return {t[k:k + 2] for k in range(len(t) - 1)}
+
+
+def _form_texts(rows: list[IndicatorRecord], form: FormRecord | None) -> list[str]:
+    """The texts of the form's cells (rows and header), without spaces."""
+    cells = [getattr(x, f) or "" for x in rows for f in rules().confusable_fields]
+    if form is not None:
+        cells += [getattr(form, f) or "" for f in _HEADER_TEXT_FIELDS]
+    return [re.sub(r"\s+", "", c) for c in cells if c]
+
+
+def _written_elsewhere(texts: list[str], own: str, s: str) -> bool:
+    """Whether ``s`` stands in a cell of the form other than ``own`` (one copy of own's text aside)."""
+    hits = sum(1 for t in texts if s in t)
+    return hits > (1 if s in own else 0)
 
 
 def _pair_cells_elsewhere(form_pairs: Counter, own_cell: set[str], pair: str) -> int:
@@ -786,8 +876,12 @@ def open_groups(anomalies: list[Anomaly]) -> frozenset[int]:
 
 
 def unread_cells(anomalies: list[Anomaly]) -> dict[int, str]:
-    """Rows (seq -> field) with a scanned cell whose ink holds more characters than its text (ink_unread)."""
-    return {a.seq: a.field for a in anomalies if a.code == "ink_unread" and a.seq is not None}
+    """Rows (seq -> field) with a scanned cell whose ink holds more characters than its text (ink_unread).
+    The merged 一级/二级指标 labels are left out: the row takes the canonical name they match (a
+    lost character there is reported as a loose taxonomy match), and their tall cells hold ink
+    the measure misjudges (4 right rows of the family scans, no wrong one)."""
+    return {a.seq: a.field for a in anomalies
+            if a.code == "ink_unread" and a.seq is not None and a.field not in ("level1", "level2")}
 
 
 def row_confidence(features: dict[str, float]) -> float:

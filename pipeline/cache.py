@@ -36,9 +36,16 @@ def pipeline_fingerprint() -> str:
     """Version plus a hash of the packages' source and data files (read once per process)."""
     if os.environ.get(FINGERPRINT_ENV):
         return os.environ[FINGERPRINT_ENV]
+    return source_fingerprint(PACKAGES)
+
+
+@lru_cache(maxsize=4)
+def source_fingerprint(packages: tuple[str, ...]) -> str:
+    """Version plus a hash of these packages' source and data files (``("extractors", "vocab")``:
+    what a file's extracted Document depends on)."""
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256(jixiao_version().encode())
-    for package in PACKAGES:
+    for package in packages:
         base = root / package
         for path in sorted(base.rglob("*")):
             if path.suffix in SOURCE_SUFFIXES and path.is_file() and "__pycache__" not in path.parts:

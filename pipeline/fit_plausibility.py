@@ -2,6 +2,12 @@
 
     python -m pipeline.damage ../shared/dev-corpus ../shared/seed --out /tmp/dmg --seed 0
     python -m pipeline.fit_plausibility /tmp/dmg [/tmp/dmg2 ...] [--write] [--max-false 0.02]
+        [--documents DIR --workers N]
+
+Scans are slow to read: ``--documents DIR`` keeps each file's extracted Document (the readers'
+output, before any form is interpreted) under the hash of its bytes, the extractors' and
+vocabulary's sources and the options, so refits re-run only the normalizers; ``--workers`` reads
+the files not kept yet in parallel.
 
 Each document is read without the plausibility step; its rows are aligned with the ground truth
 (the alignment and exactness of ``../shared/tools/score.py``) and labelled wrong or right; a
@@ -14,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import math
 import re
@@ -22,9 +29,12 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from extractors.ir import Document
 from extractors.options import ExtractOptions
+from extractors.registry import extractor_for
 from normalizers import DATA_DIR, plausibility
-from normalizers.document import process_file
+from normalizers.document import process_file, records_from_document
+from normalizers.outcome import FileOutcome
 from normalizers.plausibility import (
     FEATURES,
     assess_form,
@@ -35,6 +45,7 @@ from normalizers.plausibility import (
     open_groups,
     unread_cells,
 )
+from pipeline.cache import file_sha256, source_fingerprint, write_atomic
 from pipeline.evaluate import STRUCT_FIELDS, TEXT_FIELDS, align, field_eq, sim
 
 MODEL_FILE = DATA_DIR / "plausibility.yaml"
@@ -49,7 +60,44 @@ def row_exact(g: dict, p: dict) -> bool:
         all(sim(g.get(f), p.get(f)) == 1.0 for f in TEXT_FIELDS)
 
 
-def labelled_rows(corpus: Path) -> list[dict]:
+def _document_path(documents: Path, path: Path, options: ExtractOptions) -> Path:
+    key = f"{file_sha256(path)}|{source_fingerprint(('extractors', 'vocab'))}|{options.model_dump_json()}"
+    return documents / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
+
+
+def extracted(path: Path, options: ExtractOptions, documents: Path) -> Path:
+    """The file's extracted Document, read now or kept from before (its path under ``documents``)."""
+    target = _document_path(documents, path, options)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, extractor_for(path)(path, options).model_dump_json().encode("utf-8"))
+    return target
+
+
+def outcome(path: Path, source_file: str, options: ExtractOptions, documents: Path | None) -> FileOutcome:
+    """process_file, from the kept Document where there is one."""
+    if documents is None:
+        return process_file(path, source_file, options)
+    doc = Document.model_validate_json(extracted(path, options, documents).read_text(encoding="utf-8"))
+    out = FileOutcome(source_file=source_file, path=str(path.resolve()), sha256=file_sha256(path))
+    out.extractor, out.pages = doc.extractor, len(doc.pages)
+    records_from_document(doc, out, options)
+    return out
+
+
+def keep_documents(corpora: list[Path], documents: Path, workers: int) -> None:
+    """Read every file of the corpora not kept yet, ``workers`` at a time."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    options = ExtractOptions(row_plausibility=False)
+    paths = [c / json.loads(g.read_text(encoding="utf-8"))["source_file"] for c in corpora
+             for g in sorted((c / "gt").glob("*.json"))]
+    todo = [p for p in paths if p.exists() and not _document_path(documents, p, options).exists()]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(extracted, todo, [options] * len(todo), [documents] * len(todo)))
+
+
+def labelled_rows(corpus: Path, documents: Path | None = None) -> list[dict]:
     """One entry per matched row: features, wrong (bool), flagged (bool), file, seq."""
     out = []
     options = ExtractOptions(row_plausibility=False)
@@ -63,7 +111,7 @@ def labelled_rows(corpus: Path) -> list[dict]:
         src = corpus / gt["source_file"]
         if not src.exists():
             continue
-        res = process_file(src, gt["source_file"], options)
+        res = outcome(src, gt["source_file"], options, documents)
         indices = [f.form_index for f in res.forms]
         others = dict(zip(indices, bare_rows_elsewhere([
             bare_rows([r for r in res.indicators if r.form_index == k],
@@ -108,6 +156,21 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.1, steps: int = 50)
     return w
 
 
+def fit_doubt_weights(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """fit_logistic with every evidence weight at least 0: a sign of doubt never raises a row's
+    confidence (a weak cue that fires mostly on right rows, correlated with stronger ones, would
+    otherwise get a negative weight). Features fitted below 0 are held at 0 and the rest refitted."""
+    keep = np.ones(x.shape[1], dtype=bool)
+    while True:
+        w = fit_logistic(x[:, keep], y)
+        full = np.zeros(x.shape[1] + 1)
+        full[0] = w[0]
+        full[1:][keep] = w[1:]
+        if (full[1:] >= 0).all():
+            return full
+        keep &= full[1:] >= 0
+
+
 def choose_threshold(conf: np.ndarray, wrong: np.ndarray, flagged: np.ndarray, max_false: float) -> float:
     """The highest threshold flagging at most max_false of the right rows that nothing else flags."""
     right_free = conf[(~wrong) & (~flagged)]
@@ -138,8 +201,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-false", type=float, default=0.02)
     ap.add_argument("--stored", action="store_true", help="evaluate the stored model instead of fitting one")
     ap.add_argument("--show-missed", type=int, default=0, help="print this many wrong rows left unflagged")
+    ap.add_argument("--documents", type=Path, help="keep the extracted Documents here (scans: refit without OCR)")
+    ap.add_argument("--workers", type=int, default=1, help="read files not kept yet in parallel")
     a = ap.parse_args(argv)
-    rows = [r for c in a.corpora for r in labelled_rows(c)]
+    if a.documents is not None:
+        keep_documents(a.corpora, a.documents, a.workers)
+    rows = [r for c in a.corpora for r in labelled_rows(c, a.documents)]
     pinned = yaml.safe_load(MODEL_FILE.read_text(encoding="utf-8")).get("pinned", {})
     fitted = [f for f in FEATURES if f not in pinned]
     x = np.array([[r["features"][f] for f in fitted] for r in rows], dtype=float)
@@ -152,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         conf = np.round(np.array([plausibility.row_confidence(r["features"]) for r in rows]), 3)
         thr = model.threshold
     else:
-        w = fit_logistic(x, y)
+        w = fit_doubt_weights(x, y)
         conf = 1 / (1 + np.exp(np.hstack([np.ones((len(x), 1)), x]) @ w))
         thr = choose_threshold(conf, wrong, flagged, a.max_false)
     pointed = flagged | (conf < thr)

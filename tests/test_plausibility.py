@@ -519,3 +519,21 @@ def test_reading_that_makes_no_word_beside_the_forms_own_word_is_doubted():
     assert plausibility.confusable_readings("清理疫水") == []
     # a reading that makes a word (健康) is not doubted by a misread elsewhere in the form (质建康)
     assert plausibility.confusable_readings("开展学生体质健康监测", lambda pair: int(pair in ("质建", "建康"))) == []
+
+
+def test_marks_ocr_leaves_in_text_are_noise():
+    from normalizers.plausibility import text_noise
+
+    def form_writes(s: str) -> bool:  # the form's other cells: 考核…完成情况, …60%的得分…
+        return any(s in t for t in ("考核学前教育毛入园率完成情况", "大于等于60%的得分"))
+
+    # one glyph read twice where no word doubles it; 常常 is a word, 2026年年底 a date and a word
+    assert text_noise("因项目实施引起的群众信访数量量") and not text_noise("常常开展督导检查")
+    assert not text_noise("2026年年底之前完成项目")
+    # a stray mark at the end, a mark inside a word the form writes whole, numbers run together
+    assert text_noise("考核课时占比完成情况.")
+    assert text_noise("考核均衡发展水平完成情，况", form_writes)
+    assert text_noise("分别按分值的100%、80%、60%0%计分")
+    # score bands and clauses are no noise, nor two characters meeting across a clause (的，得)
+    assert not text_noise("按照该指标对应分值区间100%-80%（含）、80%-60%（含）", form_writes)
+    assert not text_noise("完成率小于60%为不及格，不得分；大于等于60%的，得分=按比例", form_writes)
