@@ -1,0 +1,61 @@
+"""How OCR confidence and unread ink enter a row's plausibility: the evidence each field gives
+(normalizers/document.py, normalizers/plausibility.py) and the fit that weighs it
+(pipeline/fit_plausibility.py)."""
+from __future__ import annotations
+
+import numpy as np
+
+from extractors.ir import Cell, Document, Page, Table, TextLine
+from extractors.options import ExtractOptions
+from normalizers import plausibility
+from normalizers.document import records_from_document
+from normalizers.outcome import FileOutcome
+from normalizers.records import Anomaly
+
+HEADER = ["一级指标", "二级指标", "三级指标", "指标类型", "指标值", "计量单位", "指标解释", "评分标准"]
+
+
+def _scan(rows: list[list[tuple[str, float]]]) -> FileOutcome:
+    grid = [[(t, 1.0) for t in HEADER], *rows]
+    cells = [Cell(text=t, row=r, col=c, confidence=conf) for r, row in enumerate(grid) for c, (t, conf) in enumerate(row)]
+    page = Page(number=1, unit="px", blocks=[
+        TextLine(text="项目支出绩效目标表"), TextLine(text="（2025）年度"),
+        Table(cells=cells, n_rows=len(grid), n_cols=len(HEADER)), TextLine(text="填表人：姚海")])
+    out = FileOutcome(source_file="s.png", path="/s.png")
+    records_from_document(Document(source_path="/s.png", extractor="scan:rapidocr", pages=[page]), out, ExtractOptions())
+    return out
+
+
+def _row(rule_conf: float = 1.0, expl_conf: float = 1.0) -> list[tuple[str, float]]:
+    return [("产出指标", 1.0), ("数量指标", 1.0), ("培训人次", 1.0), ("≥", 1.0), ("2200", 1.0), ("人次", 1.0),
+            ("参加培训的教师人次", expl_conf), ("达到指标得满分，未达到2200按实际完成数/2200*指标分值计算", rule_conf)]
+
+
+def test_a_scoring_rule_read_with_low_confidence_is_no_doubt_on_the_row():
+    # template rules full of signs and numbers score low and read right (13 of 13 on the family scans)
+    out = _scan([_row(rule_conf=0.45), _row(expl_conf=0.45)])
+    conf = [r.confidence for r in out.indicators]
+    assert conf[0] > plausibility.rules().threshold > conf[1]
+    notes = [(a.seq, a.code, a.severity) for a in out.anomalies if a.code in ("ocr_low_confidence", "low_confidence")]
+    # the low explanation is a note and, weighed by the model, the row's flag; the rule is neither
+    assert notes == [(2, "ocr_low_confidence", "info"), (2, "low_confidence", "warning")]
+
+
+def test_ink_unread_in_a_merged_label_cell_is_no_row_evidence():
+    def note(field: str) -> Anomaly:
+        return Anomaly(source_file="s", seq=3, field=field, code="ink_unread", severity="info", message="")
+
+    assert plausibility.unread_cells([note("level1"), note("level2")]) == {}
+    assert plausibility.unread_cells([note("level3")]) == {3: "level3"}
+
+
+def test_the_fit_holds_a_weight_of_doubt_at_zero_rather_than_below():
+    from pipeline.fit_plausibility import fit_doubt_weights
+
+    rng = np.random.default_rng(0)
+    strong = rng.random(400) < 0.3
+    weak = rng.random(400) < 0.5
+    wrong = strong & (rng.random(400) < 0.9) | (~strong & ~weak & (rng.random(400) < 0.2))
+    # the weak cue fires less on wrong rows than on right ones: alone it would get a negative weight
+    w = fit_doubt_weights(np.column_stack([strong, weak]).astype(float), wrong.astype(float))
+    assert w[1] > 1.0 and w[2] == 0.0
