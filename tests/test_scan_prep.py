@@ -159,7 +159,7 @@ def test_only_the_merged_label_column_is_open_over_the_page_break():
     # 一级指标 cells beside it: the bottom rule runs from the third column on
     img = draw_table(blank(), xs=[100, 200, 300, 600, 900], ys=[100, 180, 260], open_bottom=90)
     cv2.line(img, (300, 350), (900, 350), 0, 2)
-    grids, _, open_bottom = find_tables(prep.binarize(img), scan.settings())
+    open_bottom = find_tables(prep.binarize(img), scan.settings())[2]
     assert open_bottom == [frozenset({0, 1})]
 
 
