@@ -218,9 +218,10 @@ _IDEOGRAPH = re.compile(f"[{CJK_IDEOGRAPH_CLASS}]")
 _DOUBLED = re.compile(f"([{CJK_IDEOGRAPH_CLASS}])\\1")
 
 
-def text_noise(text: str, elsewhere: Callable[[str], bool] | None = None) -> list[str]:
+def text_noise(text: str, elsewhere: Callable[[str | tuple[str, str]], int] | None = None) -> list[str]:
     """Marks OCR leaves in a text cell (see the module docstring), each as a short reason.
-    ``elsewhere(s)``: whether the form writes ``s`` in another cell."""
+    ``elsewhere(s)``: in how many other cells the form writes ``s``; ``elsewhere(("end", s))``: how
+    many other cells end with it."""
     t = re.sub(r"\s+", "", text or "")
     found = []
     doubled = doubled_counts()
@@ -243,12 +244,63 @@ def text_noise(text: str, elsewhere: Callable[[str], bool] | None = None) -> lis
             right = len(re.split(f"[{_MARK}]", t[b:])[0])
             # ... and leaves a one-character clause on one side (情，况 at the end): a clause of its own
             # ('…60%的，得分=…') is a clause, whatever the form writes elsewhere
-            if min(left, right) == 1 and any(len(w) == 3 and elsewhere(w) for w in whole) \
+            # ... where the mark is a comma or a pause mark, which part clauses; a colon or semicolon
+            # between two characters of a phrase (生态：环境) parts nothing
+            clause_mark = m.group(0)[1] in "，,、"
+            if (min(left, right) == 1 or not clause_mark) and any(len(w) == 3 and elsewhere(w) for w in whole) \
                     and not elsewhere(m.group(0)):
                 found.append(f"'{m.group(0)}' splits {t[a]}{t[b]}, which the form writes whole")
     for m in _RUN_TOGETHER.finditer(t):
         found.append(f"'{t[max(0, m.start() - 2):m.end() + 1]}' runs two numbers together")
+    found.extend(_clipped_terms(t))
+    if elsewhere is not None and len(t) >= 6 and _IDEOGRAPH.fullmatch(t[-1]):
+        # a character after the phrase the form's cells end with (考核…完成情况兄): a speck read as one
+        ending = t[-5:-1]
+        if _IDEOGRAPH.fullmatch(ending[0]) and elsewhere(("end", ending)) >= 2 and not elsewhere(("end", t[-5:])):
+            found.append(f"'{t[-5:]}' ends with a character after {ending}, with which the form's cells end")
     return found
+
+
+def _clipped_terms(t: str) -> list[str]:
+    """A term of the form family with one character lost (开工到工验收: 竣工验收 without 竣): the clipped
+    run stands where the whole term does not, and, where the first character is the one lost, the
+    character before the run makes no word with it (到工; 完工验收 and 施工验收 are words of their own).
+    The bigram lexicon counts only pairs with a look-alike character, so a run starting with another
+    character is not judged."""
+    counts, partners = bigram_counts(), confusion_partners()
+    found = []
+    for clipped, term in clipped_terms().items():
+        start = t.find(clipped)
+        while start >= 0:
+            before = t[start - 1] if start > 0 else ""
+            # another term of the family ends here (交工验收 beside 竣工验收), or the character before
+            # makes a word with the run's first (完工验收)
+            other_term = (before + clipped) in domain_words()
+            judged = bool(before) and _IDEOGRAPH.fullmatch(before) is not None and clipped[0] in partners \
+                and counts.get(before + clipped[0], 0) < rules().confusable_attested
+            if before + clipped not in term.split("/") and not other_term and judged:
+                found.append(f"'{t[max(0, start - 1):start + len(clipped)]}' reads like {term} with a character lost")
+                break
+            start = t.find(clipped, start + 1)
+    return found
+
+
+@lru_cache(maxsize=1)
+def clipped_terms() -> dict[str, str]:
+    """The form family's terms of four or more characters (data/domain_words.yaml) without their
+    first character -> the term: 竣工验收 without 竣 (工验收). An inner character lost often leaves a
+    word of its own (补助资金 / 补助金), a last one a shorter term (服务对象 / 服务对)."""
+    out: dict[str, str] = {}
+    for w in sorted(domain_words()):
+        if len(w) >= 4:
+            out[w[1:]] = "/".join(filter(None, (out.get(w[1:]), w)))  # 竣工验收/交工验收
+    return out
+
+
+@lru_cache(maxsize=1)
+def domain_words() -> frozenset[str]:
+    raw = yaml.safe_load((DATA_DIR / "domain_words.yaml").read_text(encoding="utf-8"))
+    return frozenset(raw["words"])
 
 
 @lru_cache(maxsize=1)
@@ -659,10 +711,14 @@ def _form_texts(rows: list[IndicatorRecord], form: FormRecord | None) -> list[st
     return [re.sub(r"\s+", "", c) for c in cells if c]
 
 
-def _written_elsewhere(texts: list[str], own: str, s: str) -> bool:
-    """Whether ``s`` stands in a cell of the form other than ``own`` (one copy of own's text aside)."""
+def _written_elsewhere(texts: list[str], own: str, s: str | tuple[str, str]) -> int:
+    """In how many cells of the form other than ``own`` ``s`` stands (one copy of own's text aside);
+    ``("end", s)``: how many end with it."""
+    if isinstance(s, tuple):
+        hits = sum(1 for t in texts if t.endswith(s[1]))
+        return hits - (1 if own.endswith(s[1]) else 0)
     hits = sum(1 for t in texts if s in t)
-    return hits > (1 if s in own else 0)
+    return hits - (1 if s in own else 0)
 
 
 def _pair_cells_elsewhere(form_pairs: Counter, own_cell: set[str], pair: str) -> int:

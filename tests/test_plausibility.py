@@ -524,8 +524,13 @@ def test_reading_that_makes_no_word_beside_the_forms_own_word_is_doubted():
 def test_marks_ocr_leaves_in_text_are_noise():
     from normalizers.plausibility import text_noise
 
-    def form_writes(s: str) -> bool:  # the form's other cells: 考核…完成情况, …60%的得分…
-        return any(s in t for t in ("考核学前教育毛入园率完成情况", "大于等于60%的得分"))
+    from functools import partial
+
+    from normalizers.plausibility import _written_elsewhere
+
+    # the form's other cells: 考核…完成情况 (twice), …60%的得分…
+    form_writes = partial(_written_elsewhere, ["考核学前教育毛入园率完成情况", "考核资助学生人数完成情况",
+                                               "大于等于60%的得分"], "")
 
     # one glyph read twice where no word doubles it; 常常 is a word, 2026年年底 a date and a word
     assert text_noise("因项目实施引起的群众信访数量量") and not text_noise("常常开展督导检查")
@@ -537,3 +542,12 @@ def test_marks_ocr_leaves_in_text_are_noise():
     # score bands and clauses are no noise, nor two characters meeting across a clause (的，得)
     assert not text_noise("按照该指标对应分值区间100%-80%（含）、80%-60%（含）", form_writes)
     assert not text_noise("完成率小于60%为不及格，不得分；大于等于60%的，得分=按比例", form_writes)
+    # a colon between two characters of a phrase the form writes whole parts nothing (生态：环境)
+    assert text_noise("项目实施对周边生态：环境造成的不利影响", partial(_written_elsewhere, ["对生态环境的负面影响"], ""))
+    # a character after the phrase the form's cells end with
+    assert text_noise("考核救助对象认定准确率完成情况兄", form_writes)
+    assert not text_noise("考核救助对象认定准确率完成情况", form_writes)
+    # a term of the family with its first character lost where its neighbour makes no word
+    assert text_noise("项目从开工到工验收的时间") and text_noise("工程工验收质量合格的比例")
+    # ... not another term (交工验收) or a word of its own (完工验收)
+    assert not text_noise("交工验收合格率") and not text_noise("完工验收") and not text_noise("竣工验收")
