@@ -10,10 +10,10 @@ groups, ``plausibility.group_votes``), the spans can be found.
 ``centred_groups`` reads the labels of one table, finds the spans that fit best when labels stand
 centred, and compares them with the filled-down reading (labels on first rows). It changes nothing
 unless the centred reading fits clearly better (a 一级指标 label on a row whose 二级指标 is still the
-group before, a first row without a 一级指标 …). Rows it moves get ``group_reassigned``: info where
-the spans are certain, a warning where another split fits nearly as well; rows that stay but could
-belong to the next or previous group get ``group_uncertain`` (a warning). The table gets one
-``labels_centred`` note (info) so the plausibility step does not move its rows again.
+group before, a first row without a 一级指标 …). Rows it moves get ``group_reassigned`` (info); rows
+that another split nearly as good would put in the next or previous group get ``group_uncertain``
+(info, evidence for the plausibility step). The table gets one ``labels_centred`` note (info) so the
+plausibility step does not move its rows again.
 
 Costs are in the units of group votes; weights and margins are in ``data/plausibility.yaml``
 (``centred_labels``). Pure functions; a dynamic programme over the span ends.
@@ -132,7 +132,7 @@ def _run_cost(labels1: list[tuple[int, str]], parent: str | None, s: int, e: int
 TIE_BREAK = 0.01
 
 
-def _content(rows: list[LabelRow], misfit: list[dict[str, float]], name: str, s: int, e: int) -> float:
+def _content(misfit: list[dict[str, float]], name: str, s: int, e: int) -> float:
     return sum(misfit[k].get(name, 0.0) for k in range(s, e + 1))
 
 
@@ -149,16 +149,17 @@ def filled_down_cost(groups: list[Group], rows: list[LabelRow], misfit: list[dic
     n = len(rows)
     starts = [0] + [g.first for g in groups[1:]]
     ends = [s - 1 for s in starts[1:]] + [n - 1]
-    return _placement_cost(groups, starts, ends, rows, misfit, labels1, cfg, off_top)
+    return _placement_cost(groups, starts, ends, misfit, labels1, cfg, off_top)
 
 
-def _placement_cost(groups, starts, ends, rows, misfit, labels1, cfg, offset) -> float:
+def _placement_cost(groups: list[Group], starts: list[int], ends: list[int], misfit: list[dict[str, float]],
+                    labels1: list[tuple[int, str]], cfg: CentredSettings, offset: Callable) -> float:
     cost = 0.0
     run_start = 0
     for i, g in enumerate(groups):
         if len(g.rows) == 1:
             cost += cfg.geometry_weight * offset(g.first, starts[i], ends[i])
-        cost += _content(rows, misfit, g.name, starts[i], ends[i])
+        cost += _content(misfit, g.name, starts[i], ends[i])
         if i + 1 == len(groups) or groups[i + 1].parent != g.parent:
             cost += _run_cost(labels1, g.parent, run_start, ends[i], offset, cfg.contradiction, cfg.geometry_weight)
             run_start = ends[i] + 1
@@ -178,18 +179,14 @@ def best_centred(groups: list[Group], rows: list[LabelRow], misfit: list[dict[st
     def step(i: int, s: int, e: int) -> float:
         g = groups[i]
         geo = cfg.geometry_weight * off_centre(g.first, s, e) if len(g.rows) == 1 else 0.0
-        return geo + _content(rows, misfit, g.name, s, e) + _moved(groups, i, s, e)
+        return geo + _content(misfit, g.name, s, e) + _moved(groups, i, s, e)
 
     def close(i: int, run_start: int, e: int) -> float:
         return _run_cost(labels1, groups[i].parent, run_start, e, off_centre, INF, cfg.geometry_weight)
 
     # forward: state (end of group i, start of its level-1 run) -> (cost, back pointer)
     forward: list[dict[tuple[int, int], tuple[float, tuple[int, int] | None]]] = []
-    first = {}
-    for e in end_range(0):
-        if groups[0].first >= 0:
-            first[(e, 0)] = (step(0, 0, e), None)
-    forward.append(first)
+    forward.append({(e, 0): (step(0, 0, e), None) for e in end_range(0)})
     for i in range(1, m):
         layer: dict[tuple[int, int], tuple[float, tuple[int, int] | None]] = {}
         same_run = groups[i].parent == groups[i - 1].parent
@@ -257,8 +254,6 @@ def place_groups(rows: list[LabelRow], misfit: list[dict[str, float]],
     if len(groups) < 2 or any(g.parent is None for g in groups):
         return None
     labels1 = [(k, r.level1) for k, r in enumerate(rows) if r.level1]
-    if any(taxonomy.level1_of(g.name) is None for g in groups):
-        return None
     filled = filled_down_cost(groups, rows, misfit, labels1, cfg)
     best, ends, by_end = best_centred(groups, rows, misfit, labels1, cfg)
     if best == INF or best + cfg.decide_margin > filled:
