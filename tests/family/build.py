@@ -144,7 +144,10 @@ def make_ind(row: dict, year: int, rng: random.Random, glyph: bool = False, note
 
 
 def draw_indicators(pool: list[dict], year: int, rng: random.Random, glyph: bool = False,
-                    notes: bool = True) -> list[Ind]:
+                    notes: bool = True, aux: random.Random | None = None) -> list[Ind]:
+    """Rows for each 二级指标 of the taxonomy in order; with ``aux``, a cost group left without rows is
+    sometimes written as a placeholder row naming it and nothing else, as the seed does (its draws
+    come from ``aux``, so the documents of a seed stay as they were without it)."""
     by_group: dict[str, list[dict]] = {}
     for r in pool:
         by_group.setdefault(r["level2"], []).append(r)
@@ -154,9 +157,19 @@ def draw_indicators(pool: list[dict], year: int, rng: random.Random, glyph: bool
             low, high = GROUP_ROWS[l2]
             n = rng.randint(low, high) if low else (rng.random() < 0.4) * high
             rows = by_group.get(l2, [])
-            for r in rng.sample(rows, min(n, len(rows))):
+            drawn = rng.sample(rows, min(n, len(rows)))
+            for r in drawn:
                 inds.append(make_ind(r, year, rng, glyph, notes))
+            if aux is not None and not drawn and l2 in PLACEHOLDER_GROUPS and aux.random() < 0.5:
+                inds.append(Ind(taxonomy_parent(l2), l2, "", "", ""))
     return inds
+
+
+PLACEHOLDER_GROUPS = ("社会成本指标", "生态环境成本指标")
+
+
+def taxonomy_parent(l2: str) -> str:
+    return next(l1 for l1, l2s in CANONICAL.items() if l2 in l2s)
 
 
 def person(rng: random.Random) -> str:
@@ -179,16 +192,18 @@ def family_goals() -> list[str]:
     return goals
 
 
-def make_form(pool: list[dict], goals: list[str], rng: random.Random, cols: list[Col]) -> Form:
+def make_form(pool: list[dict], goals: list[str], rng: random.Random, cols: list[Col],
+              aux: random.Random | None = None) -> Form:
     county = rng.choice(COUNTIES)
     agency = county + rng.choice(BUREAUS)
     year = rng.randint(2021, 2026)
     # layout A's 指标类型 cell is a ticked checkbox before the sign in half the documents (dev_010)
     inds = draw_indicators(pool, year, rng, glyph=cols is LAYOUT_A and rng.random() < 0.5,
-                           notes=any(c.kind == "note" for c in cols))
+                           notes=any(c.kind == "note" for c in cols), aux=aux)
     goal = goal_text(agency, year, rng, goals)
     width = len(cols) + 1
     block, records = indicator_block(inds, cols)
+    records = [r for r in records if r["level3"]]  # placeholder rows are no indicators
     block[0] = [Cell("绩效指标", rowspan=len(block)), *block[0]]
     fill = (year - 1, rng.randint(9, 12), rng.randint(1, 28))
     foot = (person(rng), "1" + "".join(rng.choice("3456789") for _ in range(1)) +
@@ -233,13 +248,14 @@ def _project_names() -> list[str]:
     return _PROJECTS
 
 
-def family_docs(n: int, seed: int) -> list[LayoutDoc]:
+def family_docs(n: int, seed: int, placeholders: bool = False) -> list[LayoutDoc]:
     rng = random.Random(seed)
+    aux = random.Random(seed + 1_000_003) if placeholders else None
     pool, goals = family_rows(), family_goals()
     docs = []
     for i in range(n):
         cols = LAYOUT_A if rng.random() < 0.6 else LAYOUT_B
-        forms = [make_form(pool, goals, rng, cols) for _ in range(2 if rng.random() < 0.25 else 1)]
+        forms = [make_form(pool, goals, rng, cols, aux) for _ in range(2 if rng.random() < 0.25 else 1)]
         docs.append(LayoutDoc(f"family{seed}_{i:02d}", "held-out document of the development family", forms, KINDS))
     return docs
 
@@ -269,9 +285,9 @@ def _writer(kind: str):
     return suffix, write
 
 
-def build(out: Path, n: int, seed: int, kinds: set[str] | None) -> list[dict]:
+def build(out: Path, n: int, seed: int, kinds: set[str] | None, placeholders: bool = False) -> list[dict]:
     (out / "gt").mkdir(parents=True, exist_ok=True)
-    docs = family_docs(n, seed)
+    docs = family_docs(n, seed, placeholders)
     jobs = [(d, k) for d in docs for k in d.kinds if not kinds or k in kinds]
     saved = dict(layout_build.KINDS)
     layout_build.KINDS.update({k: _writer(k) for k in (*SCAN_STYLES, "pdf")})
@@ -289,8 +305,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs", type=int, default=24)
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--kinds", help="comma-separated kinds (default: " + ",".join(KINDS) + ")")
+    ap.add_argument("--placeholders", action="store_true",
+                    help="write some cost groups without rows as placeholder rows (社会成本指标 and nothing else)")
     a = ap.parse_args(argv)
-    rows = build(a.out, a.docs, a.seed, set(a.kinds.split(",")) if a.kinds else None)
+    rows = build(a.out, a.docs, a.seed, set(a.kinds.split(",")) if a.kinds else None, a.placeholders)
     print(f"{len(rows)} files written to {a.out}")
     return 0
 
