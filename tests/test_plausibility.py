@@ -522,11 +522,9 @@ def test_reading_that_makes_no_word_beside_the_forms_own_word_is_doubted():
 
 
 def test_marks_ocr_leaves_in_text_are_noise():
-    from normalizers.plausibility import text_noise
-
     from functools import partial
 
-    from normalizers.plausibility import _written_elsewhere
+    from normalizers.plausibility import _written_elsewhere, text_noise
 
     # the form's other cells: 考核…完成情况 (twice), …60%的得分…
     form_writes = partial(_written_elsewhere, ["考核学前教育毛入园率完成情况", "考核资助学生人数完成情况",
