@@ -251,7 +251,7 @@ def test_stray_characters_from_the_neighbouring_cell_dev_012():
     """dev_012.tif (rapidocr): the level-1 cell read "满意度服指标", the level-2 cell
     "朋服服务对象满意度指标" — characters of the neighbouring cell pulled into the name."""
     m = classify_taxonomy_name("满意度服指标")
-    assert (m.canonical, m.level, m.reason) == ("满意度指标", 1, "fuzzy") and m.score >= CONFIDENT_SCORE
+    assert (m.canonical, m.level, m.reason) == ("满意度指标", 1, "glyph") and m.score >= CONFIDENT_SCORE
     m = classify_taxonomy_name("朋服服务对象满意度指标")
     assert (m.canonical, m.level, m.reason) == ("服务对象满意度指标", 2, "fuzzy") and m.score >= CONFIDENT_SCORE
     # a longer level-3 name that merely contains a 4-character level-2 is at most a weak match
@@ -276,3 +276,16 @@ def test_strings_of_taxonomy_characters_match_consistently(text):
             assert normalize_name(text) == m.canonical
         if m.reason in ("fuzzy", "glyph"):
             assert normalize_name(text)[-1] in "标指杯忻木"
+
+
+def test_a_speck_read_into_a_merged_label_is_a_glyph_repair_not_a_guess():
+    """Family scans (tests/family): the merged 一级指标 cell read '产出指東标' and '满意度指标示'; they
+    were loose guesses, a warning repeated on every row of the group (six right rows flagged)."""
+    for raw, name in (("产出指東标", "产出指标"), ("满意度指标示", "满意度指标")):
+        m = match_level1(raw)
+        assert (m.canonical, m.reason) == (name, "glyph") and m.score >= CONFIDENT_SCORE
+    m = match_level2("社会效益指标示")
+    assert (m.canonical, m.reason) == ("社会效益指标", "glyph")
+    # two characters too many, or a character that leaves two names, is no such repair
+    assert match_level1("产出指标数量") is None
+    assert match_level2("数质量指标") is None  # 数量指标 or 质量指标

@@ -60,6 +60,7 @@ class _Config:
     suffix_glyphs: Mapping[str, frozenset[str]]  # "指"/"标" -> garbled forms
     stem_glyphs: Mapping[str, str]
     glyph_score: float
+    stray_min_length: int
     suffix_truncated_score: float
     fuzzy_threshold: float
     fuzzy_length_slack: float
@@ -101,6 +102,7 @@ def _config() -> _Config:
         suffix_glyphs={ch: frozenset(v) for ch, v in glyphs["suffix"].items()},
         stem_glyphs=dict(glyphs["stem"]),
         glyph_score=float(raw["glyph_score"]),
+        stray_min_length=int(raw["stray_min_length"]),
         suffix_truncated_score=float(raw["suffix_truncated_score"]),
         fuzzy_threshold=float(raw["fuzzy_threshold"]),
         fuzzy_length_slack=float(raw["fuzzy_length_slack"]),
@@ -167,6 +169,9 @@ def _match(text: str, level: int) -> TaxonomyMatch | None:
     entry = table.get(s)
     if entry is not None:
         return TaxonomyMatch(entry.canonical, level, entry.score, entry.reason)
+    stray = _stray_glyph_match(s, table, cfg)
+    if stray is not None:
+        return TaxonomyMatch(stray.canonical, level, min(stray.score, cfg.glyph_score), "glyph")
 
     repair = _Repair(s, 100.0, True) if s.endswith(_SUFFIX) else _repair_suffix(s, cfg)
     if repair is None:
@@ -180,6 +185,22 @@ def _match(text: str, level: int) -> TaxonomyMatch | None:
                 return None
             return TaxonomyMatch(entry.canonical, level, min(entry.score, score, repair.score), "glyph")
     return _fuzzy(repair.text, level, repair.score, cfg) if repair.fuzzy else None
+
+
+def _stray_glyph_match(s: str, table: dict, cfg: _Config):
+    """The entry ``s`` names with one character too many (产出指東标, 满意度指标示: a speck or a
+    neighbouring cell's glyph read into the label), when dropping one character gives exactly one
+    name of the table. Names are four characters or more, so a five-character text with one name
+    inside it in order is that name."""
+    if len(s) < cfg.stray_min_length:
+        return None
+    found = {}
+    for i in range(len(s)):
+        shorter = s[:i] + s[i + 1:]
+        entry = table.get(shorter)
+        if entry is not None and not entry.bare and shorter not in cfg.not_taxonomy:
+            found[entry.canonical] = entry
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _fuzzy(candidate: str, level: int, repair_score: float, cfg: _Config) -> TaxonomyMatch | None:
