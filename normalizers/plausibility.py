@@ -6,7 +6,8 @@ For every indicator row of a form this module gathers evidence (each a number, 0
 doubtful) and combines it with a logistic model fitted on damaged documents
 (``pipeline/fit_plausibility.py``):
 
-- ocr_doubt: 1 - the lowest confidence of the row's cells (scans);
+- ocr_doubt: how far the lowest confidence of the row's cells falls under ``ocr_doubt_from``
+  (scans; a cell at or above it carries no doubt);
 - flagged: the row already carries a warning or error;
 - group_misfit: votes of the group cues (``data/plausibility.yaml``) for another 二级指标 above
   the votes for the row's own one;
@@ -125,6 +126,7 @@ class PlausibilityRules:
     period_max_ratio: float
     doubled_min: float
     noise_fields: tuple[str, ...]
+    ocr_doubt_from: float
     intercept: float
     weights: dict[str, float]
     threshold: float
@@ -165,6 +167,7 @@ def rules() -> PlausibilityRules:
         period_max_ratio=float(raw["period_targets"]["max_ratio"]),
         doubled_min=float(raw["text_noise"]["doubled_min"]),
         noise_fields=tuple(raw["text_noise"]["fields"]),
+        ocr_doubt_from=float(raw["ocr_doubt_from"]),
         intercept=float(model["intercept"]), weights={k: float(v) for k, v in model["weights"].items()},
         threshold=float(model["threshold"]),
     )
@@ -499,7 +502,7 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
     for rec in rows:
         ev = RowEvidence()
         f = ev.features
-        f["ocr_doubt"] = max(0.0, 1.0 - rec.confidence)
+        f["ocr_doubt"] = max(0.0, r.ocr_doubt_from - rec.confidence)
         if rec.confidence < _OCR_NOTE_BELOW:
             ev.reasons.append(f"a cell was read with OCR confidence {rec.confidence:.2f}")
         f["flagged"] = 1.0 if rec.seq in flagged else 0.0

@@ -269,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
                 weights[k] = (math.log(1.0 / thr - 1.0) - float(w[0])) * 1.25
             elif v == "cell_threshold":
                 # one cell just under ExtractOptions.low_confidence alone brings the row to the threshold
-                doubt = 1.0 - ExtractOptions().low_confidence
+                doubt = plausibility.rules().ocr_doubt_from - ExtractOptions().low_confidence
                 weights[k] = (math.log(1.0 / thr - 1.0) - float(w[0])) / doubt
             else:
                 weights[k] = float(v)

@@ -59,3 +59,22 @@ def test_the_fit_holds_a_weight_of_doubt_at_zero_rather_than_below():
     # the weak cue fires less on wrong rows than on right ones: alone it would get a negative weight
     w = fit_doubt_weights(np.column_stack([strong, weak]).astype(float), wrong.astype(float))
     assert w[1] > 1.0 and w[2] == 0.0
+
+
+def test_a_sign_raised_to_the_vocabulary_confidence_is_no_doubt_beside_a_long_name():
+    """Family scans (seed 51): a sign or unit cell that reads exactly as the vocabulary is raised to
+    0.90 (ocr_repair.yaml vocabulary_confidence); counted as a tenth of doubt, it tipped right rows
+    whose only other evidence was a long name over the threshold."""
+    def row(name: str, sign_conf: float, expl_conf: float = 1.0) -> list[tuple[str, float]]:
+        return [("产出指标", 1.0), ("数量指标", 1.0), (name, 1.0), ("≥", sign_conf), ("2200", 1.0), ("人次", 1.0),
+                ("参加培训的教师人次", expl_conf), ("达到指标得满分", 1.0)]
+
+    long_name = "绿色矿山建设、砂石土矿整治、历史遗留废弃矿山的修复"
+    out = _scan([row("培训人次", 0.9), row("培训场次", 0.9), row("受训教师", 0.9), row(long_name, 0.9),
+                 row("培训天数", 0.9, expl_conf=0.79)])
+    conf = {r.level3: r.confidence for r in out.indicators}
+    thr = plausibility.rules().threshold
+    assert conf["培训人次"] == conf["受训教师"] > conf[long_name] > thr
+    assert conf["培训天数"] < thr  # a cell under 0.80 alone still flags the row
+    flagged = {a.seq for a in out.anomalies if a.code == "low_confidence"}
+    assert flagged == {5}

@@ -146,7 +146,8 @@ def test_engines_disagreeing_on_a_value_is_evidence_that_needs_support():
     assert alone.features["engines_disagree"] == 1.0
     assert "the two OCR engines read the value differently" in alone.reasons
     assert not alone.doubtful  # alone it does not flag (Tesseract disagrees on some right cells)
-    weak = rec.model_copy(update={"confidence": 0.88})  # with a cell read less surely it does
+    # with a cell read less surely it does (doubt starts under ocr_doubt_from, 0.90)
+    weak = rec.model_copy(update={"confidence": 0.84})
     both = plausibility.assess_form([weak], set(), disputed=plausibility.disputed_cells([note]))[0]
     assert both.doubtful
     assert not plausibility.assess_form([weak], set())[0].doubtful
