@@ -255,6 +255,8 @@ def place_groups(rows: list[LabelRow], misfit: list[dict[str, float]],
         return None
     labels1 = [(k, r.level1) for k, r in enumerate(rows) if r.level1]
     filled = filled_down_cost(groups, rows, misfit, labels1, cfg)
+    if filled < cfg.decide_margin:
+        return None  # every cost is 0 or more: no centred placement can beat this by the margin
     best, ends, by_end = best_centred(groups, rows, misfit, labels1, cfg)
     if best == INF or best + cfg.decide_margin > filled:
         return None
