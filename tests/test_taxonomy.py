@@ -289,3 +289,6 @@ def test_a_speck_read_into_a_merged_label_is_a_glyph_repair_not_a_guess():
     # two characters too many, or a character that leaves two names, is no such repair
     assert match_level1("产出指标数量") is None
     assert match_level2("数质量指标") is None  # 数量指标 or 质量指标
+    # a level-2 name with its first character lost is nearer than the level-1 name inside it
+    assert match_level1("会效益指标") is None
+    assert match_level2("会效益指标").canonical == "社会效益指标"

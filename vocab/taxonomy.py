@@ -190,8 +190,8 @@ def _match(text: str, level: int) -> TaxonomyMatch | None:
 def _stray_glyph_match(s: str, table: dict, cfg: _Config):
     """The entry ``s`` names with one character too many (产出指東标, 满意度指标示: a speck or a
     neighbouring cell's glyph read into the label), when dropping one character gives exactly one
-    name of the table. Names are four characters or more, so a five-character text with one name
-    inside it in order is that name."""
+    name of the table and no other name, of either level, is as near (会效益指标 is 社会效益指标 with
+    a character lost, not 效益指标 with one too many)."""
     if len(s) < cfg.stray_min_length:
         return None
     found = {}
@@ -199,8 +199,15 @@ def _stray_glyph_match(s: str, table: dict, cfg: _Config):
         shorter = s[:i] + s[i + 1:]
         entry = table.get(shorter)
         if entry is not None and not entry.bare and shorter not in cfg.not_taxonomy:
-            found[entry.canonical] = entry
-    return next(iter(found.values())) if len(found) == 1 else None
+            found[shorter] = entry
+    if len(found) != 1:
+        return None
+    name, entry = next(iter(found.items()))
+    own = fuzz.ratio(s, name)
+    rivals = [fuzz.ratio(s, other) for names in cfg.names.values() for other, e in names.items()
+              if not e.bare and other != name and e.canonical != entry.canonical]
+    rivals += [fuzz.ratio(s, other) for other in cfg.not_taxonomy]
+    return entry if max(rivals, default=0.0) < own else None
 
 
 def _fuzzy(candidate: str, level: int, repair_score: float, cfg: _Config) -> TaxonomyMatch | None:
