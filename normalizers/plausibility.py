@@ -49,7 +49,9 @@ doubtful) and combines it with a logistic model fitted on damaged documents
 - text_noise: marks OCR leaves in text: one glyph read twice (数量量, where no real word doubles 量:
   data/doubled_pairs.txt from jieba's dictionary), a stray mark at the end (完成情况.), a mark
   splitting a word the form writes whole elsewhere (完成情，况 beside 完成情况), two numbers run
-  together after a per-cent sign (60%0%).
+  together after a per-cent sign (60%0%) or after a bracket where the list parts its other items
+  (…(含)60%… beside …(含)、80%…), a character before the words the form's scoring rules open with
+  (文达到100%… beside rules opening 达到…).
 
 Pure functions over records; the data files are read once.
 """
@@ -125,6 +127,7 @@ class PlausibilityRules:
     document_rows: float
     period_max_ratio: float
     doubled_min: float
+    lead_min_rules: int
     noise_fields: tuple[str, ...]
     ocr_doubt_from: float
     intercept: float
@@ -166,6 +169,7 @@ def rules() -> PlausibilityRules:
         document_rows=float(raw["operator_implied"]["document_rows"]),
         period_max_ratio=float(raw["period_targets"]["max_ratio"]),
         doubled_min=float(raw["text_noise"]["doubled_min"]),
+        lead_min_rules=int(raw["text_noise"]["lead_min_rules"]),
         noise_fields=tuple(raw["text_noise"]["fields"]),
         ocr_doubt_from=float(raw["ocr_doubt_from"]),
         intercept=float(model["intercept"]), weights={k: float(v) for k, v in model["weights"].items()},
@@ -217,6 +221,8 @@ _MARK = "，,、.。;；:："
 _SPLIT_WORD = re.compile(f"([{CJK_IDEOGRAPH_CLASS}])[{_MARK}]([{CJK_IDEOGRAPH_CLASS}])")
 _TRAILING_MARK = re.compile(f"[{CJK_IDEOGRAPH_CLASS}][.,，、;；:：]$")
 _RUN_TOGETHER = re.compile(r"[0-9][%％][0-9]")
+_BRACKET_PAUSE = re.compile(r"[)）]、[0-9]")  # a list's items parted after a bracket: …(含)、80%…
+_BRACKET_NUMBER = re.compile(r"[)）][0-9]")
 _IDEOGRAPH = re.compile(f"[{CJK_IDEOGRAPH_CLASS}]")
 _DOUBLED = re.compile(f"([{CJK_IDEOGRAPH_CLASS}])\\1")
 
@@ -255,6 +261,11 @@ def text_noise(text: str, elsewhere: Callable[[str | tuple[str, str]], int] | No
                 found.append(f"'{m.group(0)}' splits {t[a]}{t[b]}, which the form writes whole")
     for m in _RUN_TOGETHER.finditer(t):
         found.append(f"'{t[max(0, m.start() - 2):m.end() + 1]}' runs two numbers together")
+    if _BRACKET_PAUSE.search(t):
+        # a list that parts its items with a pause mark after a bracket, and at one item does not
+        # (…80%-60%(含)60%-0%…): the mark was lost
+        for m in _BRACKET_NUMBER.finditer(t):
+            found.append(f"'{t[max(0, m.start() - 3):m.end() + 2]}' lost the pause mark its list writes elsewhere")
     found.extend(_clipped_terms(t))
     if elsewhere is not None and len(t) >= 6 and _IDEOGRAPH.fullmatch(t[-1]):
         # a character after the phrase the form's cells end with (考核…完成情况兄): a speck read as one
@@ -262,6 +273,23 @@ def text_noise(text: str, elsewhere: Callable[[str | tuple[str, str]], int] | No
         if _IDEOGRAPH.fullmatch(ending[0]) and elsewhere(("end", ending)) >= 2 and not elsewhere(("end", t[-5:])):
             found.append(f"'{t[-5:]}' ends with a character after {ending}, with which the form's cells end")
     return found
+
+
+def stray_lead(rule: str, other_rules: list[str]) -> list[str]:
+    """A character before the words the form's scoring rules open with (文达到100%得满分 beside
+    达到或超过目标值得满分 and 达到目标值得满分): a speck read as one. Rules open with a few set
+    words, so a rule whose first two characters open no other rule of the form while the two after
+    them open at least ``lead_min_rules`` is read so. Names and explanations open freely
+    (对项目实施情况… beside 项目实施…) and are not judged."""
+    t = re.sub(r"\s+", "", rule or "")
+    if len(t) < 6 or not (_IDEOGRAPH.fullmatch(t[0]) and _IDEOGRAPH.fullmatch(t[1])):
+        return []
+    others = [re.sub(r"\s+", "", o) for o in other_rules]
+    if any(o.startswith(t[:2]) for o in others):
+        return []
+    if sum(1 for o in others if o.startswith(t[1:3])) >= rules().lead_min_rules:
+        return [f"'{t[:4]}' opens with a character before {t[1:3]}, with which the form's scoring rules open"]
+    return []
 
 
 def _clipped_terms(t: str) -> list[str]:
@@ -540,6 +568,10 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
             for why in text_noise(own, partial(_written_elsewhere, form_texts, re.sub(r"\s+", "", own))):
                 noise.append(why)
                 ev.fields.setdefault("text_noise", fld)
+        lead = stray_lead(rec.scoring_rule or "", [x.scoring_rule for x in rows if x is not rec and x.scoring_rule])
+        if lead:
+            noise.extend(lead)
+            ev.fields.setdefault("text_noise", "scoring_rule")
         if noise:
             f["text_noise"] = min(len(noise), 2)
             ev.reasons.extend(noise)

@@ -521,6 +521,20 @@ def test_reading_that_makes_no_word_beside_the_forms_own_word_is_doubted():
     assert plausibility.confusable_readings("开展学生体质健康监测", lambda pair: int(pair in ("质建", "建康"))) == []
 
 
+def test_stray_character_before_a_scoring_rule_is_noise():
+    """A speck read as a character before a rule (文达到100%得满分, scan_noisy, family seed 31)."""
+    from normalizers.plausibility import stray_lead
+
+    rules = ["达到或超过目标值得满分，未达到的按实际完成比例计分", "达到目标值得满分，未达到按比例计分",
+             "完成得满分，未完成按比例扣分", "对照计划完成情况评分，全部完成得满分"]
+    assert stray_lead("文达到100%得满分，否则按实际完成比例计分", rules)
+    assert not stray_lead("达到100%得满分，否则按实际完成比例计分", rules)
+    # one other rule opening so is not enough; a rule opening as another does (对照…) is no speck
+    assert not stray_lead("文达到100%得满分，否则按实际完成比例计分", rules[1:])
+    assert not stray_lead("对照达到情况评分，全部完成得满分", rules)
+    # names and explanations open freely and are not asked: only the rules are passed in
+
+
 def test_marks_ocr_leaves_in_text_are_noise():
     from functools import partial
 
@@ -537,6 +551,9 @@ def test_marks_ocr_leaves_in_text_are_noise():
     assert text_noise("考核课时占比完成情况.")
     assert text_noise("考核均衡发展水平完成情，况", form_writes)
     assert text_noise("分别按分值的100%、80%、60%0%计分")
+    # a score-band list that lost the pause mark after one bracket (scan_noisy, family seed 51)
+    assert text_noise("按照该指标对应分值区间100%-80%(含)、80%-60%(含)60%-0%合理确定分值")
+    assert not text_noise("按照该指标对应分值区间100%-80%(含)、80%-60%(含)、60%-0%合理确定分值")
     # score bands and clauses are no noise, nor two characters meeting across a clause (的，得)
     assert not text_noise("按照该指标对应分值区间100%-80%（含）、80%-60%（含）", form_writes)
     assert not text_noise("完成率小于60%为不及格，不得分；大于等于60%的，得分=按比例", form_writes)
@@ -549,3 +566,4 @@ def test_marks_ocr_leaves_in_text_are_noise():
     assert text_noise("项目从开工到工验收的时间") and text_noise("工程工验收质量合格的比例")
     # ... not another term (交工验收) or a word of its own (完工验收)
     assert not text_noise("交工验收合格率") and not text_noise("完工验收") and not text_noise("竣工验收")
+
