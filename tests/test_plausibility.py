@@ -567,3 +567,22 @@ def test_marks_ocr_leaves_in_text_are_noise():
     # ... not another term (交工验收) or a word of its own (完工验收)
     assert not text_noise("交工验收合格率") and not text_noise("完工验收") and not text_noise("竣工验收")
 
+
+
+def test_lexicon_holds_the_projects_own_vocabulary():
+    """data/confusable_bigrams.txt is built from jieba, cpca and the project's vocabulary files; a
+    word added to those files (taxonomy, form labels, domain words) and not rebuilt leaves its
+    character pairs under-counted, so a right reading of it is doubted. Each occurrence of an own
+    word adds OWN_FREQ to its pairs, whatever the other sources add."""
+    from collections import Counter
+    from itertools import pairwise
+
+    from normalizers import build_lexicon
+
+    chars = build_lexicon.confusable_chars()
+    own: Counter = Counter()
+    for word in build_lexicon.own_words():
+        own.update(a + b for a, b in pairwise(word) if a in chars or b in chars)
+    counts = plausibility.bigram_counts()
+    short = sorted(bg for bg, n in own.items() if counts.get(bg, 0) < n * build_lexicon.OWN_FREQ)
+    assert not short, f"rebuild with python -m normalizers.build_lexicon: {len(short)} pairs short, e.g. {short[:5]}"
