@@ -266,9 +266,11 @@ def test_ctrl_c_stops_cleanly_and_the_rerun_resumes(tmp_path):
     batch = make_batch(tmp_path / "in", 40)
     cache = tmp_path / "cache"
     args = ["extract", str(batch), "--out", str(tmp_path / "out"), "--cache-dir", str(cache), "--workers", "2"]
-    run = run_fake_cli(args, 0.1, start_new_session=True)
+    # 0.5 s a file: a machine busy with other work must not finish the batch before the signal
+    run = run_fake_cli(args, 0.5, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not list(cache.glob("*/*.json")):
+        assert run.poll() is None, run.communicate()
         time.sleep(0.02)
     os.killpg(run.pid, signal.SIGINT)  # what a terminal's Ctrl-C sends: the whole process group
     _, err = run.communicate(timeout=60)
