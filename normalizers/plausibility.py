@@ -379,6 +379,27 @@ def _side_pairs(text: str, i: int, ch: str) -> tuple[str, str]:
 _CJK_PAIR = re.compile(f"[{CJK_IDEOGRAPH_CLASS}]{{2}}")
 
 
+def _trigram_covers(text: str, i: int, k: int, counts: dict[str, int]) -> bool:
+    """Whether the attested trigram text[k:k+3] vouches for the reading at i: where the reading is
+    its middle character, or where on the trigram's open side no look-alike makes a far more
+    common word than the reading does (the doubt's own test). 入生活 (of 深入生活) says nothing for
+    老入生活, where 老人 beats 老入; 低保金 vouches for 低保金的."""
+    if k == i - 1:
+        return True
+    j = i - 1 if k == i else i + 1  # the neighbour outside the trigram
+    if j < 0 or j >= len(text):
+        return True
+    r = rules()
+
+    def pair(c: str) -> str:
+        return text[j] + c if j < i else c + text[j]
+
+    own = counts.get(pair(text[i]), 0)
+    return not any(counts.get(pair(alt), 0) >= r.confusable_min_count
+                   and counts.get(pair(alt), 0) >= r.confusable_ratio * (own + r.confusable_smoothing)
+                   for alt in confusion_partners().get(text[i], ()))
+
+
 def confusable_readings(text: str, elsewhere: Callable[[str], int] | None = None) -> list[tuple[str, str, float]]:
     """(character, look-alike, log-ratio) where the look-alike makes a far more common word. A
     reading that makes an attested word on a side where the look-alike does not clearly beat it is
@@ -396,7 +417,8 @@ def confusable_readings(text: str, elsewhere: Callable[[str], int] | None = None
     for i, ch in enumerate(text):
         if ch not in partners:
             continue
-        if any(text[k:k + 3] in attested_trigrams() for k in range(max(0, i - 2), i + 1)):
+        if any(text[k:k + 3] in attested_trigrams() and _trigram_covers(text, i, k, counts)
+               for k in range(max(0, i - 2), i + 1)):
             continue  # a longer real word holds this reading ('低保金')
         if elsewhere is not None:
             own_pairs = _side_pairs(text, i, ch)
