@@ -275,16 +275,15 @@ def text_noise(text: str, elsewhere: Callable[[str | tuple[str, str]], int] | No
     return found
 
 
-def stray_lead(rule: str, other_rules: list[str]) -> list[str]:
+def stray_lead(rule: str, others: list[str]) -> list[str]:
     """A character before the words the form's scoring rules open with (文达到100%得满分 beside
     达到或超过目标值得满分 and 达到目标值得满分): a speck read as one. Rules open with a few set
-    words, so a rule whose first two characters open no other rule of the form while the two after
-    them open at least ``lead_min_rules`` is read so. Names and explanations open freely
-    (对项目实施情况… beside 项目实施…) and are not judged."""
+    words, so a rule whose first two characters open no other rule of the form (``others``, texts
+    without spaces) while the two after them open at least ``lead_min_rules`` is read so. Names and
+    explanations open freely (对项目实施情况… beside 项目实施…) and are not judged."""
     t = re.sub(r"\s+", "", rule or "")
     if len(t) < 6 or not (_IDEOGRAPH.fullmatch(t[0]) and _IDEOGRAPH.fullmatch(t[1])):
         return []
-    others = [re.sub(r"\s+", "", o) for o in other_rules]
     if any(o.startswith(t[:2]) for o in others):
         return []
     if sum(1 for o in others if o.startswith(t[1:3])) >= rules().lead_min_rules:
@@ -549,7 +548,8 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
              for f in ("explanation", "scoring_rule")}
     siblings = _period_siblings(rows)
     out = []
-    for rec in rows:
+    rule_texts = [re.sub(r"\s+", "", x.scoring_rule or "") for x in rows]
+    for k, rec in enumerate(rows):
         ev = RowEvidence()
         f = ev.features
         f["ocr_doubt"] = max(0.0, r.ocr_doubt_from - rec.confidence)
@@ -590,7 +590,7 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
             for why in text_noise(own, partial(_written_elsewhere, form_texts, re.sub(r"\s+", "", own))):
                 noise.append(why)
                 ev.fields.setdefault("text_noise", fld)
-        lead = stray_lead(rec.scoring_rule or "", [x.scoring_rule for x in rows if x is not rec and x.scoring_rule])
+        lead = stray_lead(rule_texts[k], [t for j, t in enumerate(rule_texts) if j != k and t])
         if lead:
             noise.extend(lead)
             ev.fields.setdefault("text_noise", "scoring_rule")

@@ -169,7 +169,7 @@ def _match(text: str, level: int) -> TaxonomyMatch | None:
     entry = table.get(s)
     if entry is not None:
         return TaxonomyMatch(entry.canonical, level, entry.score, entry.reason)
-    stray = _stray_glyph_match(s, table, cfg)
+    stray = _stray_glyph_match(s, level, cfg)
     if stray is not None:
         return TaxonomyMatch(stray.canonical, level, min(stray.score, cfg.glyph_score), "glyph")
 
@@ -187,13 +187,14 @@ def _match(text: str, level: int) -> TaxonomyMatch | None:
     return _fuzzy(repair.text, level, repair.score, cfg) if repair.fuzzy else None
 
 
-def _stray_glyph_match(s: str, table: dict, cfg: _Config):
+def _stray_glyph_match(s: str, level: int, cfg: _Config):
     """The entry ``s`` names with one character too many (产出指東标, 满意度指标示: a speck or a
     neighbouring cell's glyph read into the label), when dropping one character gives exactly one
     name of the table and no other name, of either level, is as near (会效益指标 is 社会效益指标 with
     a character lost, not 效益指标 with one too many)."""
     if len(s) < cfg.stray_min_length:
         return None
+    table = cfg.names[level]
     found = {}
     for i in range(len(s)):
         shorter = s[:i] + s[i + 1:]
@@ -203,11 +204,18 @@ def _stray_glyph_match(s: str, table: dict, cfg: _Config):
     if len(found) != 1:
         return None
     name, entry = next(iter(found.items()))
-    own = fuzz.ratio(s, name)
-    rivals = [fuzz.ratio(s, other) for names in cfg.names.values() for other, e in names.items()
-              if not e.bare and other != name and e.canonical != entry.canonical]
-    rivals += [fuzz.ratio(s, other) for other in cfg.not_taxonomy]
-    return entry if max(rivals, default=0.0) < own else None
+    return entry if _nearest_rival(s, name, entry, level, cfg) < fuzz.ratio(s, name) else None
+
+
+def _nearest_rival(candidate: str, name: str, entry, level: int, cfg: _Config) -> float:
+    """How near ``candidate`` comes to the nearest name other than ``name`` (of ``level``): a name
+    of either level of about its length that is not one of ``entry``'s own spellings, or a
+    non-taxonomy word such as 绩效指标."""
+    rivals = [fuzz.ratio(candidate, other) for lvl, names in cfg.names.items() for other, e in names.items()
+              if not e.bare and other != name and (lvl != level or e.canonical != entry.canonical)
+              and abs(len(other) - len(candidate)) <= max(1, int(len(other) * cfg.fuzzy_length_slack))]
+    rivals += [fuzz.ratio(candidate, other) for other in cfg.not_taxonomy]
+    return max(rivals, default=0.0)
 
 
 def _fuzzy(candidate: str, level: int, repair_score: float, cfg: _Config) -> TaxonomyMatch | None:
@@ -221,10 +229,7 @@ def _fuzzy(candidate: str, level: int, repair_score: float, cfg: _Config) -> Tax
     if not own:
         return None
     ratio, _, best_name, best = max(own, key=lambda t: t[0])
-    rivals = [r for r, lvl, name, entry in scored
-              if name != best_name and (lvl != level or entry.canonical != best.canonical)]
-    rivals += [fuzz.ratio(candidate, name) for name in cfg.not_taxonomy]
-    if ratio < cfg.fuzzy_threshold or max(rivals, default=0.0) >= ratio:
+    if ratio < cfg.fuzzy_threshold or _nearest_rival(candidate, best_name, best, level, cfg) >= ratio:
         return None
     return TaxonomyMatch(best.canonical, level, min(ratio, best.score, repair_score), "fuzzy")
 
