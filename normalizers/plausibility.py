@@ -388,15 +388,19 @@ def _trigram_covers(text: str, i: int, k: int, counts: dict[str, int]) -> bool:
     j = i - 1 if k == i else i + 1  # the neighbour outside the trigram
     if j < 0 or j >= len(text):
         return True
-    r = rules()
 
     def pair(c: str) -> str:
         return text[j] + c if j < i else c + text[j]
 
     own = counts.get(pair(text[i]), 0)
-    return not any(counts.get(pair(alt), 0) >= r.confusable_min_count
-                   and counts.get(pair(alt), 0) >= r.confusable_ratio * (own + r.confusable_smoothing)
-                   for alt in confusion_partners().get(text[i], ()))
+    return not any(_far_commoner(counts.get(pair(alt), 0), own) for alt in confusion_partners().get(text[i], ()))
+
+
+def _far_commoner(alt: int, own: int) -> bool:
+    """Whether a look-alike's pair (seen ``alt`` times in the lexicon) makes a far more common word
+    than the reading's (``own``): frequent enough and ``confusable.ratio`` times as frequent."""
+    r = rules()
+    return alt >= r.confusable_min_count and alt >= r.confusable_ratio * (own + r.confusable_smoothing)
 
 
 def confusable_readings(text: str, elsewhere: Callable[[str], int] | None = None) -> list[tuple[str, str, float]]:
@@ -461,8 +465,8 @@ def confusable_readings(text: str, elsewhere: Callable[[str], int] | None = None
             if any(o >= r.confusable_attested and a < r.confusable_ratio * o for o, a in zip(own_sides, alt_sides)):
                 continue
             score = 0.0
-            best = max((a / (o + r.confusable_smoothing), a) for o, a in zip(own_sides, alt_sides))
-            if best[1] >= r.confusable_min_count and best[0] >= r.confusable_ratio:
+            best = max((a / (o + r.confusable_smoothing), a, o) for o, a in zip(own_sides, alt_sides))
+            if _far_commoner(best[1], best[2]):
                 score = math.log10(best[0])
             elif own == 0 and totals.get(alt, 0) >= r.unigram_ratio * (totals.get(ch, 0) + 1):
                 # the reading makes no known word (the look-alike may make a rare one, 管护): the far
