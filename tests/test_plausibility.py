@@ -61,6 +61,8 @@ def test_a_clean_form_keeps_the_confidence_of_an_undoubted_row_and_no_flag(tmp_p
     ("旅游收入校上年增长", "入校上", "入较上"),  # the look-alike makes a term of the form family
     # 入生活 is a real trigram (深入生活), but it stands on 入's right only; on its left 老人 beats 老入
     ("居家老入生活品质", "老入生", "老人生"),
+    # 戌 is a look-alike of 成 though the two were listed only through 戍 ([成, 戍], [戍, 戌])
+    ("完戌得满分", "完戌得", "完成得"),
 ])
 def test_rare_character_misread_with_high_confidence_is_doubted(text, seen, alt):
     found = plausibility.confusable_readings(text)
@@ -70,7 +72,8 @@ def test_rare_character_misread_with_high_confidence_is_doubted(text, seen, alt)
 
 @pytest.mark.parametrize("text", ["工程竣工验收", "国土资源管理", "溆浦县教育局", "按月足额发放低保金的保障对象人数",
                                   "年度旅游综合收入较上年的增长比例", "资金拨付及时率", "河道疏浚工程", "施工后入户核查",
-                                  "主次干道机械化清扫", "坚持深入生活", "融入生活"])
+                                  "主次干道机械化清扫", "坚持深入生活", "融入生活",
+                                  "完成得满分", "戊戌年"])
 def test_right_readings_and_real_longer_words_are_not_doubted(text):
     assert plausibility.confusable_readings(text) == []
 
