@@ -100,13 +100,16 @@ def attested_trigrams(jieba_dict: Path, adcodes: Path, counts: Counter) -> set[s
 
 
 def doubled_pairs(jieba_dict: Path, adcodes: Path) -> Counter:
-    """Summed frequency of the words holding each doubled ideograph (常常, 人人, 国国 of 中国国际)."""
+    """Summed frequency of the words that end with each doubled ideograph (常常, 人人, 短出出). The
+    doubled-glyph check asks it where a clause ends, so words holding the pair inside (出出气, 中国国际)
+    say nothing there, nor do those where it ends a reduplicated four (进进出出: the check keeps a pair
+    that follows another doubled pair)."""
     counts: Counter = Counter()
     ideograph = re.compile(f"[{CJK_IDEOGRAPH_CLASS}]")
     for word, freq in words(jieba_dict, adcodes):
-        for a, b in pairwise(word):
-            if a == b and ideograph.fullmatch(a):
-                counts[a + b] += freq
+        if len(word) >= 2 and word[-1] == word[-2] and ideograph.fullmatch(word[-1]) \
+                and not (len(word) >= 4 and word[-4] == word[-3]):
+            counts[word[-2:]] += freq
     return counts
 
 
@@ -144,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
                             encoding="utf-8")
     print(f"{len(tri)} trigrams written to {OUT_TRIGRAMS}")
     doubled = sorted(doubled_pairs(a.jieba_dict, a.adcodes).items())
-    OUT_DOUBLED.write_text("# a doubled ideograph\tsummed frequency of the words that hold it; built by "
+    OUT_DOUBLED.write_text("# a doubled ideograph\tsummed frequency of the words that end with it (not as the end of AABB); built by "
                            "normalizers/build_lexicon.py\n" + "".join(f"{p}\t{n}\n" for p, n in doubled),
                            encoding="utf-8")
     print(f"{len(doubled)} doubled pairs written to {OUT_DOUBLED}")

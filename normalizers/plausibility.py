@@ -46,8 +46,9 @@ doubtful) and combines it with a logistic model fitted on damaged documents
   (``ink_unread``, extractors/scan/scan.py ink_check): a character was dropped;
 - group_open: the merged labels stand mid-span and a split one row off fits the row's group
   nearly as well (``group_uncertain``, normalizers/centred_labels.py);
-- text_noise: marks OCR leaves in text: one glyph read twice (数量量, where no real word doubles 量:
-  data/doubled_pairs.txt from jieba's dictionary), a stray mark at the end (完成情况.), a mark
+- text_noise: marks OCR leaves in text: one glyph read twice where a clause or a page's part of a
+  split cell ends (数量量, 做出出 | 积极贡献: few real words end in 量量 or 出出, data/doubled_pairs.txt
+  from jieba's dictionary), a stray mark at the end (完成情况.), a mark
   splitting a word the form writes whole elsewhere (完成情，况 beside 完成情况), two numbers run
   together after a per-cent sign (60%0%) or after a bracket where the list parts its other items
   (…(含)60%… beside …(含)、80%…), a character before the words the form's scoring rules open with
@@ -60,7 +61,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from itertools import pairwise
@@ -208,7 +209,7 @@ def attested_trigrams() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def doubled_counts() -> dict[str, int]:
-    """How often real words double each ideograph (data/doubled_pairs.txt)."""
+    """How often real words end with each doubled ideograph (data/doubled_pairs.txt)."""
     out: dict[str, int] = {}
     for line in (DATA_DIR / "doubled_pairs.txt").read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
@@ -227,20 +228,27 @@ _IDEOGRAPH = re.compile(f"[{CJK_IDEOGRAPH_CLASS}]")
 _DOUBLED = re.compile(f"([{CJK_IDEOGRAPH_CLASS}])\\1")
 
 
-def text_noise(text: str, elsewhere: Callable[[str | tuple[str, str]], int] | None = None) -> list[str]:
+def text_noise(text: str, elsewhere: Callable[[str | tuple[str, str]], int] | None = None,
+               seams: Collection[int] = ()) -> list[str]:
     """Marks OCR leaves in a text cell (see the module docstring), each as a short reason.
     ``elsewhere(s)``: in how many other cells the form writes ``s``; ``elsewhere(("end", s))``: how
-    many other cells end with it."""
+    many other cells end with it. ``seams``: where, in the text without spaces, a page break split
+    the cell (the page's part ends there, as at the end of a clause)."""
     t = re.sub(r"\s+", "", text or "")
     found = []
     doubled = doubled_counts()
     for m in _DOUBLED.finditer(t):
         pair = m.group(0)
         # inside a text the second copy may start the next word (出厂水水质, 学校校舍, 2026年年底); at
-        # the end of a clause it starts nothing (信访数量量)
-        at_end = m.end() == len(t) or not _IDEOGRAPH.fullmatch(t[m.end()])
-        if doubled.get(pair, 0) < rules().doubled_min and at_end and not (elsewhere and elsewhere(pair)):
-            found.append(f"'{t[max(0, m.start() - 2):m.end()]}' writes {m.group(1)} twice (one glyph read twice?)")
+        # the end of a clause, or of a page's part of a cell (做出出 | 积极贡献), it starts nothing
+        # (信访数量量) and the pair must end a word; after another doubled pair it may end a
+        # reduplicated four (进进出出)
+        at_end = m.end() == len(t) or not _IDEOGRAPH.fullmatch(t[m.end()]) or m.end() in seams
+        reduplicated = m.start() >= 2 and t[m.start() - 2] == t[m.start() - 1]
+        if doubled.get(pair, 0) < rules().doubled_min and at_end and not reduplicated \
+                and not (elsewhere and elsewhere(pair)):
+            where = " at the foot of a page" if m.end() in seams else ""
+            found.append(f"'{t[max(0, m.start() - 2):m.end()]}' writes {m.group(1)} twice (one glyph read twice{where}?)")
     if _TRAILING_MARK.search(t):
         found.append(f"'{t[-4:]}' ends in a stray mark")
     if elsewhere is not None:
@@ -524,7 +532,8 @@ def _rule_targets(text: str, percent: bool = False) -> set[float]:
 def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozenset[int] = frozenset(),
                 form: FormRecord | None = None, disputed: dict[int, str] | None = None,
                 unread: dict[int, str] | None = None, elsewhere: tuple[int, int] = (0, 0),
-                centred: bool = False, open_groups: frozenset[int] = frozenset()) -> list[RowEvidence]:
+                centred: bool = False, open_groups: frozenset[int] = frozenset(),
+                page_parts: dict[tuple[int, str], tuple[str, ...]] | None = None) -> list[RowEvidence]:
     """Evidence and confidence for each row of one form; ``flagged`` holds the seqs that already
     carry a warning or error, ``implied`` those whose operator was not written (read as '='),
     ``form`` the form's header (its budget amounts and goal are numbers a value may copy),
@@ -533,8 +542,10 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
     ``elsewhere`` the (bare, quantitative) rows of the document's other forms (bare_rows),
     ``centred`` whether the form's groups were placed from labels standing mid-span (its rows are
     not filed again by the edges of their groups: normalizers/centred_labels.py weighed that),
-    ``open_groups`` the seqs whose group such a placement left open (group_uncertain)."""
+    ``open_groups`` the seqs whose group such a placement left open (group_uncertain),
+    ``page_parts`` the cells a page break split (page_break_parts)."""
     disputed = disputed or {}
+    page_parts = page_parts or {}
     unread = unread or {}
     r = rules()
     form_numbers = _form_numbers(form)
@@ -591,7 +602,8 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
         noise = []
         for fld in r.noise_fields:
             own = getattr(rec, fld) or ""
-            for why in text_noise(own, partial(_written_elsewhere, form_texts, re.sub(r"\s+", "", own))):
+            seams = _seams(own, page_parts.get((rec.seq, fld), ()))
+            for why in text_noise(own, partial(_written_elsewhere, form_texts, re.sub(r"\s+", "", own)), seams):
                 noise.append(why)
                 ev.fields.setdefault("text_noise", fld)
         lead = stray_lead(rule_texts[k], [t for j, t in enumerate(rule_texts) if j != k and t])
@@ -992,6 +1004,23 @@ def open_groups(anomalies: list[Anomaly]) -> frozenset[int]:
     return frozenset(a.seq for a in anomalies if a.code == "group_uncertain" and a.seq is not None)
 
 
+def page_break_parts(anomalies: list[Anomaly]) -> dict[tuple[int, str], tuple[str, ...]]:
+    """Rows' cells a page break split ((seq, field) -> the parts from the next page, without spaces;
+    row_joined notes of extractors/scan/page_breaks.py)."""
+    out: dict[tuple[int, str], tuple[str, ...]] = {}
+    for a in anomalies:
+        if a.code == "row_joined" and a.seq is not None and a.raw_value:
+            key = (a.seq, a.field)
+            out[key] = out.get(key, ()) + (re.sub(r"\s+", "", a.raw_value),)
+    return out
+
+
+def _seams(text: str, parts: tuple[str, ...]) -> frozenset[int]:
+    """Where, in ``text`` without spaces, the parts from the next page begin (the page's part ends)."""
+    t = re.sub(r"\s+", "", text or "")
+    return frozenset(len(t) - len(p) for p in parts if p and t.endswith(p) and len(t) > len(p))
+
+
 def unread_cells(anomalies: list[Anomaly]) -> dict[int, str]:
     """Rows (seq -> field) with a scanned cell whose ink holds more characters than its text (ink_unread).
     The merged 一级/二级指标 labels are left out: the row takes the canonical name they match (a
@@ -1031,7 +1060,8 @@ def assess_rows(indicators: list[IndicatorRecord], anomalies: list[Anomaly],
     notes = []
     centred = any(a.code == "labels_centred" for a in anomalies)
     evidence = assess_form(indicators, flagged, implied_operators(anomalies), form, disputed_cells(anomalies),
-                           unread_cells(anomalies), elsewhere, centred, open_groups(anomalies))
+                           unread_cells(anomalies), elsewhere, centred, open_groups(anomalies),
+                           page_break_parts(anomalies))
     for n in range(len(indicators) - 2, -1, -1):  # bottom-up: the row below has moved already
         if evidence[n].moved_to:
             notes.append(_move_to_next_group(indicators[n], indicators[n + 1]))

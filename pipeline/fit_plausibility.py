@@ -43,6 +43,7 @@ from normalizers.plausibility import (
     disputed_cells,
     implied_operators,
     open_groups,
+    page_break_parts,
     unread_cells,
 )
 from pipeline.cache import file_sha256, source_fingerprint, write_atomic
@@ -125,7 +126,7 @@ def labelled_rows(corpus: Path, documents: Path | None = None) -> list[dict]:
             notes = [a for a in res.anomalies if a.form_index == gf["form_index"]]
             evidence = assess_form(recs, seqs, implied_operators(notes), form, disputed_cells(notes),
                                    unread_cells(notes), elsewhere, any(a.code == "labels_centred" for a in notes),
-                                   open_groups(notes))
+                                   open_groups(notes), page_break_parts(notes))
             prs = [_record_dict(r) for r in recs]
             for gi, pi in align(gf["indicators"], prs):
                 g = gf["indicators"][gi]

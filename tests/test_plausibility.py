@@ -16,7 +16,7 @@ from test_row_damage import project_tsv
 from extractors.options import ExtractOptions
 from normalizers import plausibility
 from normalizers.document import process_file
-from normalizers.records import IndicatorRecord
+from normalizers.records import Anomaly, IndicatorRecord
 from pipeline import damage
 from pipeline.fit_plausibility import choose_threshold, fit_logistic, labelled_rows
 
@@ -571,6 +571,32 @@ def test_marks_ocr_leaves_in_text_are_noise():
     assert text_noise("项目从开工到工验收的时间") and text_noise("工程工验收质量合格的比例")
     # ... not another term (交工验收) or a word of its own (完工验收)
     assert not text_noise("交工验收合格率") and not text_noise("完工验收") and not text_noise("竣工验收")
+    # a clause may end in a reduplicated four (进进出出), not in its half: 出出 ends few words
+    assert not text_noise("人员车辆进进出出") and text_noise("人员车辆出出")
+
+
+def test_glyph_read_twice_at_the_foot_of_a_page_is_noise():
+    """A cell split by a page break (family seed 71, scan_png): OCR read the last glyph of the
+    page's part twice (做出出 | 积极贡献). Inside a text the second copy may start the next word,
+    so the doubled pair is asked only where the page's part ends, as at the end of a clause."""
+    from normalizers.plausibility import text_noise
+
+    text = "促进当地经济的繁荣发展和社会稳定，为地方财政收入做出出积极贡献"
+    seam = text.index("积极")
+    assert not text_noise(text)
+    assert text_noise(text, None, {seam})
+    assert not text_noise(text.replace("出出", "出"), None, {seam - 1})
+
+    rec = IndicatorRecord(source_file="s.png", form_id="f", form_index=0, seq=1, level1="效益指标",
+                          level2="经济效益指标", level3="促进经济高质量发展", operator="定性", value="促进",
+                          explanation=text, scoring_rule=None, confidence=1.0)
+    note = Anomaly(source_file="s.png", form_id="f", form_index=0, seq=1, field="explanation", code="row_joined",
+                   severity="info", raw_value="积极贡献", fixed_value=text,
+                   message="row split by the page break after page 1")
+    (ev,) = plausibility.assess_form([rec], set(), page_parts=plausibility.page_break_parts([note]))
+    assert ev.features["text_noise"] == 1.0 and ev.doubtful
+    (unsplit,) = plausibility.assess_form([rec], set())
+    assert not unsplit.doubtful
 
 
 
