@@ -575,6 +575,36 @@ def test_marks_ocr_leaves_in_text_are_noise():
     assert not text_noise("人员车辆进进出出") and text_noise("人员车辆出出")
 
 
+def test_speck_read_as_a_digit_inside_a_name_is_noise():
+    """A lone digit between two ideographs that nothing reads as a number (family seed 91,
+    scan_png: 对生态环境的1负面影响). Numbers stand before units and after 达到, 第, 每…"""
+    from normalizers.plausibility import text_noise
+
+    assert text_noise("对生态环境的1负面影响")
+    assert not text_noise("对生态环境的负面影响")
+    for right in ["每超出1个单位扣1分", "第1季度完成", "2024年1月底之前", "按1:1配套", "未达到7按实际完成数/7*指标分值计算",
+                  "三年1轮", "投入3万元", "分1至3档"]:
+        assert not text_noise(right), right
+
+
+def test_name_that_lost_its_last_character_is_doubted(tmp_path):
+    """城市管理投诉按时办结 in a row whose explanation writes 考核城市管理投诉按时办结率完成情况 (family seed
+    91, scan_png): the 率 was lost; the row is flagged on its own."""
+    from normalizers.plausibility import lost_suffix
+
+    assert lost_suffix("城市管理投诉按时办结", ["考核城市管理投诉按时办结率完成情况", ""])
+    assert not lost_suffix("城市管理投诉按时办结率", ["考核城市管理投诉按时办结率完成情况", ""])
+    assert not lost_suffix("学生资助", ["学生资助资金发放到位", ""])
+    rec = IndicatorRecord(source_file="s.png", form_id="f", form_index=0, seq=1, level1="产出指标",
+                          level2="质量指标", level3="城市管理投诉按时办结", operator="≥", value="98", unit="%",
+                          explanation="考核城市管理投诉按时办结率完成情况", scoring_rule="完成目标得满分，未完成按比例扣分",
+                          confidence=1.0)
+    (ev,) = plausibility.assess_form([rec], set())
+    assert ev.features["text_noise"] == 1.0 and ev.doubtful
+    (whole,) = plausibility.assess_form([rec.model_copy(update={"level3": "城市管理投诉按时办结率"})], set())
+    assert not whole.doubtful
+
+
 def test_glyph_read_twice_at_the_foot_of_a_page_is_noise():
     """A cell split by a page break (family seed 71, scan_png): OCR read the last glyph of the
     page's part twice (做出出 | 积极贡献). Inside a text the second copy may start the next word,
