@@ -309,6 +309,32 @@ def test_look_alike_whose_partner_the_form_writes_elsewhere_is_doubted(tmp_path)
     assert set(low(o)) == {7}
 
 
+def test_自_read_for_目_beside_the_forms_目标_is_doubted(tmp_path):
+    """完成自标得满分 (family seed 101, scan_noisy): 自 and 目 are look-alikes; 成自 is attested
+    (形成自…), so the lexicon alone keeps the reading, but the form writes 目标 in other rows."""
+    rows = list(GOOD_ROWS)
+    rows[2] = rows[2].replace("完成目标得满分", "完成自标得满分")
+    rows[0] = rows[0].replace("控制在预算内得满分", "完成目标得满分")
+    o = run(tmp_path, rows)
+    assert "scoring_rule '成自标' may be a misread '成目标'" in low(o)[3]
+    assert set(low(o)) == {3}
+
+
+def test_glyph_read_into_a_word_the_form_writes_whole_is_noise(tmp_path):
+    """2023年年底之前完成项页目 (family seed 101, scan_png): 页 read into 项目, which the form writes
+    in other cells; 页 makes no word with either neighbour."""
+    from functools import partial
+
+    from normalizers.plausibility import _written_elsewhere, text_noise
+
+    form = ["2023年年底之前完成项页目", "项目实施", "项目资金到位", "完成目标得满分"]
+    assert text_noise(form[0], partial(_written_elsewhere, form, form[0]))
+    # the form writes 项目 in one other cell only: too little to go on
+    assert not text_noise(form[0], partial(_written_elsewhere, form[:2], form[0]))
+    right = ["2023年年底之前完成项目", "项目实施", "项目资金到位", "完成目标得满分"]
+    assert not any(text_noise(t, partial(_written_elsewhere, right, t)) for t in right)
+
+
 def test_look_alike_in_a_word_the_form_writes_in_two_cells_is_not_doubted(tmp_path):
     # 管养 (road upkeep) is missing from the lexicon, which reads it as a misread 营养; a form that
     # writes it in two cells and never writes 营养 uses it as its own word (an OCR misread is a
