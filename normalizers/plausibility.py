@@ -326,6 +326,13 @@ def stray_lead(rule: str, others: list[str]) -> list[str]:
     return []
 
 
+@lru_cache(maxsize=1)
+def _look_alike_between_ideographs() -> re.Pattern[str]:
+    """A character with a look-alike (data/ocr_confusions.yaml) between two ideographs."""
+    chars = "".join(sorted(confusion_partners()))
+    return re.compile(f"(?<=[{CJK_IDEOGRAPH_CLASS}])[{re.escape(chars)}](?=[{CJK_IDEOGRAPH_CLASS}])")
+
+
 def _inserted_glyphs(t: str, elsewhere: Callable[[str | tuple[str, str]], int]) -> list[str]:
     """A look-alike character read into a word the form writes whole (完成项页目 beside the form's
     项目): it makes no attested word with either neighbour, the form writes its neighbours as a pair
@@ -334,10 +341,8 @@ def _inserted_glyphs(t: str, elsewhere: Callable[[str | tuple[str, str]], int]) 
     cells of the measured sets it fires on none."""
     counts, partners, r = bigram_counts(), confusion_partners(), rules()
     found = []
-    for i in range(1, len(t) - 1):
-        a, ch, b = t[i - 1], t[i], t[i + 1]
-        if ch not in partners or not (_IDEOGRAPH.fullmatch(a) and _IDEOGRAPH.fullmatch(b)):
-            continue
+    for m in _look_alike_between_ideographs().finditer(t):
+        a, ch, b = t[m.start() - 1], m.group(0), t[m.start() + 1]
         if any(max(counts.get(a + alt, 0), counts.get(alt + b, 0)) >= r.confusable_attested for alt in partners[ch]):
             continue  # a look-alike read for another (程健设 of 工程建设) is the look-alike doubt's to judge
         if counts.get(a + ch, 0) < r.confusable_attested and counts.get(ch + b, 0) < r.confusable_attested \
