@@ -237,6 +237,7 @@ _BRACKET_NUMBER = re.compile(r"[)）][0-9]")
 _IDEOGRAPH = re.compile(f"[{CJK_IDEOGRAPH_CLASS}]")
 # one digit between two ideographs, not part of a longer number, a date or a ratio (的1负面)
 _LONE_DIGIT = re.compile(f"(?<![0-9.%％/／:：-])([{CJK_IDEOGRAPH_CLASS}])([0-9])([{CJK_IDEOGRAPH_CLASS}])(?![0-9])")
+_DOUBLED = re.compile(f"([{CJK_IDEOGRAPH_CLASS}])\\1")
 
 
 @lru_cache(maxsize=1)
@@ -246,7 +247,6 @@ def _number_follows() -> frozenset[str]:
     units = unit_vocabulary()
     firsts = {u[0] for u in units.base_units | set(units.unit_prefixes) if u and _IDEOGRAPH.fullmatch(u[0])}
     return frozenset(firsts | rules().number_follows)
-_DOUBLED = re.compile(f"([{CJK_IDEOGRAPH_CLASS}])\\1")
 
 
 def text_noise(text: str, elsewhere: Callable[[str | tuple[str, str]], int] | None = None,
@@ -663,9 +663,9 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
         f["confusable"] = worst
         noise = []
         for fld in r.noise_fields:
-            own = getattr(rec, fld) or ""
+            own = re.sub(r"\s+", "", getattr(rec, fld) or "")
             seams = _seams(own, page_parts.get((rec.seq, fld), ()))
-            for why in text_noise(own, partial(_written_elsewhere, form_texts, re.sub(r"\s+", "", own)), seams):
+            for why in text_noise(own, partial(_written_elsewhere, form_texts, own), seams):
                 noise.append(why)
                 ev.fields.setdefault("text_noise", fld)
         lead = stray_lead(rule_texts[k], [t for j, t in enumerate(rule_texts) if j != k and t])
@@ -1081,9 +1081,8 @@ def page_break_parts(anomalies: list[Anomaly]) -> dict[tuple[int, str], tuple[st
     return out
 
 
-def _seams(text: str, parts: tuple[str, ...]) -> frozenset[int]:
-    """Where, in ``text`` without spaces, the parts from the next page begin (the page's part ends)."""
-    t = re.sub(r"\s+", "", text or "")
+def _seams(t: str, parts: tuple[str, ...]) -> frozenset[int]:
+    """Where, in ``t`` (a text without spaces), the parts from the next page begin (the page's part ends)."""
     return frozenset(len(t) - len(p) for p in parts if p and t.endswith(p) and len(t) > len(p))
 
 
