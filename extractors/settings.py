@@ -85,6 +85,7 @@ class ScanCheckboxSettings(_Section):
     min_boxes_choice: int
     erase_pad_px: int
     ink_before_share: float
+    text_above_min_heights: float
     label_gap_px: int
     label_reach_heights: float
 

@@ -304,6 +304,29 @@ def test_checkbox_must_stand_first_on_its_line_in_the_cell():
     assert [round(b.bbox[0] / 10) for b in found] == [13, 30]
 
 
+def test_square_glyph_starting_the_wrapped_line_of_a_name_is_no_checkbox():
+    # 整治问题 / 图斑: 图 is a closed square with strokes inside, first on the cell's second line; taken
+    # for a ticked box, the line was erased from the cell's reading and the name lost 图斑
+    img = draw_table(blank(), xs=[100, 500], ys=[100, 260, 400])
+    cv2.putText(img, "ABCD", (150, 150), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
+    checkbox(img, 150, 185, ticked=True)
+    cv2.putText(img, "E", (190, 210), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
+    assert find_cell_checkboxes(prep.binarize(img), (100, 100, 500, 260), scan.settings()) == []
+    # boxes of a choice one under another stay boxes
+    checkbox(img, 150, 290, ticked=False)
+    cv2.putText(img, "A", (190, 315), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
+    checkbox(img, 150, 340, ticked=True)
+    cv2.putText(img, "B", (190, 365), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
+    found = find_cell_checkboxes(prep.binarize(img), (100, 260, 500, 400), scan.settings())
+    assert [round(b.bbox[1] / 10) for b in found] == [29, 34]
+    # a remnant of a ruling above a box (a skewed scan) is no line of text
+    img = draw_table(blank(), xs=[100, 500], ys=[100, 260])
+    cv2.line(img, (120, 118), (480, 118), 0, 2)
+    checkbox(img, 150, 185, ticked=True)
+    cv2.putText(img, "E", (190, 210), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
+    assert len(find_cell_checkboxes(prep.binarize(img), (100, 100, 500, 260), scan.settings())) == 1
+
+
 def draw_sign(kind: str) -> np.ndarray:
     img = blank(80, 80)
     if kind in ("<", "≤"):

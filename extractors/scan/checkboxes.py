@@ -11,7 +11,8 @@ from .cells import BBox, cell_interior
 
 
 def find_cell_checkboxes(text_ink: np.ndarray, bbox: BBox, cfg: ScanSettings) -> list[prep.Checkbox]:
-    """Checkbox squares standing first on their line inside a cell, in page coordinates."""
+    """Checkbox squares standing first on their line inside a cell, and not under a line of the
+    cell's text, in page coordinates."""
     short = min(text_ink.shape)
     margin = max(cfg.table.cell_margin_min_px, short * cfg.table.cell_margin_frac)
     a, b, c, d = cell_interior(bbox, margin, text_ink.shape)
@@ -27,8 +28,26 @@ def find_cell_checkboxes(text_ink: np.ndarray, bbox: BBox, cfg: ScanSettings) ->
         after_a_box = any(o.bbox[1] - b < y1 and y0 < o.bbox[3] - b for o in out)
         if band.size and np.count_nonzero(band) > cb.ink_before_share * band.size and not after_a_box:
             continue  # ink before it on the same line: a glyph inside text, not a box
+        if _below_text(crop, box, boxes, cb.ink_before_share, cb.text_above_min_heights):
+            continue  # a line of text above it in the cell: a glyph of wrapped text (整治问题 / 图斑)
         out.append(prep.Checkbox(bbox=(x0 + a, y0 + b, x1 + a, y1 + b), fill=box.fill))
     return out
+
+
+def _below_text(crop: np.ndarray, box: prep.Checkbox, boxes: list[prep.Checkbox], share: float,
+                min_heights: float) -> bool:
+    """Whether the cell holds a line of ink above the square that no other square heads: boxes of a
+    choice stand one under another (☐≥ / ☑≤), a square under a line of text is a glyph of that
+    text wrapped onto the next line (图 of 整治问题图斑)."""
+    x0, y0, x1, y1 = box.bbox
+    above = crop[: max(0, int(y0) - 1), :]
+    if not above.size or np.count_nonzero(above) <= share * above.size:
+        return False
+    # tall and wider than the square: a line of characters, not a remnant of a ruling
+    rows, cols = np.count_nonzero(above.any(axis=1)), np.count_nonzero(above.any(axis=0))
+    if rows < min_heights * (y1 - y0) or cols < x1 - x0:
+        return False
+    return not any(o is not box and o.bbox[3] <= y0 for o in boxes)
 
 
 def checkbox_segments(
