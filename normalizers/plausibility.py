@@ -48,7 +48,7 @@ doubtful) and combines it with a logistic model fitted on damaged documents
   nearly as well (``group_uncertain``, normalizers/centred_labels.py);
 - text_noise: marks OCR leaves in text: one glyph read twice where a clause or a page's part of a
   split cell ends (数量量, 做出出 | 积极贡献: few real words end in 量量 or 出出, data/doubled_pairs.txt
-  from jieba's dictionary), a stray mark at the end (完成情况.), a mark
+  from jieba's dictionary), a stray mark at the end (完成情况.) or at the start ('-达到…), a mark
   splitting a word the form writes whole elsewhere (完成情，况 beside 完成情况), two numbers run
   together after a per-cent sign (60%0%) or after a bracket where the list parts its other items
   (…(含)60%… beside …(含)、80%…), a character before the words the form's scoring rules open with
@@ -231,6 +231,8 @@ def doubled_counts() -> dict[str, int]:
 _MARK = "，,、.。;；:："
 _SPLIT_WORD = re.compile(f"([{CJK_IDEOGRAPH_CLASS}])[{_MARK}]([{CJK_IDEOGRAPH_CLASS}])")
 _TRAILING_MARK = re.compile(f"[{CJK_IDEOGRAPH_CLASS}][.,，、;；:：]$")
+# marks no text cell opens with before its words ('-达到或超过…): specks; brackets and quotes open freely
+_LEADING_MARK = re.compile(f"^[.,，、;；:：'`\\-_~·|!！?？—]+[{CJK_IDEOGRAPH_CLASS}]")
 _RUN_TOGETHER = re.compile(r"[0-9][%％][0-9]")
 _BRACKET_PAUSE = re.compile(r"[)）]、[0-9]")  # a list's items parted after a bracket: …(含)、80%…
 _BRACKET_NUMBER = re.compile(r"[)）][0-9]")
@@ -272,6 +274,8 @@ def text_noise(text: str, elsewhere: Callable[[str | tuple[str, str]], int] | No
             found.append(f"'{t[max(0, m.start() - 2):m.end()]}' writes {m.group(1)} twice (one glyph read twice{where}?)")
     if _TRAILING_MARK.search(t):
         found.append(f"'{t[-4:]}' ends in a stray mark")
+    if m := _LEADING_MARK.match(t):
+        found.append(f"the text opens with a stray mark: {t[:m.end() + 2]}…")
     if elsewhere is not None:
         for m in _SPLIT_WORD.finditer(t):
             a, b = m.start(1), m.start(2)

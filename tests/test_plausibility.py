@@ -601,6 +601,17 @@ def test_marks_ocr_leaves_in_text_are_noise():
     assert not text_noise("人员车辆进进出出") and text_noise("人员车辆出出")
 
 
+def test_speck_read_as_a_mark_before_a_scoring_rule_is_noise():
+    """A dash before a rule's words (family seed 131, scan_noisy: -达到或超过目标值得满分…); a
+    bracket, a quote or a sign before a number opens a text freely."""
+    from normalizers.plausibility import text_noise
+
+    assert text_noise("-达到或超过目标值得满分，未达到的按实际完成比例计分")
+    assert text_noise("、考核救助对象满意度完成情况")
+    assert not text_noise("达到或超过目标值得满分，未达到的按实际完成比例计分")
+    assert not text_noise("（含）达到目标值得满分") and not text_noise("“三公”经费控制率")
+    assert not text_noise("-10%以内得满分")
+
 def test_speck_read_as_a_digit_inside_a_name_is_noise():
     """A lone digit between two ideographs that nothing reads as a number (family seed 91,
     scan_png: 对生态环境的1负面影响). Numbers stand before units and after 达到, 第, 每…"""
