@@ -48,7 +48,8 @@ doubtful) and combines it with a logistic model fitted on damaged documents
   nearly as well (``group_uncertain``, normalizers/centred_labels.py);
 - text_noise: marks OCR leaves in text: one glyph read twice where a clause or a page's part of a
   split cell ends (数量量, 做出出 | 积极贡献: few real words end in 量量 or 出出, data/doubled_pairs.txt
-  from jieba's dictionary), a stray mark at the end (完成情况.) or at the start ('-达到…), a mark
+  from jieba's dictionary), a stray mark at the end (完成情况.) or at the start ('-达到…), a closing
+  bracket nothing opened (…(含)）、80%…), a mark
   splitting a word the form writes whole elsewhere (完成情，况 beside 完成情况), two numbers run
   together after a per-cent sign (60%0%) or after a bracket where the list parts its other items
   (…(含)60%… beside …(含)、80%…), a character before the words the form's scoring rules open with
@@ -231,6 +232,7 @@ def doubled_counts() -> dict[str, int]:
 _MARK = "，,、.。;；:："
 _SPLIT_WORD = re.compile(f"([{CJK_IDEOGRAPH_CLASS}])[{_MARK}]([{CJK_IDEOGRAPH_CLASS}])")
 _TRAILING_MARK = re.compile(f"[{CJK_IDEOGRAPH_CLASS}][.,，、;；:：]$")
+_LIST_NUMERALS = "一二三四五六七八九十"
 # marks no text cell opens with before its words ('-达到或超过…): specks; brackets and quotes open freely
 _LEADING_MARK = re.compile(f"^[.,，、;；:：'`\\-_~·|!！?？—]+[{CJK_IDEOGRAPH_CLASS}]")
 _RUN_TOGETHER = re.compile(r"[0-9][%％][0-9]")
@@ -276,6 +278,8 @@ def text_noise(text: str, elsewhere: Callable[[str | tuple[str, str]], int] | No
         found.append(f"'{t[-4:]}' ends in a stray mark")
     if m := _LEADING_MARK.match(t):
         found.append(f"the text opens with a stray mark: {t[:m.end() + 2]}…")
+    if (k := _unopened_bracket(t)) is not None:
+        found.append(f"'{t[max(0, k - 4):k + 2]}' closes a bracket it never opened (a speck read as one?)")
     if elsewhere is not None:
         for m in _SPLIT_WORD.finditer(t):
             a, b = m.start(1), m.start(2)
@@ -312,6 +316,21 @@ def text_noise(text: str, elsewhere: Callable[[str | tuple[str, str]], int] | No
         if _IDEOGRAPH.fullmatch(ending[0]) and elsewhere(("end", ending)) >= 2 and not elsewhere(("end", t[-5:])):
             found.append(f"'{t[-5:]}' ends with a character after {ending}, with which the form's cells end")
     return found
+
+
+def _unopened_bracket(t: str) -> int | None:
+    """Where the text closes a bracket no bracket before it opened (…(含)）、80%…: a speck read as
+    one), None where its brackets pair; a list label before it (1）, a), 一）) opens nothing."""
+    depth = 0
+    for k, ch in enumerate(t):
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            if depth:
+                depth -= 1
+            elif not (k and (t[k - 1].isascii() and t[k - 1].isalnum() or t[k - 1] in _LIST_NUMERALS)):
+                return k
+    return None
 
 
 def stray_lead(rule: str, others: list[str]) -> list[str]:

@@ -612,6 +612,16 @@ def test_speck_read_as_a_mark_before_a_scoring_rule_is_noise():
     assert not text_noise("（含）达到目标值得满分") and not text_noise("“三公”经费控制率")
     assert not text_noise("-10%以内得满分")
 
+def test_speck_read_as_a_closing_bracket_is_noise():
+    """A bracket closed that nothing opened (family seed 141, scan_noisy: …100%-80%(含)）、80%…);
+    a list label closes its bracket alone (1）, a), 一）)."""
+    from normalizers.plausibility import text_noise
+
+    assert text_noise("按照该指标对应分值区间100%-80%(含)）、80%-60%(含）、60%-0%合理确定分值")
+    assert not text_noise("按照该指标对应分值区间100%-80%(含)、80%-60%(含）、60%-0%合理确定分值")
+    assert not text_noise("1）按时完成得满分；2）未完成不得分") and not text_noise("一）达到目标值得满分")
+    assert not text_noise("（（含）达到目标值）得满分")
+
 def test_speck_read_as_a_digit_inside_a_name_is_noise():
     """A lone digit between two ideographs that nothing reads as a number (family seed 91,
     scan_png: 对生态环境的1负面影响). Numbers stand before units and after 达到, 第, 每…"""
