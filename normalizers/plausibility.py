@@ -234,7 +234,7 @@ _SPLIT_WORD = re.compile(f"([{CJK_IDEOGRAPH_CLASS}])[{_MARK}]([{CJK_IDEOGRAPH_CL
 _TRAILING_MARK = re.compile(f"[{CJK_IDEOGRAPH_CLASS}][.,，、;；:：]$")
 _LIST_NUMERALS = "一二三四五六七八九十"
 # marks no text cell opens with before its words ('-达到或超过…): specks; brackets and quotes open freely
-_LEADING_MARK = re.compile(f"^[.,，、;；:：'`\\-_~·|!！?？—]+[{CJK_IDEOGRAPH_CLASS}]")
+_LEADING_MARK = re.compile(f"^[{_MARK}'`\\-_~·|!！?？—]+[{CJK_IDEOGRAPH_CLASS}]")
 _RUN_TOGETHER = re.compile(r"[0-9][%％][0-9]")
 _BRACKET_PAUSE = re.compile(r"[)）]、[0-9]")  # a list's items parted after a bracket: …(含)、80%…
 _BRACKET_NUMBER = re.compile(r"[)）][0-9]")
