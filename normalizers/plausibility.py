@@ -13,7 +13,9 @@ doubtful) and combines it with a logistic model fitted on damaged documents
   the votes for the row's own one;
 - confusable: log-ratio by which a look-alike reading of a character makes a more common word
   (``data/ocr_confusions.yaml``, ``data/confusable_bigrams.txt``; a reading that stands in a real
-  longer word, ``data/confusable_trigrams.txt``, is not doubted);
+  longer word, ``data/confusable_trigrams.txt``, is not doubted); where that pair test keeps a
+  reading, by which the look-alike makes the text around it more likely as a sequence of words
+  (jieba's dictionary as a unigram word model: 质重合格率 → 质量/合格率);
 - group_edge: for the rows just above a change of 二级指标, how much better they fit the next
   group (a merged label standing lower than its span's first row fills them down wrongly);
 - join: signs of two rows in one: a scoring rule that closes twice or repeats itself, a unit that
@@ -107,6 +109,9 @@ class PlausibilityRules:
     confusable_smoothing: float
     confusable_attested: float
     confusable_fields: tuple[str, ...]
+    segmentation_min_gain: float
+    segmentation_window: int
+    own_word_freq: int
     unigram_ratio: float
     form_consistency_score: float
     consistent_min_share: float
@@ -158,6 +163,9 @@ def rules() -> PlausibilityRules:
         confusable_ratio=float(conf["ratio"]), confusable_min_count=float(conf["min_count"]),
         confusable_smoothing=float(conf["self_smoothing"]),
         confusable_attested=float(conf["attested"]), confusable_fields=tuple(conf["fields"]),
+        segmentation_min_gain=float(conf["segmentation"]["min_gain"]),
+        segmentation_window=int(conf["segmentation"]["window"]),
+        own_word_freq=int(conf["segmentation"]["own_word_freq"]),
         unigram_ratio=float(conf["unigram_ratio"]), form_consistency_score=float(conf["form_consistency"]),
         consistent_min_share=float(conf["consistent_min_share"]),
         rule_phrases=tuple(join["rule_phrases"]), name_length_ratio=float(join["name_length_ratio"]),
@@ -496,6 +504,46 @@ def _far_commoner(alt: int, own: int) -> bool:
     return alt >= r.confusable_min_count and alt >= r.confusable_ratio * (own + r.confusable_smoothing)
 
 
+@lru_cache(maxsize=1)
+def word_model():
+    """jieba's dictionary (349k words with corpus frequencies) plus the project's own words: a
+    unigram word model whose best segmentation gives a text's log probability. Loaded once per
+    process (jieba keeps a marshal cache of its prefix dictionary in the temp directory)."""
+    import logging
+
+    import jieba
+
+    from normalizers.build_lexicon import own_words
+
+    logging.getLogger("jieba").setLevel(logging.WARNING)  # its 'Building prefix dict' notes
+    model = jieba.Tokenizer()
+    model.initialize()
+    for word in set(own_words()):
+        if model.FREQ.get(word, 0) < rules().own_word_freq:
+            model.add_word(word, rules().own_word_freq)
+    return model
+
+
+def _log_probability(text: str) -> float:
+    """Natural log probability of text's best segmentation under the word model."""
+    model = word_model()
+    route: dict[int, tuple[float, int]] = {}
+    model.calc(text, model.get_DAG(text), route)
+    return route[0][0]
+
+
+def segmentation_gain(text: str, i: int, alt: str) -> float:
+    """How many times (log10) as likely the text around position i becomes, as a sequence of real
+    words, with the look-alike ``alt`` in place of its character: 质重合格率 → 质量合格率 (质/重合/格/率
+    against 质量/合格率). The word model weighs every word of the window at once where a pair count
+    sees one neighbour: 重合 is a word, yet 质重合格率 is no phrase."""
+    w = rules().segmentation_window
+    lo = max(0, i - w)
+    window = text[lo:i + w + 1]
+    k = i - lo
+    return (_log_probability(window[:k] + alt + window[k + 1:]) - _log_probability(window)) / math.log(10)
+
+
 def confusable_readings(text: str, elsewhere: Callable[[str], int] | None = None) -> list[tuple[str, str, float]]:
     """(character, look-alike, log-ratio) where the look-alike makes a far more common word. A
     reading that makes an attested word on a side where the look-alike does not clearly beat it is
@@ -556,6 +604,12 @@ def confusable_readings(text: str, elsewhere: Callable[[str], int] | None = None
                 found.append((text[max(0, i - 1):i + 2], alt_text[max(0, i - 1):i + 2], 2.0))
                 break
             if any(o >= r.confusable_attested and a < r.confusable_ratio * o for o, a in zip(own_sides, alt_sides)):
+                # the reading makes a word on one side (重合 of 质重合格率): the whole window decides
+                if any(a >= r.confusable_attested and a > o for o, a in zip(own_sides, alt_sides)):
+                    gain = segmentation_gain(text, i, alt)
+                    if gain >= r.segmentation_min_gain:
+                        found.append((text[max(0, i - 1):i + 2], alt_text[max(0, i - 1):i + 2], gain))
+                        break
                 continue
             score = 0.0
             best = max((a / (o + r.confusable_smoothing), a, o) for o, a in zip(own_sides, alt_sides))
@@ -565,6 +619,10 @@ def confusable_readings(text: str, elsewhere: Callable[[str], int] | None = None
                 # the reading makes no known word (the look-alike may make a rare one, 管护): the far
                 # rarer character is the likelier misread
                 score = math.log10(totals[alt] / (totals.get(ch, 0) + 1)) - 1
+            if score <= 0 and any(a >= r.confusable_attested and a > o for o, a in zip(own_sides, alt_sides)):
+                # the look-alike makes a word too rare for the pair test (主欢干道 → 主次干道)
+                gain = segmentation_gain(text, i, alt)
+                score = gain if gain >= r.segmentation_min_gain else 0.0
             if score > 0:
                 found.append((text[max(0, i - 1):i + 2], text[max(0, i - 1):i] + alt + text[i + 1:i + 2], score))
                 break

@@ -298,9 +298,11 @@ def test_damage_generator_reads_an_operator_as_the_digit_2():
 
 
 def test_look_alike_whose_partner_the_form_writes_elsewhere_is_doubted(tmp_path):
-    # '推进士地': 进士 is a common word, so the lexicon alone keeps the reading; the form itself
-    # writes 土地 in the row's name, which gives the misread away
-    assert plausibility.confusable_readings("推进士地集约节约利用") == []
+    # '推进士地': 进士 is a common word, so the pair test alone keeps the reading; the form itself
+    # writes 土地 in the row's name, which gives the misread away (and so does the word model,
+    # 推进/土地 against 推/进士/地, the weaker sign)
+    found = plausibility.confusable_readings("推进士地集约节约利用")
+    assert [(s, a) for s, a, _ in found] == [("进士地", "进土地")]
     rows = list(GOOD_ROWS)
     rows[6] = "\t效益指标\t生态效益指标\t土地集约节约利用\t定性\t显著提升\t推进士地集约节约利用\t按评判等级赋分\t"
     o = run(tmp_path, rows)
@@ -463,6 +465,19 @@ def test_month_count_over_twelve_in_an_annual_target_is_flagged(tmp_path):
     assert "out of the usual range" in low(o)[6]
     rows[5] = rows[5].replace("\t13\t", "\t12\t")
     assert 6 not in low(run(tmp_path, rows))
+
+
+@pytest.mark.parametrize(("text", "seen", "alt"), [
+    ("单元工程质重合格率", "质重合", "质量合"),  # 重合 is a word; 质/重合/格/率 is no phrase
+    ("年度开土改造的小区个数", "开土改", "开工改"),  # 土改 is a word; 开工/改造 the phrase
+    ("法律援助力案补贴", "助力案", "助办案"),  # 助力 is a word; 援助/办案/补贴 the phrase
+    ("主欢干道机械化清扫面积", "主欢干", "主次干"),  # 主次 too rare a word for the pair test
+])
+def test_look_alike_that_makes_the_phrase_real_words_is_doubted(text, seen, alt):
+    # Regression: a reading that makes a word with one neighbour (重合, 土改, 助力) was kept by the pair
+    # test though its look-alike turns the whole phrase into common words; fresh layout damage seed 12
+    assert [(s, a) for s, a, _ in plausibility.confusable_readings(text)] == [(seen, alt)]
+    assert plausibility.confusable_readings(text.replace(seen[1], alt[1])) == []
 
 
 @pytest.mark.parametrize(("text", "seen", "alt"), [("长效管沪机制", "管沪机", "管护机"), ("市场食品安全抽捡合格率", "抽捡合", "抽检合")])
