@@ -77,6 +77,7 @@ from extractors.options import ExtractOptions
 from normalizers import DATA_DIR
 from normalizers.records import Anomaly, FormRecord, IndicatorRecord
 from vocab import CJK_IDEOGRAPH_CLASS, taxonomy, values
+from vocab.chinese_script import to_simplified
 from vocab.labels import compact, is_rule_text
 from vocab.units import unit_vocabulary
 
@@ -728,7 +729,8 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
         for fld in r.confusable_fields:
             own_cell = _cell_pairs(getattr(rec, fld) or "")
             elsewhere = partial(_pair_cells_elsewhere, form_pairs, own_cell)
-            for seen, alt, score in confusable_readings(getattr(rec, fld) or "", elsewhere):
+            # the lexicon is Simplified: a form in Traditional characters is read folded (質最 as 质最)
+            for seen, alt, score in confusable_readings(to_simplified(getattr(rec, fld) or ""), elsewhere):
                 if score > worst:
                     worst = score
                     ev.fields["confusable"] = fld
@@ -918,8 +920,8 @@ def _text_len(rec: IndicatorRecord, fld: str) -> int:
 
 
 def _cell_pairs(text: str) -> set[str]:
-    """The character pairs of one cell."""
-    t = re.sub(r"\s+", "", text)
+    """The character pairs of one cell (folded to Simplified, as the lexicon is)."""
+    t = to_simplified(re.sub(r"\s+", "", text))
     return {t[k:k + 2] for k in range(len(t) - 1)}
 
 

@@ -88,6 +88,18 @@ def test_look_alike_in_level3_flags_the_row(tmp_path):
     assert set(low(o)) == {1}
 
 
+def test_look_alike_in_a_form_written_in_traditional_characters_flags_the_row(tmp_path):
+    # Regression: the lexicon is Simplified, so 質最 (質量 with 量 read as 最) made no pair it knew and
+    # went unflagged in a Traditional form (layout damage seed 12); its right reading is not doubted
+    rows = list(GOOD_ROWS)
+    rows[4] = rows[4].replace("路面合格率", "服務質最達標率")
+    o = run(tmp_path, rows)
+    assert "'质最达' may be a misread '质量达'" in low(o)[5]
+    assert set(low(o)) == {5}
+    rows[4] = rows[4].replace("質最", "質量")
+    assert low(run(tmp_path, rows)) == {}
+
+
 def test_merged_label_mid_span_rows_filled_down_from_the_group_above_are_flagged(tmp_path):
     # the 产出指标/数量指标 labels stand on the second row of their span: the first row is filled
     # down as 成本指标/社会成本指标, which its operator, unit and name contradict
