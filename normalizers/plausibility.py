@@ -56,7 +56,8 @@ doubtful) and combines it with a logistic model fitted on damaged documents
   together after a per-cent sign (60%0%) or after a bracket where the list parts its other items
   (…(含)60%… beside …(含)、80%…), a character before the words the form's scoring rules open with
   (文达到100%… beside rules opening 达到…), a lone digit no number stands for (的1负面影响), a
-  name that lost its last 率 or 度 (…按时办结 where the row writes …按时办结率).
+  name that lost its last 率 or 度 (…按时办结 where the row writes …按时办结率), a mark between
+  clauses that read as words only joined (…的满，意程度).
 
 Pure functions over records; the data files are read once.
 """
@@ -142,6 +143,7 @@ class PlausibilityRules:
     number_leads: frozenset[str]
     number_follows: frozenset[str]
     inserted_min_cells: int
+    split_min_gain: float
     noise_fields: tuple[str, ...]
     ocr_doubt_from: float
     intercept: float
@@ -191,6 +193,7 @@ def rules() -> PlausibilityRules:
         number_leads=frozenset(raw["text_noise"]["number_leads"]),
         number_follows=frozenset(raw["text_noise"]["number_follows"]),
         inserted_min_cells=int(raw["text_noise"]["inserted_min_cells"]),
+        split_min_gain=float(raw["text_noise"]["split_min_gain"]),
         noise_fields=tuple(raw["text_noise"]["fields"]),
         ocr_doubt_from=float(raw["ocr_doubt_from"]),
         intercept=float(model["intercept"]), weights={k: float(v) for k, v in model["weights"].items()},
@@ -289,22 +292,26 @@ def text_noise(text: str, elsewhere: Callable[[str | tuple[str, str]], int] | No
         found.append(f"the text opens with a stray mark: {t[:m.end() + 2]}…")
     if (k := _unopened_bracket(t)) is not None:
         found.append(f"'{t[max(0, k - 4):k + 2]}' closes a bracket it never opened (a speck read as one?)")
-    if elsewhere is not None:
-        for m in _SPLIT_WORD.finditer(t):
-            a, b = m.start(1), m.start(2)
-            # the words around the mark, whole, in another cell (完成情，况 beside 完成情况): a speck read
-            # as a mark; two characters that merely meet across a clause (的，得) are no word
-            whole = [t[a - 1:a + 1] + t[b] if a > 0 else "", t[a] + t[b:b + 2] if b + 1 < len(t) else ""]
-            left = len(re.split(f"[{_MARK}]", t[:a + 1])[-1])
-            right = len(re.split(f"[{_MARK}]", t[b:])[0])
-            # ... and leaves a one-character clause on one side (情，况 at the end): a clause of its own
-            # ('…60%的，得分=…') is a clause, whatever the form writes elsewhere
-            # ... where the mark is a comma or a pause mark, which part clauses; a colon or semicolon
-            # between two characters of a phrase (生态：环境) parts nothing
-            clause_mark = m.group(0)[1] in "，,、"
-            if (min(left, right) == 1 or not clause_mark) and any(len(w) == 3 and elsewhere(w) for w in whole) \
-                    and not elsewhere(m.group(0)):
-                found.append(f"'{m.group(0)}' splits {t[a]}{t[b]}, which the form writes whole")
+    for m in _SPLIT_WORD.finditer(t):
+        a, b = m.start(1), m.start(2)
+        # the words around the mark, whole, in another cell (完成情，况 beside 完成情况): a speck read
+        # as a mark; two characters that merely meet across a clause (的，得) are no word
+        whole = [t[a - 1:a + 1] + t[b] if a > 0 else "", t[a] + t[b:b + 2] if b + 1 < len(t) else ""]
+        left = len(re.split(f"[{_MARK}]", t[:a + 1])[-1])
+        right = len(re.split(f"[{_MARK}]", t[b:])[0])
+        # ... and leaves a one-character clause on one side (情，况 at the end): a clause of its own
+        # ('…60%的，得分=…') is a clause, whatever the form writes elsewhere
+        # ... where the mark is a comma or a pause mark, which part clauses; a colon or semicolon
+        # between two characters of a phrase (生态：环境) parts nothing
+        clause_mark = m.group(0)[1] in "，,、"
+        if elsewhere is not None and (min(left, right) == 1 or not clause_mark) \
+                and any(len(w) == 3 and elsewhere(w) for w in whole) and not elsewhere(m.group(0)):
+            found.append(f"'{m.group(0)}' splits {t[a]}{t[b]}, which the form writes whole")
+        elif min(left, right) >= 2 and split_gain(t, a, b) >= rules().split_min_gain:
+            # clauses that read as words only joined (…效果的满，意程度: 满意/程度): the mark parts a
+            # word. Real clauses are words on their own; a list of single characters (水、电、路)
+            # joins into words too and is left to the form's evidence above
+            found.append(f"'{m.group(0)}' parts the word {t[a]}{t[b]} (a speck read as a mark?)")
     if elsewhere is not None:
         found.extend(_inserted_glyphs(t, elsewhere))
     for m in _LONE_DIGIT.finditer(t):
@@ -543,6 +550,16 @@ def segmentation_gain(text: str, i: int, alt: str) -> float:
     window = text[lo:i + w + 1]
     k = i - lo
     return (_log_probability(window[:k] + alt + window[k + 1:]) - _log_probability(window)) / math.log(10)
+
+
+def split_gain(text: str, a: int, b: int) -> float:
+    """How many times (log10) as likely the ideographs around a mark (text[a] before it, text[b]
+    after) read as words joined than as two clauses: 0 where each clause is words of its own (…稳定，
+    为地方…: 稳定/为), high where the mark parts a word (…的满，意程度: 满意/程度)."""
+    w = rules().segmentation_window
+    left = re.split(f"[^{CJK_IDEOGRAPH_CLASS}]", text[:a + 1])[-1][-w:]
+    right = re.split(f"[^{CJK_IDEOGRAPH_CLASS}]", text[b:])[0][:w]
+    return (_log_probability(left + right) - _log_probability(left) - _log_probability(right)) / math.log(10)
 
 
 def confusable_readings(text: str, elsewhere: Callable[[str], int] | None = None) -> list[tuple[str, str, float]]:

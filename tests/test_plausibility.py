@@ -639,6 +639,25 @@ def test_speck_read_as_a_mark_before_a_scoring_rule_is_noise():
     assert not text_noise("（含）达到目标值得满分") and not text_noise("“三公”经费控制率")
     assert not text_noise("-10%以内得满分")
 
+def test_speck_read_as_a_comma_inside_a_word_is_noise():
+    """A comma parting clauses that read as words only joined (family seed 151, scan_noisy: …的满，
+    意程度, 满意/程度), whatever the form writes elsewhere; real clauses are words on their own (…稳定，
+    为地方…: 稳定/为), and a list of single characters (水、电、路), which joins into words too, is
+    left to the form's evidence."""
+    from normalizers.plausibility import split_gain, text_noise
+
+    assert text_noise("服务对象对项目实施效果的满，意程度")
+    assert not text_noise("服务对象对项目实施效果的满意程度")
+    assert not text_noise("促进当地经济的繁荣发展和社会稳定，为地方财政收入做出积极贡献")
+    assert not text_noise("全面完成，为地方经济发展提供保障")
+    assert not text_noise("完成率小于60%为不及格，不得分；大于等于60%的，得分=按比例")
+    assert not text_noise("解决群众水、电、路等出行生活难题")
+    t = "服务对象对项目实施效果的满，意程度"
+    assert split_gain(t, t.index("满"), t.index("意")) > 3
+    t = "社会稳定，为地方财政"
+    assert split_gain(t, t.index("定"), t.index("为")) == pytest.approx(0.0, abs=1e-9)
+
+
 def test_speck_read_as_a_closing_bracket_is_noise():
     """A bracket closed that nothing opened (family seed 141, scan_noisy: …100%-80%(含)）、80%…);
     a list label closes its bracket alone (1）, a), 一）)."""
