@@ -57,7 +57,7 @@ doubtful) and combines it with a logistic model fitted on damaged documents
   (…(含)60%… beside …(含)、80%…), a character before the words the form's scoring rules open with
   (文达到100%… beside rules opening 达到…), a lone digit no number stands for (的1负面影响), a
   name that lost its last 率 or 度 (…按时办结 where the row writes …按时办结率), a mark between
-  clauses that read as words only joined (…的满，意程度).
+  clauses that read as words only joined (…的满，意程度), a component no text writes alone (扌).
 
 Pure functions over records; the data files are read once.
 """
@@ -144,6 +144,7 @@ class PlausibilityRules:
     number_follows: frozenset[str]
     inserted_min_cells: int
     split_min_gain: float
+    component_glyphs: frozenset[str]
     noise_fields: tuple[str, ...]
     ocr_doubt_from: float
     intercept: float
@@ -194,6 +195,7 @@ def rules() -> PlausibilityRules:
         number_follows=frozenset(raw["text_noise"]["number_follows"]),
         inserted_min_cells=int(raw["text_noise"]["inserted_min_cells"]),
         split_min_gain=float(raw["text_noise"]["split_min_gain"]),
+        component_glyphs=frozenset(raw["text_noise"]["component_glyphs"]),
         noise_fields=tuple(raw["text_noise"]["fields"]),
         ocr_doubt_from=float(raw["ocr_doubt_from"]),
         intercept=float(model["intercept"]), weights={k: float(v) for k, v in model["weights"].items()},
@@ -290,6 +292,9 @@ def text_noise(text: str, elsewhere: Callable[[str | tuple[str, str]], int] | No
         found.append(f"'{t[-4:]}' ends in a stray mark")
     if m := _LEADING_MARK.match(t):
         found.append(f"the text opens with a stray mark: {t[:m.end() + 2]}…")
+    for k, ch in enumerate(t):
+        if ch in rules().component_glyphs:
+            found.append(f"'{t[max(0, k - 2):k + 3]}' holds {ch}, a component no text writes alone (a stroke read as one?)")
     if (k := _unopened_bracket(t)) is not None:
         found.append(f"'{t[max(0, k - 4):k + 2]}' closes a bracket it never opened (a speck read as one?)")
     for m in _SPLIT_WORD.finditer(t):

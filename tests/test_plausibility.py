@@ -658,6 +658,17 @@ def test_speck_read_as_a_comma_inside_a_word_is_noise():
     assert split_gain(t, t.index("定"), t.index("为")) == pytest.approx(0.0, abs=1e-9)
 
 
+def test_radical_read_as_a_character_is_noise():
+    """A component (偏旁) that no text writes alone, read off a stroke (family seed 151, scan_png:
+    扌按评判等级赋分…)."""
+    from normalizers.plausibility import text_noise
+
+    assert text_noise("扌按评判等级赋分，分为好、较好、一般、较差四档")
+    assert text_noise("考核救助对象氵满意度完成情况")
+    assert not text_noise("按评判等级赋分，分为好、较好、一般、较差四档")
+    assert not text_noise("打扫卫生，清洁河道")  # 扌 and 氵 in whole characters are no component
+
+
 def test_speck_read_as_a_closing_bracket_is_noise():
     """A bracket closed that nothing opened (family seed 141, scan_noisy: …100%-80%(含)）、80%…);
     a list label closes its bracket alone (1）, a), 一）)."""
