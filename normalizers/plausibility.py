@@ -27,7 +27,7 @@ doubtful) and combines it with a logistic model fitted on damaged documents
   二级指标 at all;
 - rule_target_mismatch: the scoring rule names a target number and the value is none of them;
 - value_suspicious: a percentage over 100, a time span over a year, a rate target nobody sets
-  (合格率 ≥ 35%, 投诉率 ≤ 62%);
+  (合格率 ≥ 35%, 投诉率 ≤ 62%), a share written as an exact target under 100 % (= 90%);
 - missing_parts: operator, value, explanation or scoring rule empty where the form's other rows
   have them;
 - operator_implied: no operator was written (a bare number read as '=') while the form's other
@@ -145,6 +145,7 @@ class PlausibilityRules:
     inserted_min_cells: int
     split_min_gain: float
     component_glyphs: frozenset[str]
+    exact_share_units: frozenset[str]
     noise_fields: tuple[str, ...]
     ocr_doubt_from: float
     intercept: float
@@ -196,6 +197,7 @@ def rules() -> PlausibilityRules:
         inserted_min_cells=int(raw["text_noise"]["inserted_min_cells"]),
         split_min_gain=float(raw["text_noise"]["split_min_gain"]),
         component_glyphs=frozenset(raw["text_noise"]["component_glyphs"]),
+        exact_share_units=frozenset(raw["exact_share"]["units"]),
         noise_fields=tuple(raw["text_noise"]["fields"]),
         ocr_doubt_from=float(raw["ocr_doubt_from"]),
         intercept=float(model["intercept"]), weights={k: float(v) for k, v in model["weights"].items()},
@@ -860,6 +862,12 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
                 f["value_suspicious"] = 1.0
                 ev.fields["value_suspicious"] = "value"
                 ev.reasons.append(f"a target of {rec.operator} {rec.value}% is unusual for '{rec.level3}'")
+            elif unit in r.exact_share_units and rec.operator == "=" and rec.seq not in implied \
+                    and 0 < rec.value_num < 100:
+                f["value_suspicious"] = 1.0
+                ev.fields["value_suspicious"] = "operator"
+                ev.reasons.append(f"an exact share of = {rec.value}{rec.unit}: shares under 100 % are set as "
+                                  f"bounds (a sign read as '='?)")
         missing = 0.0
         if not rec.operator or not rec.value:
             missing += 1

@@ -100,6 +100,18 @@ def test_look_alike_in_a_form_written_in_traditional_characters_flags_the_row(tm
     assert low(run(tmp_path, rows)) == {}
 
 
+def test_share_target_whose_sign_was_read_as_equals_is_flagged(tmp_path):
+    # Regression (family seed 151, scan_noisy): ≥ read as '=' gave 群众满意度 = 90 %, unflagged; a
+    # share under 100 % is set as a bound, while all or none (= 100 %, = 0 %) are exact targets
+    rows = list(GOOD_ROWS)
+    rows[7] = rows[7].replace("\t≥\t90\t", "\t=\t90\t")
+    o = run(tmp_path, rows)
+    assert "exact share of = 90%" in low(o)[8]
+    assert [a.field for a in o.anomalies if a.code == "low_confidence"] == ["operator"]
+    rows[7] = rows[7].replace("\t=\t90\t", "\t=\t100\t").replace("90%", "100%")
+    assert low(run(tmp_path, rows)) == {}
+
+
 def test_merged_label_mid_span_rows_filled_down_from_the_group_above_are_flagged(tmp_path):
     # the 产出指标/数量指标 labels stand on the second row of their span: the first row is filled
     # down as 成本指标/社会成本指标, which its operator, unit and name contradict
