@@ -112,6 +112,7 @@ class PlausibilityRules:
     confusable_attested: float
     confusable_fields: tuple[str, ...]
     segmentation_min_gain: float
+    segmentation_nonword_gain: float
     segmentation_window: int
     own_word_freq: int
     unigram_ratio: float
@@ -169,6 +170,7 @@ def rules() -> PlausibilityRules:
         confusable_smoothing=float(conf["self_smoothing"]),
         confusable_attested=float(conf["attested"]), confusable_fields=tuple(conf["fields"]),
         segmentation_min_gain=float(conf["segmentation"]["min_gain"]),
+        segmentation_nonword_gain=float(conf["segmentation"]["nonword_min_gain"]),
         segmentation_window=int(conf["segmentation"]["window"]),
         own_word_freq=int(conf["segmentation"]["own_word_freq"]),
         unigram_ratio=float(conf["unigram_ratio"]), form_consistency_score=float(conf["form_consistency"]),
@@ -645,9 +647,12 @@ def confusable_readings(text: str, elsewhere: Callable[[str], int] | None = None
                 # rarer character is the likelier misread
                 score = math.log10(totals[alt] / (totals.get(ch, 0) + 1)) - 1
             if score <= 0 and any(a >= r.confusable_attested and a > o for o, a in zip(own_sides, alt_sides)):
-                # the look-alike makes a word too rare for the pair test (主欢干道 → 主次干道)
+                # the look-alike makes a word too rare for the pair test (主欢干道 → 主次干道); where the
+                # reading makes no word on either side (按时力结率: 办结 is rare in jieba's counts) a
+                # smaller gain will do
                 gain = segmentation_gain(text, i, alt)
-                score = gain if gain >= r.segmentation_min_gain else 0.0
+                floor = r.segmentation_nonword_gain if own < r.confusable_attested else r.segmentation_min_gain
+                score = gain if gain >= floor else 0.0
             if score > 0:
                 found.append((text[max(0, i - 1):i + 2], text[max(0, i - 1):i] + alt + text[i + 1:i + 2], score))
                 break

@@ -504,6 +504,19 @@ def test_look_alike_that_makes_the_phrase_real_words_is_doubted(text, seen, alt)
     assert plausibility.confusable_readings(text.replace(seen[1], alt[1])) == []
 
 
+@pytest.mark.parametrize(("text", "seen", "alt"), [
+    ("设备到贷安装及时率", "到贷安", "到货安"),  # 到货 is rare in jieba's counts (22)
+    ("矛盾纠纷调外成功率", "调外成", "调处成"),
+])
+def test_reading_that_makes_no_word_beside_a_rare_word_of_its_look_alike_is_doubted(text, seen, alt):
+    # Regression (layout damage seed 13): the reading makes no word on either side, its look-alike a
+    # word too rare for the pair test; the word model gains under 10^1.7 but over 10^0.75
+    assert [(s, a) for s, a, _ in plausibility.confusable_readings(text)] == [(seen, alt)]
+    assert plausibility.confusable_readings(text.replace(seen[1], alt[1])) == []
+    # a real word the dictionary lacks (疫木, 0.6) stays undoubted
+    assert plausibility.confusable_readings("开展疫木清理和除治") == []
+
+
 @pytest.mark.parametrize(("text", "seen", "alt"), [("长效管沪机制", "管沪机", "管护机"), ("市场食品安全抽捡合格率", "抽捡合", "抽检合")])
 def test_rare_reading_whose_look_alike_makes_a_rare_word_is_doubted(text, seen, alt):
     # Regression: 管沪 (沪 for 护) went unflagged: 管护 is too rare a word in the lexicon to beat 管沪 by
