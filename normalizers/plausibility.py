@@ -725,6 +725,7 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
     form_pairs = _form_pair_cells(rows, form)
     form_texts = _form_texts(rows, form)
     n_bare, n_quantitative = bare_rows(rows, implied)
+    signed_rows = sum(1 for x in rows if x.operator in _BOUNDS)
     implied_share = _written_share(n_bare, n_quantitative, elsewhere, r.document_rows)
     names = [len(compact(x.level3 or "")) for x in rows if x.level3]
     expls = [len(compact(x.explanation or "")) for x in rows if x.explanation]
@@ -867,12 +868,13 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
                 f["value_suspicious"] = 1.0
                 ev.fields["value_suspicious"] = "value"
                 ev.reasons.append(f"a target of {rec.operator} {rec.value}% is unusual for '{rec.level3}'")
-            elif unit in r.exact_share_units and rec.operator == "=" and rec.seq not in implied \
-                    and 0 < rec.value_num < 100:
+            elif unit in r.exact_share_units and rec.operator == "=" and 0 < rec.value_num < 100 \
+                    and (rec.seq not in implied or signed_rows):
+                # written '=', or no sign in a form that signs its other bounds (a sign lost)
                 f["value_suspicious"] = 1.0
                 ev.fields["value_suspicious"] = "operator"
                 ev.reasons.append(f"an exact share of = {rec.value}{rec.unit}: shares under 100 % are set as "
-                                  f"bounds (a sign read as '='?)")
+                                  f"bounds (a sign read as '=' or lost?)")
         missing = 0.0
         if not rec.operator or not rec.value:
             missing += 1
@@ -1130,6 +1132,7 @@ def _rate_target_odd(name: str, operator: str | None, value: float) -> bool:
 
 _BARE_VALUE = re.compile(rf"[0-9０-９.%％]+[^\s]{{0,2}}|[{CJK_IDEOGRAPH_CLASS}]{{1,2}}")
 _OPERATOR_CHARS = re.compile(r"[≥≤><]")
+_BOUNDS = ("≥", "≤", ">", "<")
 
 
 def _repeats_run(text: str, n: int) -> bool:

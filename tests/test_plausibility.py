@@ -403,6 +403,27 @@ def test_bare_target_the_goal_writes_is_still_doubted_as_an_operator_lost(tmp_pa
     assert set(low(o)) == {1}
 
 
+def test_share_that_lost_its_sign_in_a_form_that_signs_its_bounds_is_flagged(tmp_path):
+    # Regression (layout damage seed 13, value and unit in one cell): a form that writes 10辆, 100% and
+    # 150万元 bare lost the ≥ of ≥85%; too many bare rows for operator_implied to doubt it, but a share
+    # under 100 % is a bound, and the form signs its other bounds
+    def form(satisfaction: str, signs: bool = True) -> str:
+        text = VALUE_UNIT_FORM.format(goal="购置执法执勤车辆10辆。").replace("≤30天", "100%") \
+            .replace("≤250万元", "150万元").replace("≥85%", satisfaction)
+        return text if signs else text.replace("≥", "").replace("≤", "")
+
+    def low_of(text: str) -> dict[int, str]:
+        p = tmp_path / "form.md"
+        p.write_text(text, encoding="utf-8")
+        return low(process_file(p, "form.md", ExtractOptions()))
+
+    assert "exact share of = 85%" in low_of(form("85%"))[8]
+    assert set(low_of(form("85%"))) == {8}
+    assert low_of(form("≥85%")) == {}
+    # a form that signs nothing reads its bare shares as written
+    assert not any("exact share" in m for m in low_of(form("85%", signs=False)).values())
+
+
 def test_two_rows_joined_make_every_text_of_the_row_longer(tmp_path):
     # two qualitative rows joined into one: name, value and explanation all about twice the
     # form's usual length, none of them alone far enough out to tell
