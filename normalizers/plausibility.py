@@ -37,7 +37,8 @@ doubtful) and combines it with a logistic model fitted on damaged documents
   are often exact and exempt (``round_targets`` in data/plausibility.yaml);
 - value_near_text: the value is none of the numbers the form's header writes (its budget amounts,
   its overall goal) but differs from one of them in a single digit
-  (2502.21 beside a budget of 2602.21);
+  (2502.21 beside a budget of 2602.21), or the goal restates the row's target (its name, a number,
+  its unit: 建设视频监控点位120个) and the value is another;
 - value_malformed: a number written with a leading zero ('000', '05');
 - engines_disagree: on a scan, the second OCR engine read other digits in one of the row's cells
   (``ocr_disagreement``, extractors/scan/scan.py cross_check);
@@ -80,7 +81,7 @@ from normalizers.records import Anomaly, FormRecord, IndicatorRecord
 from vocab import CJK_IDEOGRAPH_CLASS, taxonomy, values
 from vocab.chinese_script import to_simplified
 from vocab.labels import compact, is_rule_text
-from vocab.units import unit_vocabulary
+from vocab.units import is_unit, unit_vocabulary
 
 FEATURES = ("ocr_doubt", "flagged", "group_misfit", "group_edge", "confusable", "join", "longer", "misplaced",
             "rule_target_mismatch", "value_suspicious", "missing_parts", "operator_implied", "value_unround",
@@ -147,6 +148,8 @@ class PlausibilityRules:
     split_min_gain: float
     component_glyphs: frozenset[str]
     exact_share_units: frozenset[str]
+    restated_min_name: int
+    restated_gap: int
     noise_fields: tuple[str, ...]
     ocr_doubt_from: float
     intercept: float
@@ -200,6 +203,8 @@ def rules() -> PlausibilityRules:
         split_min_gain=float(raw["text_noise"]["split_min_gain"]),
         component_glyphs=frozenset(raw["text_noise"]["component_glyphs"]),
         exact_share_units=frozenset(raw["exact_share"]["units"]),
+        restated_min_name=int(raw["goal_restated"]["min_name"]),
+        restated_gap=int(raw["goal_restated"]["gap"]),
         noise_fields=tuple(raw["text_noise"]["fields"]),
         ocr_doubt_from=float(raw["ocr_doubt_from"]),
         intercept=float(model["intercept"]), weights={k: float(v) for k, v in model["weights"].items()},
@@ -722,6 +727,7 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
     unread = unread or {}
     r = rules()
     form_numbers = _form_numbers(form)
+    goals = [form.overall_goal or "", form.overall_goal_long_term or ""] if form is not None else []
     form_pairs = _form_pair_cells(rows, form)
     form_texts = _form_texts(rows, form)
     n_bare, n_quantitative = bare_rows(rows, implied)
@@ -907,6 +913,14 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
                 ev.fields.setdefault("value_near_text", "value")
                 ev.reasons.append(f"the value {rec.value} differs in one digit from {near[0]}, which the form "
                                   "writes elsewhere (a changed digit?)")
+            restated = goal_restated_values(goals, rec.level3 or "", rec.unit or "")
+            if restated and not any(abs(v - rec.value_num) < 1e-9 for v in restated):
+                # the goal gives this row's own target, and another one (a changed digit, or the form
+                # contradicts itself: either way a person must look)
+                f["value_near_text"] = 1.0
+                ev.fields.setdefault("value_near_text", "value")
+                ev.reasons.append(f"the goal writes {name} {restated[0]:g}{(rec.unit or '').strip()}, "
+                                  f"the row {rec.value}")
             if re.fullmatch(r"0[0-9]+(?:\.[0-9]+)?", re.sub(r"\s+", "", rec.value or "")):
                 f["value_malformed"] = 1.0
                 ev.fields.setdefault("value_malformed", "value")
@@ -1090,6 +1104,26 @@ def _form_numbers(form: FormRecord | None) -> set[str]:
     for text in (form.overall_goal, form.overall_goal_long_term):
         out.update(_number_text(n) for n in _NUMBER.findall(text or ""))
     return {n for n in out if len(n.replace(".", "")) >= 2}
+
+
+def goal_restated_values(goals: list[str], name: str, unit: str) -> list[float]:
+    """The numbers the form's goals write right after this row's name with this row's unit
+    (购置执法执勤车辆10辆 for the row 购置执法执勤车辆 … 辆): the goal restating the row's own target.
+    A few characters may stand between (改造危旧桥梁共8座); the unit must end there (10个 of 10个月
+    is no count of 个)."""
+    name, unit = re.sub(r"\s+", "", name), re.sub(r"\s+", "", unit)
+    if len(name) < rules().restated_min_name or not unit or not _NUMBER.search(" ".join(goals)):
+        return []
+    after = re.compile(f"[^0-9.，。；;,、]{{0,{rules().restated_gap}}}?({_NUMBER.pattern}){re.escape(unit)}")
+    found = []
+    for goal in goals:
+        goal = re.sub(r"\s+", "", goal or "")
+        for m in re.finditer(re.escape(name), goal):
+            hit = after.match(goal, m.end())
+            following = goal[hit.end():hit.end() + 1] if hit else ""
+            if hit and not (following and is_unit(unit + following)):
+                found.append(float(hit.group(1)))
+    return found
 
 
 def _one_digit_apart(a: str, b: str) -> bool:

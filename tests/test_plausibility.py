@@ -424,6 +424,31 @@ def test_share_that_lost_its_sign_in_a_form_that_signs_its_bounds_is_flagged(tmp
     assert not any("exact share" in m for m in low_of(form("85%", signs=False)).values())
 
 
+def test_changed_digit_in_a_target_the_goal_restates_is_flagged(tmp_path):
+    # Regression (layout damage seeds 9, 12, 13): 建设视频监控点位 ≥160个 where the goal writes
+    # 建设视频监控点位120个 went unflagged: 160 is round and no budget amount is one digit from it
+    def low_of(target: str) -> dict[int, str]:
+        p = tmp_path / "form.md"
+        p.write_text(VALUE_UNIT_FORM.format(goal="购置执法执勤车辆10辆，建设视频监控点位120个。")
+                     .replace("≥120个", target), encoding="utf-8")
+        return low(process_file(p, "form.md", ExtractOptions()))
+
+    assert "the goal writes 建设视频监控点位 120个, the row 160" in low_of("≥160个")[2]
+    assert 2 not in low_of("≥120个")
+
+
+def test_goal_restates_a_target_only_with_the_rows_own_unit():
+    from normalizers.plausibility import goal_restated_values
+
+    goals = ["改造危旧桥梁8座，森林火灾受害率控制在0.8‰以内", "改造危旧桥梁25座"]
+    assert goal_restated_values(goals, "改造危旧桥梁", "座") == [8.0, 25.0]
+    assert goal_restated_values(goals, "森林火灾受害率", "‰") == [0.8]
+    # 10个 of 10个月 is no count of 个; 人 is not 人次; a name too short to be the row's is no restatement
+    assert goal_restated_values(["项目建设周期10个月"], "项目建设周期", "个") == []
+    assert goal_restated_values(["完成培训1200人次"], "完成培训", "人") == []
+    assert goal_restated_values(["培训1200人"], "培训", "人") == []
+
+
 def test_two_rows_joined_make_every_text_of_the_row_longer(tmp_path):
     # two qualitative rows joined into one: name, value and explanation all about twice the
     # form's usual length, none of them alone far enough out to tell
