@@ -58,7 +58,8 @@ doubtful) and combines it with a logistic model fitted on damaged documents
   (…(含)60%… beside …(含)、80%…), a character before the words the form's scoring rules open with
   (文达到100%… beside rules opening 达到…), a lone digit no number stands for (的1负面影响), a
   name that lost its last 率 or 度 (…按时办结 where the row writes …按时办结率), a mark between
-  clauses that read as words only joined (…的满，意程度), a component no text writes alone (扌).
+  clauses that read as words only joined (…的满，意程度), a component no text writes alone (扌), a
+  glyph read twice whose copy stands as a word of its own (全员员培训).
 
 Pure functions over records; the data files are read once.
 """
@@ -297,6 +298,10 @@ def text_noise(text: str, elsewhere: Callable[[str | tuple[str, str]], int] | No
                 and not (elsewhere and elsewhere(pair)):
             where = " at the foot of a page" if m.end() in seams else ""
             found.append(f"'{t[max(0, m.start() - 2):m.end()]}' writes {m.group(1)} twice (one glyph read twice{where}?)")
+        elif not at_end and not reduplicated and _lone_copy(t, m.start() + 1):
+            # inside a text: the copy starts no word, the first ends one (全员员培训: 全员/员/培训)
+            found.append(f"'{t[max(0, m.start() - 2):m.end() + 2]}' writes {m.group(1)} twice, the copy a word "
+                         "of its own (one glyph read twice?)")
     if _TRAILING_MARK.search(t):
         found.append(f"'{t[-4:]}' ends in a stray mark")
     if m := _LEADING_MARK.match(t):
@@ -361,6 +366,30 @@ def _unopened_bracket(t: str) -> int | None:
             elif not (k and (t[k - 1].isascii() and t[k - 1].isalnum() or t[k - 1] in _LIST_NUMERALS)):
                 return k
     return None
+
+
+def _words(text: str) -> list[tuple[int, str]]:
+    """(start, word) of the text's best segmentation under the word model."""
+    model = word_model()
+    route: dict[int, tuple[float, int]] = {}
+    model.calc(text, model.get_DAG(text), route)
+    out, i = [], 0
+    while i < len(text):
+        j = route[i][1] + 1
+        out.append((i, text[i:j]))
+        i = j
+    return out
+
+
+def _lone_copy(t: str, k: int) -> bool:
+    """Whether the character at k, a copy of the one before it, stands as a word of its own between a
+    longer word the first copy ends and the words after (全员/员/培训), where a real doubling starts
+    the next word (出厂水/水质, 学校/校舍, 年/年底) or is a word itself (人人)."""
+    w = rules().segmentation_window
+    lo = max(0, k - w)
+    words = dict(_words(t[lo:k + w + 1]))
+    before = [word for start, word in words.items() if start + len(word) == k - lo]
+    return len(words.get(k - lo, "")) == 1 and bool(before) and len(before[0]) >= 2
 
 
 def stray_lead(rule: str, others: list[str]) -> list[str]:

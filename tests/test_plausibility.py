@@ -782,14 +782,14 @@ def test_name_that_lost_its_last_character_is_doubted(tmp_path):
 
 def test_glyph_read_twice_at_the_foot_of_a_page_is_noise():
     """A cell split by a page break (family seed 71, scan_png): OCR read the last glyph of the
-    page's part twice (做出出 | 积极贡献). Inside a text the second copy may start the next word,
-    so the doubled pair is asked only where the page's part ends, as at the end of a clause."""
+    page's part twice (做出出 | 积极贡献). Where the page's part ends, as at the end of a clause, the
+    pair must end a word; inside a text the word model sees the copy stand alone (做出/出/积极)."""
     from normalizers.plausibility import text_noise
 
     text = "促进当地经济的繁荣发展和社会稳定，为地方财政收入做出出积极贡献"
     seam = text.index("积极")
-    assert not text_noise(text)
     assert text_noise(text, None, {seam})
+    assert any("a word of its own" in why for why in text_noise(text))
     assert not text_noise(text.replace("出出", "出"), None, {seam - 1})
 
     rec = IndicatorRecord(source_file="s.png", form_id="f", form_index=0, seq=1, level1="效益指标",
@@ -800,9 +800,21 @@ def test_glyph_read_twice_at_the_foot_of_a_page_is_noise():
                    message="row split by the page break after page 1")
     (ev,) = plausibility.assess_form([rec], set(), page_parts=plausibility.page_break_parts([note]))
     assert ev.features["text_noise"] == 1.0 and ev.doubtful
+    # unsplit, the word model still reads the copy standing alone (做出/出/积极)
     (unsplit,) = plausibility.assess_form([rec], set())
-    assert not unsplit.doubtful
+    assert unsplit.doubtful
 
+
+def test_glyph_read_twice_inside_a_text_is_noise_where_the_copy_starts_no_word():
+    """全员员培训 (family seed 161, scan_png): the copy stands alone between the word the first copy
+    ends and the next (全员/员/培训); a real doubling starts the next word or is a word itself."""
+    from normalizers.plausibility import text_noise
+
+    assert text_noise("考核开展中小学教师全员员培训完成情况")
+    assert not text_noise("考核开展中小学教师全员培训完成情况")
+    for right in ("集中供水工程出厂水水质检测达标比例", "学校校舍维修改造", "2026年年底之前完成项目",
+                  "人人参与垃圾分类", "这个个人所得"):
+        assert not text_noise(right), right
 
 
 def test_lexicon_holds_the_projects_own_vocabulary():
