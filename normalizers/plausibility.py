@@ -59,7 +59,7 @@ doubtful) and combines it with a logistic model fitted on damaged documents
   (文达到100%… beside rules opening 达到…), a lone digit no number stands for (的1负面影响), a
   name that lost its last 率 or 度 (…按时办结 where the row writes …按时办结率), a mark between
   clauses that read as words only joined (…的满，意程度), a component no text writes alone (扌), a
-  glyph read twice whose copy stands as a word of its own (全员员培训).
+  glyph read twice whose copy stands as a word of its own (全员员培训), a bracket nothing closes.
 
 Pure functions over records; the data files are read once.
 """
@@ -311,6 +311,8 @@ def text_noise(text: str, elsewhere: Callable[[str | tuple[str, str]], int] | No
             found.append(f"'{t[max(0, k - 2):k + 3]}' holds {ch}, a component no text writes alone (a stroke read as one?)")
     if (k := _unopened_bracket(t)) is not None:
         found.append(f"'{t[max(0, k - 4):k + 2]}' closes a bracket it never opened (a speck read as one?)")
+    elif (k := _unclosed_bracket(t)) is not None:
+        found.append(f"'{t[k:k + 6]}' opens a bracket it never closes (a bracket read twice?)")
     for m in _SPLIT_WORD.finditer(t):
         a, b = m.start(1), m.start(2)
         # the words around the mark, whole, in another cell (完成情，况 beside 完成情况): a speck read
@@ -366,6 +368,18 @@ def _unopened_bracket(t: str) -> int | None:
             elif not (k and (t[k - 1].isascii() and t[k - 1].isalnum() or t[k - 1] in _LIST_NUMERALS)):
                 return k
     return None
+
+
+def _unclosed_bracket(t: str) -> int | None:
+    """Where the text opens the first bracket that nothing after it closes (…区间100%-80%（(含)、
+    80%…: one bracket read twice), None where its brackets pair."""
+    open_at: list[int] = []
+    for k, ch in enumerate(t):
+        if ch in "(（":
+            open_at.append(k)
+        elif ch in ")）" and open_at:
+            open_at.pop()
+    return open_at[0] if open_at else None
 
 
 def _words(text: str) -> list[tuple[int, str]]:

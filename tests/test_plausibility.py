@@ -817,6 +817,14 @@ def test_glyph_read_twice_inside_a_text_is_noise_where_the_copy_starts_no_word()
         assert not text_noise(right), right
 
 
+def test_bracket_read_twice_is_noise():
+    """（(含) (family seed 161, scan_png): one bracket read as two leaves a bracket nothing closes."""
+    from normalizers.plausibility import text_noise
+
+    assert text_noise("按照该指标对应分值区间100%-80%（(含)、80%-60%（含)、60%-0%合理确定分值")
+    assert not text_noise("按照该指标对应分值区间100%-80%（含）、80%-60%(含)、60%-0%合理确定分值")
+
+
 def test_lexicon_holds_the_projects_own_vocabulary():
     """data/confusable_bigrams.txt is built from jieba, cpca and the project's vocabulary files; a
     word added to those files (taxonomy, form labels, domain words) and not rebuilt leaves its
