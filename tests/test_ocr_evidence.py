@@ -69,7 +69,9 @@ def test_a_sign_raised_to_the_vocabulary_confidence_is_no_doubt_beside_a_long_na
         return [("产出指标", 1.0), ("数量指标", 1.0), (name, 1.0), ("≥", sign_conf), ("2200", 1.0), ("人次", 1.0),
                 ("参加培训的教师人次", expl_conf), ("达到指标得满分", 1.0)]
 
-    long_name = "绿色矿山建设、砂石土矿整治、历史遗留废弃矿山的修复"
+    # (not 砂石土矿整治: written in one cell only, the word model doubts 土矿 as a misread 工矿, a real
+    # term jieba lacks; the forms that use it write it in their explanation too, which clears it)
+    long_name = "绿色矿山建设、矿山地质环境整治、历史遗留废弃矿山的修复"
     out = _scan([row("培训人次", 0.9), row("培训场次", 0.9), row("受训教师", 0.9), row(long_name, 0.9),
                  row("培训天数", 0.9, expl_conf=0.79)])
     conf = {r.level3: r.confidence for r in out.indicators}
