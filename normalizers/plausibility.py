@@ -306,9 +306,11 @@ def text_noise(text: str, elsewhere: Callable[[str | tuple[str, str]], int] | No
         found.append(f"'{t[-4:]}' ends in a stray mark")
     if m := _LEADING_MARK.match(t):
         found.append(f"the text opens with a stray mark: {t[:m.end() + 2]}…")
-    for k, ch in enumerate(t):
-        if ch in rules().component_glyphs:
-            found.append(f"'{t[max(0, k - 2):k + 3]}' holds {ch}, a component no text writes alone (a stroke read as one?)")
+    glyphs = rules().component_glyphs
+    if not glyphs.isdisjoint(t):
+        for k, ch in enumerate(t):
+            if ch in glyphs:
+                found.append(f"'{t[max(0, k - 2):k + 3]}' holds {ch}, a component no text writes alone (a stroke read as one?)")
     if (k := _unopened_bracket(t)) is not None:
         found.append(f"'{t[max(0, k - 4):k + 2]}' closes a bracket it never opened (a speck read as one?)")
     elif (k := _unclosed_bracket(t)) is not None:
@@ -382,7 +384,8 @@ def _unclosed_bracket(t: str) -> int | None:
     return open_at[0] if open_at else None
 
 
-def _words(text: str) -> list[tuple[int, str]]:
+@lru_cache(maxsize=65536)
+def _words(text: str) -> tuple[tuple[int, str], ...]:
     """(start, word) of the text's best segmentation under the word model."""
     model = word_model()
     route: dict[int, tuple[float, int]] = {}
@@ -392,7 +395,7 @@ def _words(text: str) -> list[tuple[int, str]]:
         j = route[i][1] + 1
         out.append((i, text[i:j]))
         i = j
-    return out
+    return tuple(out)
 
 
 def _lone_copy(t: str, k: int) -> bool:
@@ -589,8 +592,10 @@ def word_model():
     return model
 
 
+@lru_cache(maxsize=65536)
 def _log_probability(text: str) -> float:
-    """Natural log probability of text's best segmentation under the word model."""
+    """Natural log probability of text's best segmentation under the word model (kept per text:
+    a form's scoring rules and explanations repeat their clauses row after row)."""
     model = word_model()
     route: dict[int, tuple[float, int]] = {}
     model.calc(text, model.get_DAG(text), route)
