@@ -137,8 +137,10 @@ def process_chunk(tasks: list[FileInput], options: ExtractOptions) -> list[FileO
     return outcomes
 
 
-def preload_modules(inputs: list[InputFile]) -> None:
-    """Import the per-file code and the extractors this batch needs (models load later, per worker)."""
+def preload_modules(inputs: list[InputFile], row_plausibility: bool = True) -> None:
+    """Import the per-file code and the extractors this batch needs, and load the plausibility
+    check's word model (read-only: forked workers share it instead of each loading it for a second);
+    OCR models load later, per worker."""
     from normalizers import document  # noqa: F401
 
     for suffix in sorted({item.path.suffix.lower() for item in inputs}):
@@ -146,6 +148,11 @@ def preload_modules(inputs: list[InputFile]) -> None:
         if module:
             with contextlib.suppress(Exception):  # the worker reports it for the files concerned
                 importlib.import_module(module)
+    if row_plausibility:
+        from normalizers import plausibility
+
+        with contextlib.suppress(Exception):  # a worker that cannot load it reports it per file
+            plausibility.word_model()
 
 
 def failed_outcome(path: str, source_file: str, message: str, detail: str = "") -> FileOutcome:
@@ -312,7 +319,7 @@ class _Runner:
     # -- executor -------------------------------------------------------------------------------
     def start(self) -> None:
         if self.batch.executor == "local" and self.batch.workers > 1:
-            preload_modules(self.inputs)  # forked workers inherit them instead of importing each
+            preload_modules(self.inputs, self.options.row_plausibility)  # forked workers inherit them
         self.executor = make_executor(self.batch.executor, self.batch.workers, self.batch.scheduler)
         self.size_for(self.executor.capacity)  # a cluster may have more threads than --workers
 
