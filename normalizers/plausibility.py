@@ -311,10 +311,12 @@ def text_noise(text: str, elsewhere: Callable[[str | tuple[str, str]], int] | No
         for k, ch in enumerate(t):
             if ch in glyphs:
                 found.append(f"'{t[max(0, k - 2):k + 3]}' holds {ch}, a component no text writes alone (a stroke read as one?)")
-    if (k := _unopened_bracket(t)) is not None:
-        found.append(f"'{t[max(0, k - 4):k + 2]}' closes a bracket it never opened (a speck read as one?)")
-    elif (k := _unclosed_bracket(t)) is not None:
-        found.append(f"'{t[k:k + 6]}' opens a bracket it never closes (a bracket read twice?)")
+    if unpaired := _unpaired_bracket(t):
+        kind, k = unpaired
+        if kind == "close":
+            found.append(f"'{t[max(0, k - 4):k + 2]}' closes a bracket it never opened (a speck read as one?)")
+        else:
+            found.append(f"'{t[k:k + 6]}' opens a bracket it never closes (a bracket read twice?)")
     for m in _SPLIT_WORD.finditer(t):
         a, b = m.start(1), m.start(2)
         # the words around the mark, whole, in another cell (完成情，况 beside 完成情况): a speck read
@@ -357,45 +359,20 @@ def text_noise(text: str, elsewhere: Callable[[str | tuple[str, str]], int] | No
     return found
 
 
-def _unopened_bracket(t: str) -> int | None:
-    """Where the text closes a bracket no bracket before it opened (…(含)）、80%…: a speck read as
-    one), None where its brackets pair; a list label before it (1）, a), 一）) opens nothing."""
-    depth = 0
-    for k, ch in enumerate(t):
-        if ch in "(（":
-            depth += 1
-        elif ch in ")）":
-            if depth:
-                depth -= 1
-            elif not (k and (t[k - 1].isascii() and t[k - 1].isalnum() or t[k - 1] in _LIST_NUMERALS)):
-                return k
-    return None
-
-
-def _unclosed_bracket(t: str) -> int | None:
-    """Where the text opens the first bracket that nothing after it closes (…区间100%-80%（(含)、
-    80%…: one bracket read twice), None where its brackets pair."""
+def _unpaired_bracket(t: str) -> tuple[str, int] | None:
+    """("close", k) where the text closes a bracket nothing before it opened (…(含)）、80%…: a speck
+    read as one), else ("open", k) for the first bracket nothing after it closes (…（(含)、…: one
+    bracket read twice), None where its brackets pair. A list label (1）, a), 一）) closes its own."""
     open_at: list[int] = []
     for k, ch in enumerate(t):
         if ch in "(（":
             open_at.append(k)
-        elif ch in ")）" and open_at:
-            open_at.pop()
-    return open_at[0] if open_at else None
-
-
-@lru_cache(maxsize=65536)
-def _words(text: str) -> tuple[tuple[int, str], ...]:
-    """(start, word) of the text's best segmentation under the word model."""
-    model = word_model()
-    route: dict[int, tuple[float, int]] = {}
-    model.calc(text, model.get_DAG(text), route)
-    out, i = [], 0
-    while i < len(text):
-        j = route[i][1] + 1
-        out.append((i, text[i:j]))
-        i = j
-    return tuple(out)
+        elif ch in ")）":
+            if open_at:
+                open_at.pop()
+            elif not (k and (t[k - 1].isascii() and t[k - 1].isalnum() or t[k - 1] in _LIST_NUMERALS)):
+                return "close", k
+    return ("open", open_at[0]) if open_at else None
 
 
 def _lone_copy(t: str, k: int) -> bool:
@@ -404,7 +381,7 @@ def _lone_copy(t: str, k: int) -> bool:
     the next word (出厂水/水质, 学校/校舍, 年/年底) or is a word itself (人人)."""
     w = rules().segmentation_window
     lo = max(0, k - w)
-    words = dict(_words(t[lo:k + w + 1]))
+    words = dict(_segmentation(t[lo:k + w + 1])[1])
     before = [word for start, word in words.items() if start + len(word) == k - lo]
     return len(words.get(k - lo, "")) == 1 and bool(before) and len(before[0]) >= 2
 
@@ -593,13 +570,22 @@ def word_model():
 
 
 @lru_cache(maxsize=65536)
-def _log_probability(text: str) -> float:
-    """Natural log probability of text's best segmentation under the word model (kept per text:
-    a form's scoring rules and explanations repeat their clauses row after row)."""
+def _segmentation(text: str) -> tuple[float, tuple[tuple[int, str], ...]]:
+    """The text's best segmentation under the word model: its natural log probability and its
+    (start, word) pairs (kept per text: a form's rules and explanations repeat their clauses)."""
     model = word_model()
     route: dict[int, tuple[float, int]] = {}
     model.calc(text, model.get_DAG(text), route)
-    return route[0][0]
+    words, i = [], 0
+    while i < len(text):
+        j = route[i][1] + 1
+        words.append((i, text[i:j]))
+        i = j
+    return route[0][0], tuple(words)
+
+
+def _log_probability(text: str) -> float:
+    return _segmentation(text)[0]
 
 
 def segmentation_gain(text: str, i: int, alt: str) -> float:
@@ -683,9 +669,12 @@ def confusable_readings(text: str, elsewhere: Callable[[str], int] | None = None
                 # the look-alike makes a term of the form family ('较上年'): a strong sign
                 found.append((text[max(0, i - 1):i + 2], alt_text[max(0, i - 1):i + 2], 2.0))
                 break
+            # the look-alike makes a word, and a commoner one than the reading, on some side: the word
+            # model may judge where the pair test does not
+            alt_word = any(a >= r.confusable_attested and a > o for o, a in zip(own_sides, alt_sides))
             if any(o >= r.confusable_attested and a < r.confusable_ratio * o for o, a in zip(own_sides, alt_sides)):
                 # the reading makes a word on one side (重合 of 质重合格率): the whole window decides
-                if any(a >= r.confusable_attested and a > o for o, a in zip(own_sides, alt_sides)):
+                if alt_word:
                     gain = segmentation_gain(text, i, alt)
                     if gain >= r.segmentation_min_gain:
                         found.append((text[max(0, i - 1):i + 2], alt_text[max(0, i - 1):i + 2], gain))
@@ -699,7 +688,7 @@ def confusable_readings(text: str, elsewhere: Callable[[str], int] | None = None
                 # the reading makes no known word (the look-alike may make a rare one, 管护): the far
                 # rarer character is the likelier misread
                 score = math.log10(totals[alt] / (totals.get(ch, 0) + 1)) - 1
-            if score <= 0 and any(a >= r.confusable_attested and a > o for o, a in zip(own_sides, alt_sides)):
+            if score <= 0 and alt_word:
                 # the look-alike makes a word too rare for the pair test (主欢干道 → 主次干道); where the
                 # reading makes no word on either side (按时力结率: 办结 is rare in jieba's counts) a
                 # smaller gain will do
@@ -779,7 +768,7 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
     form_pairs = _form_pair_cells(rows, form)
     form_texts = _form_texts(rows, form)
     n_bare, n_quantitative = bare_rows(rows, implied)
-    signed_rows = sum(1 for x in rows if x.operator in _BOUNDS)
+    signed_rows = sum(1 for x in rows if _OPERATOR_CHARS.fullmatch(x.operator or ""))
     implied_share = _written_share(n_bare, n_quantitative, elsewhere, r.document_rows)
     names = [len(compact(x.level3 or "")) for x in rows if x.level3]
     expls = [len(compact(x.explanation or "")) for x in rows if x.explanation]
@@ -1214,7 +1203,6 @@ def _rate_target_odd(name: str, operator: str | None, value: float) -> bool:
 
 _BARE_VALUE = re.compile(rf"[0-9０-９.%％]+[^\s]{{0,2}}|[{CJK_IDEOGRAPH_CLASS}]{{1,2}}")
 _OPERATOR_CHARS = re.compile(r"[≥≤><]")
-_BOUNDS = ("≥", "≤", ">", "<")
 
 
 def _repeats_run(text: str, n: int) -> bool:
