@@ -610,7 +610,8 @@ def split_gain(text: str, a: int, b: int) -> float:
     return (_log_probability(left + right) - _log_probability(left) - _log_probability(right)) / math.log(10)
 
 
-def confusable_readings(text: str, elsewhere: Callable[[str], int] | None = None) -> list[tuple[str, str, float]]:
+def confusable_readings(text: str, elsewhere: Callable[[str], int] | None = None,
+                        elsewhere_sources: Callable[[str], int] | None = None) -> list[tuple[str, str, float]]:
     """(character, look-alike, log-ratio) where the look-alike makes a far more common word. A
     reading that makes an attested word on a side where the look-alike does not clearly beat it is
     kept ('疏浚工': 疏浚 is a word though 竣工 is commoner).
@@ -620,7 +621,12 @@ def confusable_readings(text: str, elsewhere: Callable[[str], int] | None = None
     reading's own pair is no word ('推进士地' in a form that writes 土地) is doubted whatever the
     neighbours make ('进士'); a reading the form writes in another cell too, with its look-alike
     nowhere ('公路管养' in two rows), is taken as the form's own word (an OCR misread is a one-off
-    of one cell), unless the look-alike is a far rarer character (溆 read as 激 throughout)."""
+    of one cell), unless the look-alike is a far rarer character (溆 read as 激 throughout).
+
+    ``elsewhere_sources(pair)``: the same count with each source cell once (a row with an annual and a
+    long-term target gives two records of one name cell). A far rarer reading than its look-alike
+    (完戍率, 菅养) counts as the form's word only when another source cell writes it: an engine does
+    not read a common character as a rare one throughout, but one misread cell yields two records."""
     r = rules()
     partners, counts = confusion_partners(), bigram_counts()
     found = []
@@ -652,13 +658,17 @@ def confusable_readings(text: str, elsewhere: Callable[[str], int] | None = None
             # the form writes this word in another cell too, its look-alike nowhere
             repeated = any(_CJK_PAIR.fullmatch(p) and elsewhere(p) for p in own_pairs) \
                 and not any(elsewhere(p) for p in alt_pairs)
+            sources = elsewhere_sources or elsewhere
+            repeated_sources = any(_CJK_PAIR.fullmatch(p) and sources(p) for p in own_pairs)
         else:
-            repeated = False
+            repeated = repeated_sources = False
         own_sides = _sides(text, i, ch, counts)
         own = max(own_sides)
         totals = char_totals()
         for alt in partners[ch]:
-            if repeated and totals.get(alt, 0) >= r.consistent_min_share * totals.get(ch, 0):
+            far_rarer = totals.get(alt, 0) >= r.unigram_ratio * (totals.get(ch, 0) + 1)
+            if repeated and totals.get(alt, 0) >= r.consistent_min_share * totals.get(ch, 0) \
+                    and (repeated_sources or not far_rarer):
                 # a repeated reading is the form's word, unless the look-alike is a far rarer
                 # character: an engine that lacks one reads it as a common look-alike wherever it
                 # stands (溆浦 as 激浦 in the header and the rows)
@@ -766,6 +776,7 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
     form_numbers = _form_numbers(form)
     goals = [form.overall_goal or "", form.overall_goal_long_term or ""] if form is not None else []
     form_pairs = _form_pair_cells(rows, form)
+    source_pairs = _form_pair_cells(rows, form, per_source=True)
     form_texts = _form_texts(rows, form)
     n_bare, n_quantitative = bare_rows(rows, implied)
     signed_rows = sum(1 for x in rows if _OPERATOR_CHARS.fullmatch(x.operator or ""))
@@ -802,8 +813,10 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
         for fld in r.confusable_fields:
             own_cell = _cell_pairs(getattr(rec, fld) or "")
             elsewhere = partial(_pair_cells_elsewhere, form_pairs, own_cell)
+            elsewhere_sources = partial(_pair_cells_elsewhere, source_pairs, own_cell)
             # the lexicon is Simplified: a form in Traditional characters is read folded (質最 as 质最)
-            for seen, alt, score in confusable_readings(to_simplified(getattr(rec, fld) or ""), elsewhere):
+            for seen, alt, score in confusable_readings(to_simplified(getattr(rec, fld) or ""), elsewhere,
+                                                        elsewhere_sources):
                 if score > worst:
                     worst = score
                     ev.fields["confusable"] = fld
@@ -1036,10 +1049,18 @@ def _pair_cells_elsewhere(form_pairs: Counter, own_cell: set[str], pair: str) ->
     return form_pairs[pair] - (pair in own_cell)
 
 
-def _form_pair_cells(rows: list[IndicatorRecord], form: FormRecord | None) -> Counter:
+def _form_pair_cells(rows: list[IndicatorRecord], form: FormRecord | None, per_source: bool = False) -> Counter:
     """In how many cells of the form (its rows' texts and its header's names and goals) each
-    character pair stands."""
-    cells = [getattr(x, f) or "" for x in rows for f in rules().confusable_fields]
+    character pair stands. ``per_source``: a text a record shares with its period sibling (the other
+    target of the same source row) counts once, as the one cell it was read from."""
+    siblings = _period_siblings(rows) if per_source else {}
+    cells = []
+    for x in rows:
+        twin = siblings.get(x.seq)
+        for f in rules().confusable_fields:
+            text = getattr(x, f) or ""
+            if twin is None or twin.seq > x.seq or text != (getattr(twin, f) or ""):
+                cells.append(text)
     if form is not None:
         cells += [getattr(form, f) or "" for f in _HEADER_TEXT_FIELDS]
     out: Counter = Counter()

@@ -16,7 +16,7 @@ from test_row_damage import project_tsv
 from extractors.options import ExtractOptions
 from normalizers import plausibility
 from normalizers.document import process_file
-from normalizers.records import Anomaly, IndicatorRecord
+from normalizers.records import Anomaly, FormRecord, IndicatorRecord
 from pipeline import damage
 from pipeline.fit_plausibility import choose_threshold, fit_logistic, labelled_rows
 
@@ -594,6 +594,30 @@ def test_long_term_target_with_its_sign_read_as_a_digit_is_doubted(annual, long_
     assert ev[0].features["operator_as_digit"] == 0.0
     if doubted:
         assert ev[1].doubtful and "the long-term target" in " ".join(ev[1].reasons)
+
+
+def _period_name_rows(name: str) -> list[IndicatorRecord]:
+    """One source row with an annual and a long-term target: two records of one name cell."""
+    base = {"form_id": "f", "source_file": "s.md", "form_index": 0, "level1": "产出指标", "level2": "时效指标",
+            "level3": name, "operator": "≥", "unit": "%"}
+    return [IndicatorRecord(**base, seq=1, value="95", value_num=95.0),
+            IndicatorRecord(**base, seq=2, value="100", value_num=100.0, target_period="long_term")]
+
+
+@pytest.mark.parametrize(("name", "doubted"), [
+    ("年度建设任务完戍率", True),  # 戍 is a thousand times rarer than 成: one misread cell, two records
+    ("农村公路菅养机制", True),
+    ("年度建设任务完成率", False),
+    ("农村公路管养机制", False),  # 管 is no rarer than 营: the form's own word, as before
+])
+def test_rare_misread_in_a_period_rows_name_cell_is_doubted_though_its_two_records_repeat_it(name, doubted):
+    # Regression: 完戍率 in a form with annual and long-term columns went out unflagged: its two
+    # records repeat the one name cell, and the form-consistency rule took the repeat for the form's word
+    ev = plausibility.assess_form(_period_name_rows(name), set())
+    assert all((e.features["confusable"] > 0) is doubted for e in ev)
+    # written in another source cell too (the form's goal), a rare reading is the form's word again
+    goal = FormRecord(form_id="f", source_file="s.md", form_index=0, form_kind="project", overall_goal=f"确保{name}达标")
+    assert all(e.features["confusable"] == 0 for e in plausibility.assess_form(_period_name_rows(name), set(), form=goal))
 
 
 def _value_unit_form(rows: list[str]) -> str:
