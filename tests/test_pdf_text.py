@@ -30,7 +30,7 @@ from extractors.pdf.glyphs import (
     radical_to_ideograph,
     without_overprints,
 )
-from extractors.pdf.page_breaks import key_column, merge_page_runs, repeats_header, split_row
+from extractors.pdf.page_breaks import build_tables, key_column, merge_page_runs, repeats_header, split_row
 from extractors.pdf.tables import PageTable, TableCell, fill_cell_texts
 from normalizers.document import process_file
 
@@ -503,6 +503,36 @@ def test_table_continues_under_a_continuation_mark_but_not_under_a_new_title():
     other_columns = _page_table(2, 60, 300, xs=(40, 150, 300, 400))
     runs = merge_page_runs([([], [a]), ([], [other_columns])], cfg)
     assert len(runs) == 2
+
+
+def _row_part(page, top, texts, xs, open_top=(), open_bottom=()):
+    """One row of a page's table; ``open_top``/``open_bottom``: indexes of the cells no ruling closes."""
+    cells = [TableCell(box=(a, top, b, top + 40), page=page, text=t, open_top=i in open_top,
+                       open_bottom=i in open_bottom) for i, ((a, b), t) in enumerate(zip(pairwise(xs), texts))]
+    return PageTable(page=page, bbox=(xs[0], top, xs[-1], top + 40), cells=cells)
+
+
+def test_part_without_the_outer_label_column_still_continues_and_a_label_split_on_its_break_is_joined():
+    # Regression (fresh family seed 181): the middle page of a three-page table had no cell in the
+    # outer 绩效指标 column (its merged cell's text stood on page 1, no ruling closed it there), so
+    # its left edge differed; the table broke into three, and 服务对象满意度指|标 split on the next
+    # break became two labels, the second '标'
+    cfg = pdf_text.settings()
+    outer = (40, 90, 200, 300, 400)
+    first = _row_part(1, 100, ["绩效指标", "数量指标", "资助人数", "≥3900人"], outer)
+    middle = _row_part(2, 60, ["服务对象满意度指", "预算单位满意度", "≥90%"], outer[1:], open_bottom=(0,))
+    last = _row_part(3, 60, ["", "标", "农户满意度", "≥85%"], outer, open_top=(0, 1))
+    runs = merge_page_runs([([], [first]), ([], [middle]), ([], [last])], cfg)
+    assert [[t.page for t in run] for run in runs] == [[1, 2, 3]]
+    table = build_tables(runs, cfg)[id(first)]
+    label = next(c for c in table.cells if c.text.startswith("服务对象"))
+    assert label.text == "服务对象满意度指标" and label.rowspan == 2
+    assert not any(c.text == "标" for c in table.cells)
+    # a part whose left edge is no column edge of the other, or with two more columns, is another table
+    shifted = _row_part(2, 60, ["a", "b", "c"], (120, 200, 300, 400))
+    assert len(merge_page_runs([([], [first]), ([], [shifted])], cfg)) == 2
+    wider = _row_part(2, 60, ["a", "b", "c", "d", "e"], (20, 40, 90, 200, 300, 400))
+    assert len(merge_page_runs([([], [middle]), ([], [wider])], cfg)) == 2
 
 
 def _rect(x0, top, side, fill=True, evenodd=False, color=(0.0, 0.0, 0.0)):

@@ -37,13 +37,23 @@ def column_edges(t: PageTable, tol: float) -> list[float]:
 
 
 def continues(prev: PageTable, nxt: PageTable, cfg: PdfTextSettings) -> bool:
-    """Whether ``nxt`` (first block of its page) carries on ``prev`` (last block of the page before)."""
+    """Whether ``nxt`` (first block of its page) carries on ``prev`` (last block of the page before).
+
+    The right edges agree and the columns match. The left edges may not: a part may lack an outer
+    column that only a merged label cell fills (绩效指标 running down the page with its text on
+    another page: no ruling closes a cell there), so its left edge is a column edge of the other part."""
     tol = cfg.continuation_column_tolerance
-    if abs(prev.bbox[0] - nxt.bbox[0]) > tol or abs(prev.bbox[2] - nxt.bbox[2]) > tol:
+    if abs(prev.bbox[2] - nxt.bbox[2]) > tol:
         return False
     a, b = column_edges(prev, tol), column_edges(nxt, tol)
+    if abs(prev.bbox[0] - nxt.bbox[0]) > tol:
+        narrow, wide = (a, b) if prev.bbox[0] > nxt.bbox[0] else (b, a)
+        if not any(abs(narrow[0] - y) <= tol for y in wide):
+            return False
+        if len(wide) - len(narrow) > 1:
+            return False  # one outer column at most: more is another table
     matched = sum(any(abs(x - y) <= tol for y in a) for x in b)
-    return matched >= 0.8 * len(b)
+    return matched >= 0.8 * min(len(a), len(b))
 
 
 def merge_tables(parts: list[PageTable], cfg: PdfTextSettings) -> MergedTable:
