@@ -125,6 +125,8 @@ class PlausibilityRules:
     explanation_length_ratio: float
     several_ratio: float
     several_fields: int
+    apart_gap: int
+    apart_stretch: float
     rule_targets: tuple[re.Pattern, ...]
     unit_max: dict[str, float]  # largest plausible value per unit (an annual target)
     unit_max_annual_only: frozenset[str]  # units whose bound does not hold for long-term targets
@@ -182,6 +184,7 @@ def rules() -> PlausibilityRules:
         rule_phrases=tuple(join["rule_phrases"]), name_length_ratio=float(join["name_length_ratio"]),
         explanation_length_ratio=float(join["explanation_length_ratio"]),
         several_ratio=float(join["several_ratio"]), several_fields=int(join["several_fields"]),
+        apart_gap=int(join["apart_gap"]), apart_stretch=float(join["apart_stretch"]),
         rule_targets=tuple(re.compile(p) for p in raw["rule_target_patterns"]),
         full_marks=tuple(raw["full_marks"]),
         unit_max={str(k): float(v) for k, v in raw["unit_ranges"]["max"].items()},
@@ -785,8 +788,7 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
     expls = [len(compact(x.explanation or "")) for x in rows if x.explanation]
     typical_name = median(names) if names else 0
     typical_expl = median(expls) if expls else 0
-    typical_len = {fld: median(lens) if (lens := [_text_len(x, fld) for x in rows if _text_len(x, fld)]) else 0
-                   for fld in _JOINABLE_FIELDS}
+    lengths = {fld: [_text_len(x, fld) for x in rows] for fld in _JOINABLE_FIELDS}
     share = {f: sum(1 for x in rows if getattr(x, f)) / len(rows) if rows else 0
              for f in ("explanation", "scoring_rule")}
     siblings = _period_siblings(rows)
@@ -866,11 +868,23 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
                 and len(compact(rec.value)) >= max(6, 2 * median(others))):
             longer += 1
             ev.reasons.append(f"the value '{rec.value}' is twice as long as the form's other text values")
+        # the typical length is the other rows': a form with few text values (定性 rows) would
+        # otherwise count the joined row's own double length in its median
+        typical_len = {fld: median(others) if (others := [n for j, n in enumerate(lens) if j != k and n]) else 0
+                       for fld, lens in lengths.items()}
         stretched = [fld for fld, typical in typical_len.items()
                      if typical and _text_len(rec, fld) >= r.several_ratio * typical]
         if len(stretched) >= r.several_fields:
             longer += 1
             ev.reasons.append(f"the {', '.join(stretched)} are all far longer than the form's others (two rows joined?)")
+        stretch = [_text_len(rec, fld) / typical for fld, typical in typical_len.items()
+                   if typical and _text_len(rec, fld)]
+        parts = name_told_apart(rec.level3 or "", rec.explanation or "", r.apart_gap)
+        if parts and len(stretch) >= r.several_fields and min(stretch) >= r.apart_stretch:
+            join += 1
+            ev.reasons.append(f"the 三级指标 reads as two names, '{parts[0]}' and '{parts[1]}', that the 指标解释 "
+                              f"speaks of apart, and every text of the row is longer than the form's others "
+                              f"(two rows joined?)")
         if rec.unit and not values.is_unit(rec.unit):
             join += 1
             ev.reasons.append(f"the unit '{rec.unit}' is no unit (two units joined?)")
@@ -1224,6 +1238,21 @@ def _rate_target_odd(name: str, operator: str | None, value: float) -> bool:
 
 _BARE_VALUE = re.compile(rf"[0-9０-９.%％]+[^\s]{{0,2}}|[{CJK_IDEOGRAPH_CLASS}]{{1,2}}")
 _OPERATOR_CHARS = re.compile(r"[≥≤><]")
+
+
+def name_told_apart(name: str, explanation: str, gap: int, least: int = 2) -> tuple[str, str] | None:
+    """The name as two parts (A, B) that the explanation writes apart, A first and at least ``gap``
+    characters before B, while it never writes the whole name: the explanation of two joined rows
+    restates each row's name in its own words. None when there is no such split."""
+    n, e = compact(name), compact(explanation)
+    if len(n) < 2 * least or not e or n in e:
+        return None
+    for k in range(least, len(n) - least + 1):
+        a, b = n[:k], n[k:]
+        i = e.find(a)
+        if i >= 0 and e.find(b, i + len(a) + gap) >= 0:
+            return a, b
+    return None
 
 
 def _repeats_run(text: str, n: int) -> bool:

@@ -462,6 +462,34 @@ def test_two_rows_joined_make_every_text_of_the_row_longer(tmp_path):
     assert low(run(tmp_path, rows)) == {}
 
 
+def test_two_rows_joined_whose_explanation_speaks_of_the_two_names_apart_are_flagged(tmp_path):
+    # Regression (damaged family seed 201): 农村人居环境|土地集约节约利用 with 明显改善|有所保障 went out
+    # unflagged: each text about 1.5 times the form's others, short of the 1.7 the length check asks
+    # in three fields, but the explanation restates the two names apart (考核…完成情况 after the first's)
+    joined = ("\t\t社会效益指标\t群众出行条件道路通行能力\t定性\t明显改善有效提升\t"
+              "群众出行条件改善情况考核道路通行能力提升情况\t按评判等级赋分，达到目标得满分，否则酌情扣分\t")
+    rows = [*GOOD_ROWS[:6], joined, GOOD_ROWS[7]]
+    o = run(tmp_path, rows)
+    assert "'群众出行条件' and '道路通行能力', that the 指标解释 speaks of apart" in low(o)[7]
+    assert set(low(o)) == {7}
+    # an explanation that puts words inside a name (适龄儿童[国家免疫规划]疫苗接种率) is no join: the row's
+    # other texts are not longer than the form's others
+    one = "\t\t社会效益指标\t适龄儿童疫苗接种率\t≥\t95\t%\t适龄儿童国家免疫规划疫苗接种率\t达到指标得满分\t"
+    assert plausibility.name_told_apart("适龄儿童疫苗接种率", "适龄儿童国家免疫规划疫苗接种率", 4) is not None
+    assert low(run(tmp_path, [*GOOD_ROWS[:6], one, GOOD_ROWS[7]])) == {}
+
+
+@pytest.mark.parametrize(("name", "explanation", "parts"), [
+    ("农村人居环境土地集约节约利用", "农村人居环境整治提升情况考核土地集约节约利用完成情况", ("农村人居环境", "土地集约节约利用")),
+    ("群众生活水平困难群众基本生活保障", "项目实施对群众生活水平的改善程度考核困难群众基本生活保障完成情况",
+     ("群众生活水平", "困难群众基本生活保障")),
+    ("农村人居环境", "农村人居环境整治提升情况", None),  # the whole name stands in it
+    ("工程设施使用年限", "工程设施设计使用年限", None),  # two characters inside: a modifier, not another row
+])
+def test_name_told_apart_finds_the_two_names_an_explanation_restates_apart(name, explanation, parts):
+    assert plausibility.name_told_apart(name, explanation, 4) == parts
+
+
 def test_moved_quality_label_a_completion_rate_filled_down_into_the_counts_is_moved(tmp_path):
     # the 质量指标 label stands on the second row of its span: 地质灾害防治完成率 (a rate, not a
     # count) is filled down as 数量指标
