@@ -1017,6 +1017,8 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
         out.append(ev)
     if not centred:
         _group_edges(rows, out)
+    else:
+        _open_group_edges(rows, out, open_groups)
     for ev in out:
         ev.confidence = row_confidence(ev.features)
     return out
@@ -1113,6 +1115,29 @@ def _group_edges(rows: list[IndicatorRecord], out: list[RowEvidence]) -> None:
                 out[j].reasons.append(f"'{rows[j].level3}' stands just above the {nxt} rows and fits them better "
                                       f"than {rows[j].level2} (was a merged label filled down?)")
             j -= 1
+
+
+def _open_group_edges(rows: list[IndicatorRecord], out: list[RowEvidence], open_groups: frozenset[int]) -> None:
+    """Rows of a form whose labels stand mid-span that the label placement left open (a split one
+    row off fitted nearly as well) and that fit the group next to them better than their own: the
+    placement weighed the whole form, the row's own evidence says which side it belongs to."""
+    margin = rules().edge_margin
+    for i, rec in enumerate(rows):
+        if rec.seq not in open_groups or not rec.level2:
+            continue
+        votes = group_votes(rec, specific=True)
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(rows):
+                continue
+            other = rows[j].level2
+            if not other or other == rec.level2:
+                continue
+            gain = votes.get(other, 0.0) - votes.get(rec.level2, 0.0)
+            if gain >= margin and gain > out[i].features.get("group_edge", 0.0):
+                out[i].features["group_edge"] = gain
+                out[i].fields["group_edge"] = "level2"
+                out[i].reasons.append(f"'{rec.level3}' stands next to the {other} rows and fits them better than "
+                                      f"{rec.level2} (the labels stand mid-span: a label one row off?)")
 
 
 _DIGITS = re.compile(r"[0-9]")

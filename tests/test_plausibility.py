@@ -133,6 +133,31 @@ def test_merged_label_mid_span_rows_filled_down_from_the_group_above_are_flagged
     assert set(low(o)) == {3}
 
 
+def _centred_rows() -> list[IndicatorRecord]:
+    base = {"form_id": "f", "source_file": "s.md", "form_index": 0, "level1": "产出指标", "operator": "≥"}
+    spec = [("数量指标", "开展中小学教师全员培训", "3400", "人次"), ("数量指标", "新建改扩建幼儿园", "10", "所"),
+            ("数量指标", "高中阶段毛入学率", "95", "%"), ("质量指标", "档案资料完整率", "100", "%"),
+            ("质量指标", "道路保洁质量达标率", "95", "%")]
+    return [IndicatorRecord(**base, seq=k, level2=g, level3=n, value=v, value_num=float(v), unit=u)
+            for k, (g, n, v, u) in enumerate(spec, start=1)]
+
+
+def test_open_row_of_a_mid_span_label_form_that_fits_the_next_group_is_doubted():
+    # Regression (damaged family seed 201, tsv_mid): the 质量指标 label moved a row down; the mid-span
+    # placement left 高中阶段毛入学率 (a rate) open between 数量指标 and 质量指标 (group_uncertain, which
+    # only supports other evidence) and filed it under 数量指标, unflagged: in such forms the group
+    # edges were not weighed at all
+    rows = _centred_rows()
+    ev = plausibility.assess_form(rows, set(), centred=True, open_groups=frozenset({3}))
+    assert ev[2].features["group_edge"] > 0 and ev[2].doubtful
+    assert "fits them better than 数量指标" in " ".join(ev[2].reasons)
+    # not left open by the placement: the placement's choice stands
+    assert plausibility.assess_form(rows, set(), centred=True)[2].features.get("group_edge", 0) == 0
+    # open, but a count fits its own group
+    ev = plausibility.assess_form(rows, set(), centred=True, open_groups=frozenset({2}))
+    assert ev[1].features.get("group_edge", 0) == 0 and not ev[1].doubtful
+
+
 def test_two_rows_joined_across_a_page_break_are_flagged(tmp_path):
     rows = list(GOOD_ROWS)
     joined = ("\t\t质量指标\t路面合格率养护完成及时率\t≥\t95\t%\t抽检合格比例按期完成的比例\t"
