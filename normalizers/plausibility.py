@@ -131,6 +131,7 @@ class PlausibilityRules:
     unit_max: dict[str, float]  # largest plausible value per unit (an annual target)
     unit_max_annual_only: frozenset[str]  # units whose bound does not hold for long-term targets
     rate_floor: float
+    rate_word_floors: dict[str, float]
     full_marks: tuple[str, ...]
     rate_ceiling: float
     round_digits: int
@@ -190,6 +191,7 @@ def rules() -> PlausibilityRules:
         unit_max={str(k): float(v) for k, v in raw["unit_ranges"]["max"].items()},
         unit_max_annual_only=frozenset(raw["unit_ranges"]["annual_only"]),
         rate_floor=float(raw["rate_targets"]["floor"]), rate_ceiling=float(raw["rate_targets"]["ceiling"]),
+        rate_word_floors={str(w): float(v) for w, v in (raw["rate_targets"].get("floors") or {}).items()},
         round_digits=int(raw["round_targets"]["leading_digits"]),
         exact_units=frozenset(raw["round_targets"]["exact_units"]),
         stray_digit_units=frozenset(raw["round_targets"]["stray_digit"]["units"]),
@@ -1255,7 +1257,8 @@ def _rate_target_odd(name: str, operator: str | None, value: float) -> bool:
 
     r, v = rules(), validation_rules()
     if operator in ("≥", ">", "=") and any(w in name for w in v.higher_is_better):
-        return value < r.rate_floor
+        floor = max([r.rate_floor, *(f for w, f in r.rate_word_floors.items() if w in name)])
+        return value < floor
     if operator in ("≤", "<") and any(w in name for w in v.lower_is_better):
         return value > r.rate_ceiling
     return False

@@ -100,6 +100,23 @@ def test_look_alike_in_a_form_written_in_traditional_characters_flags_the_row(tm
     assert low(run(tmp_path, rows)) == {}
 
 
+@pytest.mark.parametrize(("row", "old", "new", "doubted"), [
+    (7, "\t90\t%\t", "\t50\t%\t", True),  # Regression (damaged family seed 211): 满意度 ≥ 50 % (90 -> 50)
+    (7, "\t90\t%\t", "\t52\t%\t", True),
+    (7, "\t90\t%\t", "\t75\t%\t", False),  # low for satisfaction, but a target some forms set
+    (4, "\t95\t%\t", "\t60\t%\t", False),  # a rate's floor is lower: 合格率 ≥ 60 % is set
+    (4, "\t95\t%\t", "\t35\t%\t", True),
+])
+def test_lower_bound_far_under_what_such_a_rate_is_set_at_is_flagged(tmp_path, row, old, new, doubted):
+    rows = list(GOOD_ROWS)
+    rows[row] = rows[row].replace(old, new).replace(old.strip("\t%") + "%", new.strip("\t%") + "%")
+    flags = low(run(tmp_path, rows))
+    assert (row + 1 in flags) is doubted
+    if doubted:
+        assert f"a target of ≥ {new.strip(chr(9) + '%')}% is unusual" in flags[row + 1]
+    assert set(flags) <= {row + 1}
+
+
 def test_share_target_whose_sign_was_read_as_equals_is_flagged(tmp_path):
     # Regression (family seed 151, scan_noisy): ≥ read as '=' gave 群众满意度 = 90 %, unflagged; a
     # share under 100 % is set as a bound, while all or none (= 100 %, = 0 %) are exact targets
