@@ -117,6 +117,19 @@ def test_lower_bound_far_under_what_such_a_rate_is_set_at_is_flagged(tmp_path, r
     assert set(flags) <= {row + 1}
 
 
+@pytest.mark.parametrize("name", ["校舍改造完工率", "学前教育毛入园率"])
+def test_completion_and_enrolment_rates_are_rates_better_when_high(name):
+    # Regression (damaged family seed 211): 校舍改造完工率 ≥ 25 % (95 -> 25) and 毛入园率 ≥ 42 % went
+    # out unflagged: neither name held a word of the higher-is-better list (完成率, 入学率 did)
+    base = {"form_id": "f", "source_file": "s.md", "form_index": 0, "level1": "产出指标", "level2": "质量指标",
+            "level3": name, "operator": "≥", "unit": "%"}
+    low_bound = IndicatorRecord(**base, seq=1, value="25", value_num=25.0)
+    usual = IndicatorRecord(**base, seq=2, value="95", value_num=95.0)
+    ev = plausibility.assess_form([low_bound, usual], set())
+    assert ev[0].features["value_suspicious"] == 1.0 and ev[0].doubtful
+    assert ev[1].features["value_suspicious"] == 0.0
+
+
 def test_share_target_whose_sign_was_read_as_equals_is_flagged(tmp_path):
     # Regression (family seed 151, scan_noisy): ≥ read as '=' gave 群众满意度 = 90 %, unflagged; a
     # share under 100 % is set as a bound, while all or none (= 100 %, = 0 %) are exact targets
