@@ -780,8 +780,9 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
     r = rules()
     form_numbers = _form_numbers(form)
     goals = [form.overall_goal or "", form.overall_goal_long_term or ""] if form is not None else []
+    siblings = _period_siblings(rows)
     form_pairs = _form_pair_cells(rows, form)
-    source_pairs = _form_pair_cells(rows, form, per_source=True)
+    source_pairs = _form_pair_cells(rows, form, siblings) if siblings else form_pairs
     form_texts = _form_texts(rows, form)
     n_bare, n_quantitative = bare_rows(rows, implied)
     signed_rows = sum(1 for x in rows if _OPERATOR_CHARS.fullmatch(x.operator or ""))
@@ -793,7 +794,6 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
     lengths = {fld: [_text_len(x, fld) for x in rows] for fld in _JOINABLE_FIELDS}
     share = {f: sum(1 for x in rows if getattr(x, f)) / len(rows) if rows else 0
              for f in ("explanation", "scoring_rule")}
-    siblings = _period_siblings(rows)
     out = []
     rule_texts = [re.sub(r"\s+", "", x.scoring_rule or "") for x in rows]
     for k, rec in enumerate(rows):
@@ -1067,11 +1067,12 @@ def _pair_cells_elsewhere(form_pairs: Counter, own_cell: set[str], pair: str) ->
     return form_pairs[pair] - (pair in own_cell)
 
 
-def _form_pair_cells(rows: list[IndicatorRecord], form: FormRecord | None, per_source: bool = False) -> Counter:
+def _form_pair_cells(rows: list[IndicatorRecord], form: FormRecord | None,
+                     siblings: dict[int, IndicatorRecord] | None = None) -> Counter:
     """In how many cells of the form (its rows' texts and its header's names and goals) each
-    character pair stands. ``per_source``: a text a record shares with its period sibling (the other
-    target of the same source row) counts once, as the one cell it was read from."""
-    siblings = _period_siblings(rows) if per_source else {}
+    character pair stands. ``siblings`` (_period_siblings): a text a record shares with its period
+    sibling (the other target of the same source row) counts once, as the one cell it was read from."""
+    siblings = siblings or {}
     cells = []
     for x in rows:
         twin = siblings.get(x.seq)
