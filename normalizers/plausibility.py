@@ -874,15 +874,14 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
         # otherwise count the joined row's own double length in its median
         typical_len = {fld: median(others) if (others := [n for j, n in enumerate(lens) if j != k and n]) else 0
                        for fld, lens in lengths.items()}
-        stretched = [fld for fld, typical in typical_len.items()
-                     if typical and _text_len(rec, fld) >= r.several_ratio * typical]
+        stretch = {fld: _text_len(rec, fld) / typical for fld, typical in typical_len.items()
+                   if typical and _text_len(rec, fld)}
+        stretched = [fld for fld, ratio in stretch.items() if ratio >= r.several_ratio]
         if len(stretched) >= r.several_fields:
             longer += 1
             ev.reasons.append(f"the {', '.join(stretched)} are all far longer than the form's others (two rows joined?)")
-        stretch = [_text_len(rec, fld) / typical for fld, typical in typical_len.items()
-                   if typical and _text_len(rec, fld)]
         parts = name_told_apart(rec.level3 or "", rec.explanation or "", r.apart_gap)
-        if parts and len(stretch) >= r.several_fields and min(stretch) >= r.apart_stretch:
+        if parts and len(stretch) >= r.several_fields and min(stretch.values()) >= r.apart_stretch:
             join += 1
             ev.reasons.append(f"the 三级指标 reads as two names, '{parts[0]}' and '{parts[1]}', that the 指标解释 "
                               f"speaks of apart, and every text of the row is longer than the form's others "

@@ -53,7 +53,7 @@ def continues(prev: PageTable, nxt: PageTable, cfg: PdfTextSettings) -> bool:
         if len(wide) - len(narrow) > 1:
             return False  # one outer column at most: more is another table
     matched = sum(any(abs(x - y) <= tol for y in a) for x in b)
-    return matched >= 0.8 * min(len(a), len(b))
+    return matched >= 0.8 * len(b)
 
 
 def merge_tables(parts: list[PageTable], cfg: PdfTextSettings) -> MergedTable:
