@@ -74,6 +74,7 @@ class ScanTextSettings(_Section):
     line_min_char_px: int
     line_close_height_divisor: int
     min_line_heights: float
+    stacked_line_min_share: float
 
 
 class ScanCheckboxSettings(_Section):

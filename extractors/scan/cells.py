@@ -14,7 +14,7 @@ import numpy as np
 from ..grid import GridCell
 from ..settings import ScanTextSettings, scan_settings
 from . import image_prep as prep
-from .lines import BBox, _centre
+from .lines import BBox, _centre, join_texts
 from .ocr_engines import CropKey, OcrEngine, OcrItem
 
 
@@ -79,6 +79,63 @@ def ink_box(mask: np.ndarray, min_area: int) -> tuple[int, int, int, int] | None
     x1 = max(stats[i, 0] + stats[i, 2] for i in keep)
     y1 = max(stats[i, 1] + stats[i, 3] for i in keep)
     return int(x0), int(y0), int(x1), int(y1)
+
+
+def stacked_line_spans(mask: np.ndarray, min_area: int, min_share: float) -> list[tuple[int, int]]:
+    """The text lines of a cell's ink, top to bottom, as row spans (y0, y1): runs of inked rows, a
+    run lower than ``min_share`` of the tallest merged into its nearer neighbour (a character's
+    separate strokes, 二 or 宀 over 正, are not lines). One span for one line of text."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    keep = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= min_area]
+    if not keep:
+        return []
+    inked = np.isin(labels, keep).any(axis=1)
+    spans: list[list[int]] = []
+    for y, on in enumerate(inked):
+        if on and spans and spans[-1][1] == y:
+            spans[-1][1] = y + 1
+        elif on:
+            spans.append([y, y + 1])
+    while len(spans) > 1:
+        tallest = max(b - a for a, b in spans)
+        low = min(range(len(spans)), key=lambda k: spans[k][1] - spans[k][0])
+        if spans[low][1] - spans[low][0] >= min_share * tallest:
+            break
+        gap_above = spans[low][0] - spans[low - 1][1] if low > 0 else None
+        gap_below = spans[low + 1][0] - spans[low][1] if low + 1 < len(spans) else None
+        into = low - 1 if gap_below is None or (gap_above is not None and gap_above <= gap_below) else low + 1
+        a, b = sorted((low, into))
+        spans[a:b + 1] = [[spans[a][0], spans[b][1]]]
+    # a line holds a character, not only flat strokes: the two bars of '=' are one sign
+    tops, heights, widths = stats[keep, cv2.CC_STAT_TOP], stats[keep, cv2.CC_STAT_HEIGHT], stats[keep, cv2.CC_STAT_WIDTH]
+    for a, b in spans:
+        inside = (tops >= a) & (tops + heights <= b)
+        if not np.any(inside & (widths <= 3 * heights) & (heights >= 0.5 * (b - a))):
+            return [(spans[0][0], spans[-1][1])]
+    return [(a, b) for a, b in spans]
+
+
+def stacked_line_boxes(mask: np.ndarray, min_area: int, min_share: float) -> list[tuple[int, int, int, int]]:
+    """Boxes (in ``mask``'s pixels) to read one by one: one per stacked text line
+    (``stacked_line_spans``), each as wide as its own ink; the whole mask for one line."""
+    spans = stacked_line_spans(mask, min_area, min_share)
+    if len(spans) < 2:
+        return [(0, 0, mask.shape[1], mask.shape[0])]
+    boxes = []
+    for y0, y1 in spans:
+        found = ink_box(mask[y0:y1], min_area)
+        if found is not None:
+            boxes.append((found[0], y0, found[2], y1))
+    return boxes
+
+
+def joined_reading(lines: list[tuple[str, float]]) -> tuple[str, float]:
+    """The readings of a cell's lines, top to bottom, as one: texts joined as the page pass joins
+    lines, the least sure line's confidence."""
+    read = [(t, c) for t, c in lines if t.strip()]
+    if not read:
+        return "", min((c for _, c in lines), default=0.0)
+    return join_texts([t for t, _ in read]), min(c for _, c in read)
 
 
 def cell_cutter(grids: list[list[GridCell]], text: ScanTextSettings | None = None):

@@ -42,8 +42,10 @@ from .cells import (
     crop_with_box,
     drop_fragments,
     ink_box,
+    joined_reading,
     lost_characters,
     read_cell_by_cell,
+    stacked_line_boxes,
 )
 from .checkboxes import checkbox_segments, find_cell_checkboxes
 from .grid import find_tables, table_rule_pixels
@@ -278,6 +280,7 @@ def read_page_image(
     close_look = int(cfg.checkbox.max_text_glyph_cell)
     least = int(cfg.table.min_interior_px)
     choice = int(cfg.checkbox.min_boxes_choice)
+    stacked_share = float(cfg.text.stacked_line_min_share)
     e = int(cfg.checkbox.erase_pad_px)
     todo: list[tuple[CellRead, CropKey, np.ndarray]] = []
     label_todo: list[tuple[CellRead, int, CropKey, np.ndarray]] = []
@@ -327,13 +330,19 @@ def read_page_image(
             x0, y0, x1, y1 = box
             cr.glyph = prep.classify_operator_glyph(cell_ink[y0:y1, x0:x1], min_area)
             if cr.checkboxes or not cr.items:
-                crop, at = crop_with_box(cell_img, x0 - pad, y0 - pad, x1 + pad, y1 + pad)
-                key = CropKey(number, "reread", (at[0] + a, at[1] + b, at[2] + a, at[3] + b), extra_quarters)
-                todo.append((cr, key, crop))
+                # a line reader reads one line: lines stacked in the cell are read one by one
+                for lx0, ly0, lx1, ly1 in stacked_line_boxes(cell_ink[y0:y1, x0:x1], min_area, stacked_share):
+                    crop, at = crop_with_box(cell_img, x0 + lx0 - pad, y0 + ly0 - pad, x0 + lx1 + pad, y0 + ly1 + pad)
+                    key = CropKey(number, "reread", (at[0] + a, at[1] + b, at[2] + a, at[3] + b), extra_quarters)
+                    todo.append((cr, key, crop))
     if todo:
-        for (cr, _, _), res in zip(todo, engine.read_lines([crop for *_, crop in todo], [k for _, k, _ in todo])):
+        answers = engine.read_lines([crop for *_, crop in todo], [k for _, k, _ in todo])
+        lines_read: dict[int, list[tuple[str, float]]] = {}
+        for (cr, _, _), res in zip(todo, answers):
+            lines_read.setdefault(id(cr), []).append(res)
+        for cr, _, _ in todo:
             cr.items = []
-            cr.reread = res
+            cr.reread = joined_reading(lines_read[id(cr)])
     if label_todo:
         label_keys = [key for _, _, key, _ in label_todo]
         for (cr, k, _, _), res in zip(label_todo, engine.read_lines([crop for *_, crop in label_todo], label_keys)):
