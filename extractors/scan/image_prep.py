@@ -163,6 +163,9 @@ def estimate_skew(ink: np.ndarray, settings: ScanPrepSettings | None = None) -> 
     return float(fine[int(np.argmax(scores))])
 
 
+_TEXT_LINE_MIN_THICKNESS_PX = 4  # in the page scaled to 1200 px: a 5 pt character is about 7 px
+
+
 def _elongation_votes(ink: np.ndarray) -> tuple[int, int]:
     """Count text-line-like blobs lying horizontally vs vertically (rulings removed first)."""
     h, w = ink.shape
@@ -179,7 +182,9 @@ def _elongation_votes(ink: np.ndarray) -> tuple[int, int]:
         merged = cv2.morphologyEx(text, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, ky)))
         _, _, stats, _ = cv2.connectedComponentsWithStats(merged, connectivity=8)
         bw, bh = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
-        big = (bw * bh) > 20
+        # a line of text is a character high; a ruling too short for the opening above (the rules of
+        # a lone row on a page's top, skewed) is a pixel or two thick, and is no text line
+        big = ((bw * bh) > 20) & (np.minimum(bw, bh) >= _TEXT_LINE_MIN_THICKNESS_PX)
         if is_h:
             horiz = int(np.sum(big & (bw > 4 * bh)))
         else:
@@ -372,13 +377,19 @@ def classify_operator_glyph(ink: np.ndarray, min_area: int | None = None) -> tup
         return ("<" if opens_right else ">", 0.85)
     # a bar joined to the lower arm (the slanted ⩾ ⩽, or a small ≥ ≤ at low resolution, one blob):
     # rows across the width at the bottom, an angle above them
+    # (a ragged row or two of speckle may hang under the bar)
+    ragged = 0
+    while ragged < max(1, round(_JOINED_RAGGED_SHARE * h)) and 0 < mask[h - 1 - ragged].mean() < _JOINED_BAR_SPAN:
+        ragged += 1
     bar = 0
-    while bar < h and mask[h - 1 - bar].mean() >= _JOINED_BAR_SPAN:
+    while ragged + bar < h and mask[h - 1 - ragged - bar].mean() >= _JOINED_BAR_SPAN:
         bar += 1
-    if flat or not 0 < bar <= 0.4 * h:
+    if not bar:
+        ragged = 0
+    if flat or not 0 < ragged + bar <= 0.4 * h:
         return None
     # (the slanted form's thick arms reach further towards the vertex)
-    opens_right = _angle_opening(mask[: h - bar], _JOINED_VERTEX_SHARE)
+    opens_right = _angle_opening(mask[: h - ragged - bar], _JOINED_VERTEX_SHARE)
     if opens_right is None:
         return None
     return ("≤" if opens_right else "≥", 0.8)
@@ -386,6 +397,7 @@ def classify_operator_glyph(ink: np.ndarray, min_area: int | None = None) -> tup
 
 _JOINED_BAR_SPAN = 0.7  # share of the sign's width a joined bar's rows cover
 _JOINED_VERTEX_SHARE = 0.4
+_JOINED_RAGGED_SHARE = 0.1  # share of the sign's height of speckled rows allowed under a joined bar
 
 
 def _angle_opening(mask: np.ndarray, vertex_share: float = 0.5) -> bool | None:
