@@ -303,8 +303,9 @@ def text_noise(text: str, elsewhere: Callable[[str | tuple[str, str]], int] | No
                 and not (elsewhere and elsewhere(pair)):
             where = " at the foot of a page" if m.end() in seams else ""
             found.append(f"'{t[max(0, m.start() - 2):m.end()]}' writes {m.group(1)} twice (one glyph read twice{where}?)")
-        elif not at_end and not reduplicated and _lone_copy(t, m.start() + 1):
-            # inside a text: the copy starts no word, the first ends one (全员员培训: 全员/员/培训)
+        elif not reduplicated and _lone_copy(t, m.start() + 1):
+            # the copy starts no word, the first ends one (全员员培训: 全员/员/培训; at the end,
+            # 稳步提高高: a common doubling, 高高, that stands as no word there)
             found.append(f"'{t[max(0, m.start() - 2):m.end() + 2]}' writes {m.group(1)} twice, the copy a word "
                          "of its own (one glyph read twice?)")
     if _TRAILING_MARK.search(t):
@@ -398,7 +399,9 @@ def stray_lead(rule: str, others: list[str]) -> list[str]:
     without spaces) while the two after them open at least ``lead_min_rules`` is read so. Names and
     explanations open freely (对项目实施情况… beside 项目实施…) and are not judged."""
     t = re.sub(r"\s+", "", rule or "")
-    if len(t) < 6 or not (_IDEOGRAPH.fullmatch(t[0]) and _IDEOGRAPH.fullmatch(t[1])):
+    # (the speck may read as a Latin letter too: i达到目标值得满分)
+    if len(t) < 6 or not ((_IDEOGRAPH.fullmatch(t[0]) or t[0].isascii() and t[0].isalpha())
+                          and _IDEOGRAPH.fullmatch(t[1])):
         return []
     if any(o.startswith(t[:2]) for o in others):
         return []

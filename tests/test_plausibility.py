@@ -771,6 +771,16 @@ def test_stray_character_before_a_scoring_rule_is_noise():
     # names and explanations open freely and are not asked: only the rules are passed in
 
 
+def test_speck_read_as_a_latin_letter_before_a_scoring_rule_is_noise():
+    """i达到目标值得满分 (family seed 171, scan_png, the first row of a page): a speck read as a
+    Latin letter before the words the form's rules open with."""
+    from normalizers.plausibility import stray_lead
+
+    rules = ["达到目标值得满分，未达到按比例扣分", "达到或超过目标值得满分", "达到目标值得满分"]
+    assert stray_lead("i达到目标值得满分，未达到按比例扣分", rules)
+    assert not stray_lead("A类达到目标值得满分，未达到按比例扣分", rules)
+
+
 def test_marks_ocr_leaves_in_text_are_noise():
     from functools import partial
 
@@ -921,6 +931,16 @@ def test_glyph_read_twice_inside_a_text_is_noise_where_the_copy_starts_no_word()
     assert not text_noise("考核开展中小学教师全员培训完成情况")
     for right in ("集中供水工程出厂水水质检测达标比例", "学校校舍维修改造", "2026年年底之前完成项目",
                   "人人参与垃圾分类", "这个个人所得"):
+        assert not text_noise(right), right
+
+
+def test_glyph_read_twice_at_the_end_is_noise_even_where_the_pair_is_a_common_word():
+    """稳步提高高 (family seed 171, scan_png): 高高 is a common doubling, but at the end of this text
+    it stands as no word: the copy alone after the word the first copy ends (提高/高)."""
+    from normalizers.plausibility import text_noise
+
+    assert text_noise("稳步提高高")
+    for right in ("稳步提高", "人人", "服务惠及人人", "生活水平高高", "天天"):
         assert not text_noise(right), right
 
 
