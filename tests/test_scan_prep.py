@@ -448,6 +448,14 @@ def test_joined_bar_with_speckle_hanging_under_it_is_read():
     assert prep.classify_operator_glyph(255 - crop, 26) == ("≥", 0.8)
 
 
+def test_joined_bar_whose_blurred_top_edge_meets_the_arm_is_read():
+    # Regression (family seed 181, noisy scans, five rows): the joined bar's top row, blurred, covered
+    # under 0.7 of the width and stayed with the angle, whose bottom then held ink on the vertex side;
+    # the strokes gave nothing and the crop OCR's '>' went out unflagged.
+    crop = cv2.imread(str(FIXTURES / "glyphs" / "ge_bar_joined_blurred_top_edge.png"), cv2.IMREAD_GRAYSCALE)
+    assert prep.classify_operator_glyph(255 - crop, 26) == ("≥", 0.8)
+
+
 def stacked_glyphs(lines: list[str], gap: int) -> np.ndarray:
     img = blank(200, 120)
     y = 40

@@ -388,11 +388,15 @@ def classify_operator_glyph(ink: np.ndarray, min_area: int | None = None) -> tup
         ragged = 0
     if flat or not 0 < ragged + bar <= 0.4 * h:
         return None
-    # (the slanted form's thick arms reach further towards the vertex)
-    opens_right = _angle_opening(mask[: h - ragged - bar], _JOINED_VERTEX_SHARE)
-    if opens_right is None:
-        return None
-    return ("≤" if opens_right else "≥", 0.8)
+    # (the slanted form's thick arms reach further towards the vertex; the bar's blurred top edge,
+    # a row or two under the rows it covers, may hang below the angle)
+    for edge in range(max(1, round(_JOINED_RAGGED_SHARE * h)) + 1):
+        if ragged + bar + edge > 0.4 * h:
+            break
+        opens_right = _angle_opening(mask[: h - ragged - bar - edge], _JOINED_VERTEX_SHARE)
+        if opens_right is not None:
+            return ("≤" if opens_right else "≥", 0.8)
+    return None
 
 
 _JOINED_BAR_SPAN = 0.7  # share of the sign's width a joined bar's rows cover
