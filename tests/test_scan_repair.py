@@ -86,6 +86,19 @@ def test_table_repairs_follow_the_header_row_roles():
     assert {c.repairs[0].kind for c in repaired} == {"operator_guess", "digit", "unit"}  # V: ≥ or >
 
 
+def test_multiplication_sign_read_as_a_letter_in_a_scoring_rule_is_repaired():
+    # Regression (family seed 181, scan_png): '完成值/4300×指标分值' read '4300x指标分值', unflagged.
+    t = table([["三级指标", "指标类型", "指标值", "计量单位", "评分规则"],
+               ["受益人口", "≥", "4300", "人", "未达到4300按实际完成值/4300x指标分值计算"],
+               ["X射线设备", "≥", "2", "台", "（1-60%）X 指标分值；规格3x5米"]])
+    fixed, _ = r.repair_table(t)
+    rows = [[c.text for c in row] for row in fixed.rows()]
+    assert rows[1][4] == "未达到4300按实际完成值/4300×指标分值计算"
+    assert rows[2][0] == "X射线设备"  # no number before the letter
+    assert rows[2][4] == "（1-60%）×指标分值；规格3x5米"  # a number after the letter: a size, kept
+    assert [rep.kind for rep in fixed.rows()[1][4].repairs] == ["glyph"]
+
+
 def test_continuation_table_without_header_inherits_roles():
     t = table([["档案资料完整率", "V", "10O", "%"]])
     fixed, _ = r.repair_table(t, {1: "operator", 2: "value", 3: "unit"})

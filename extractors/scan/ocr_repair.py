@@ -16,7 +16,14 @@ from functools import cache
 
 import yaml
 
-from vocab import CHECK_GLYPHS, OPERATORS, QUALITATIVE, compact_ocr_cell, is_cjk_ideograph_ext_a
+from vocab import (
+    CHECK_GLYPHS,
+    CJK_IDEOGRAPH_CLASS,
+    OPERATORS,
+    QUALITATIVE,
+    compact_ocr_cell,
+    is_cjk_ideograph_ext_a,
+)
 from vocab.labels import form_labels
 from vocab.units import is_unit
 
@@ -41,6 +48,7 @@ class RepairRules:
     date_re: re.Pattern
     phone_re: re.Pattern
     phone_labels: tuple[str, ...]
+    times_sign_re: re.Pattern  # a misread multiplication sign between a number and a word
 
 
 @cache
@@ -61,6 +69,9 @@ def rules() -> RepairRules:
         date_re=re.compile(raw["date_pattern"]),
         phone_re=re.compile(raw["phone_pattern"]),
         phone_labels=tuple(raw["phone_labels"]),
+        times_sign_re=re.compile(
+            "(?<=[0-9%％)）])\\s*(" + "|".join(re.escape(str(x)) for x in raw["times_sign_readings"])
+            + f")\\s*(?=[{CJK_IDEOGRAPH_CLASS}])"),
     )
 
 
@@ -164,6 +175,15 @@ def repair_free_line(text: str) -> tuple[str, list[Repair]]:
             lambda m: fix(m) if sum(ch.isdigit() for ch in m.group(0)) >= len(m.group(0)) - 2 else m.group(0), out
         )
     return out, repairs
+
+
+def repair_text_cell(text: str) -> tuple[str, list[Repair]]:
+    """A text cell (explanation, scoring rule): the multiplication sign of a formula read as a
+    letter ('/4300x指标分值' -> '/4300×指标分值')."""
+    fixed = rules().times_sign_re.sub("×", text)
+    if fixed == text:
+        return text, []
+    return fixed, [Repair(kind="glyph", raw=text, fixed=fixed, message="a multiplication sign read as a letter")]
 
 
 def is_known_operator(text: str) -> bool:
@@ -280,8 +300,12 @@ def repair_table(table: Table, inherited: dict[int, str] | None = None) -> tuple
     cells = []
     for cell in table.cells:
         role = roles.get(cell.col) if cell.colspan == 1 and cell.row not in header_rows else None
-        if role is None or not cell.text.strip():
+        if not cell.text.strip():
             cells.append(cell)
+            continue
+        if role is None:
+            fixed, reps = repair_text_cell(cell.text) if cell.row not in header_rows else (cell.text, [])
+            cells.append(cell.model_copy(update={"text": fixed, "repairs": cell.repairs + reps}) if reps else cell)
             continue
         if role == "operator":
             fixed, reps = repair_operator_cell(cell.text)
