@@ -351,9 +351,10 @@ def text_noise(text: str, elsewhere: Callable[[str | tuple[str, str]], int] | No
             found.append(f"'{m.group(0)}' holds a digit no number stands for (a speck read as {m.group(2)}?)")
     for m in _RUN_TOGETHER.finditer(t):
         found.append(f"'{t[max(0, m.start() - 2):m.end() + 1]}' runs two numbers together")
-    if _BRACKET_PAUSE.search(t):
+    if _BRACKET_PAUSE.search(t) or (elsewhere is not None and (elsewhere("）、") or elsewhere(")、"))):
         # a list that parts its items with a pause mark after a bracket, and at one item does not
-        # (…80%-60%(含)60%-0%…): the mark was lost
+        # (…80%-60%(含)60%-0%…): the mark was lost; so too where the form's other cells part theirs
+        # so and this one at none (all its marks lost)
         for m in _BRACKET_NUMBER.finditer(t):
             found.append(f"'{t[max(0, m.start() - 3):m.end() + 2]}' lost the pause mark its list writes elsewhere")
     found.extend(_clipped_terms(t))

@@ -800,6 +800,10 @@ def test_marks_ocr_leaves_in_text_are_noise():
     # a score-band list that lost the pause mark after one bracket (scan_noisy, family seed 51)
     assert text_noise("按照该指标对应分值区间100%-80%(含)、80%-60%(含)60%-0%合理确定分值")
     assert not text_noise("按照该指标对应分值区间100%-80%(含)、80%-60%(含)、60%-0%合理确定分值")
+    # ... or all of them, where the form's other cells part their lists so (scan_noisy, family seed 181)
+    lost_all = "按照该指标对应分值区间100%-80%（含）80%-60%（含）60%-0%合理确定分值"
+    assert text_noise(lost_all, partial(_written_elsewhere, ["分值区间100%-80%（含）、80%-60%（含）"], lost_all))
+    assert not text_noise(lost_all, form_writes)
     # score bands and clauses are no noise, nor two characters meeting across a clause (的，得)
     assert not text_noise("按照该指标对应分值区间100%-80%（含）、80%-60%（含）", form_writes)
     assert not text_noise("完成率小于60%为不及格，不得分；大于等于60%的，得分=按比例", form_writes)
