@@ -504,3 +504,27 @@ def test_checkbox_label_wrapped_onto_two_lines_is_read_line_by_line(tmp_path):
     doc = scan.extract(path, scan.ExtractOptions(), engine=TwoLineEngine())
     table = next(b for _, b in doc.blocks())
     assert next(c for c in table.cells if c.col == 1).text == "☑定性"
+
+
+class StrictSignEngine(SilentEngine):
+    """Reads every cell crop as '>'."""
+
+    def read_lines(self, crops, keys=None):
+        return [(">", 0.95) for _ in crops]
+
+
+def test_strict_sign_read_by_ocr_alone_is_a_guess_to_confirm(tmp_path):
+    # Regression (family seeds 171 and 181, noisy scans): OCR read ⩾ whose bar the noise broke as
+    # '>', the strokes read as no sign, and '>' went out unflagged. Where the strokes show the '>'
+    # itself, the sign is confirmed.
+    img = draw_table(blank(), xs=[100, 300, 500], ys=[300, 420])
+    cv2.line(img, (180, 335), (220, 360), 0, 3)  # a clear '>'
+    cv2.line(img, (220, 360), (180, 385), 0, 3)
+    cv2.circle(img, (400, 360), 12, 0, -1)  # ink the strokes cannot read as a sign
+    path = tmp_path / "strict.png"
+    cv2.imwrite(str(path), img)
+    doc = scan.extract(path, scan.ExtractOptions(), engine=StrictSignEngine())
+    table = next(b for _, b in doc.blocks())
+    clear, unread = (next(c for c in table.cells if c.col == col) for col in (0, 1))
+    assert clear.text == ">" and not [r for r in clear.repairs if r.kind == "operator_guess"]
+    assert unread.text == ">" and [r.kind for r in unread.repairs] == ["operator_guess"]

@@ -25,6 +25,7 @@ class CellRead:
     checkboxes: list[prep.Checkbox] = field(default_factory=list)
     reread: tuple[str, float] | None = None  # the cell's own crop read again
     glyph: tuple[str, float] | None = None  # a comparison sign read from its strokes
+    strokes_tried: bool = False  # the strokes were read for a sign (glyph None: they show none)
     lead_glyph: tuple[str, float] | None = None  # the same for a sign before a number
     # several checkboxes (☑≥ ☐≤ ☐定性): each box's label read on its own, with its sign if any
     labels: list[tuple[str, float]] = field(default_factory=list)

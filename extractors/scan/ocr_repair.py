@@ -44,6 +44,7 @@ class RepairRules:
     vocabulary_confidence: float
     glyph_replaceable: frozenset[str]
     ambiguous_strictness: frozenset[str]
+    strict_needs_strokes: frozenset[str]
     column_roles: dict[str, str]  # compacted header label -> role
     date_re: re.Pattern
     phone_re: re.Pattern
@@ -65,6 +66,7 @@ def rules() -> RepairRules:
         vocabulary_confidence=float(raw["vocabulary_confidence"]),
         glyph_replaceable=frozenset(str(x) for x in raw["glyph_replaceable"]),
         ambiguous_strictness=frozenset(str(x) for x in raw["ambiguous_strictness"]),
+        strict_needs_strokes=frozenset(str(x) for x in raw["strict_needs_strokes"]),
         column_roles={compact(label): role for role, labels in raw["column_roles"].items() for label in labels},
         date_re=re.compile(raw["date_pattern"]),
         phone_re=re.compile(raw["phone_pattern"]),

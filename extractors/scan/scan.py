@@ -329,6 +329,7 @@ def read_page_image(
                 continue
             x0, y0, x1, y1 = box
             cr.glyph = prep.classify_operator_glyph(cell_ink[y0:y1, x0:x1], min_area)
+            cr.strokes_tried = True
             if cr.checkboxes or not cr.items:
                 # a line reader reads one line: lines stacked in the cell are read one by one
                 for lx0, ly0, lx1, ly1 in stacked_line_boxes(cell_ink[y0:y1, x0:x1], min_area, stacked_share):
@@ -409,6 +410,7 @@ def build_table(
     """IR Table from the cells' OCR: text in reading order, checkbox glyphs, repairs by column role."""
     overlap = cfg.text.line_overlap
     checked_fill = cfg.checkbox.checked_fill
+    strict_unconfirmed = ocr_repair.rules().strict_needs_strokes
     cells: list[Cell] = []
     for cr in reads:
         repairs: list[Repair] = []
@@ -472,6 +474,12 @@ def build_table(
             repairs.append(Repair(kind="engines_disagree", raw=other, fixed=text,
                                   message=f"the second OCR engine reads '{other}' ({other_conf:.2f}) where the "
                                           f"first read '{text}'"))
+        if cr.strokes_tried and cr.glyph is None and ocr_repair.split_glyphs(text)[1] in strict_unconfirmed:
+            # OCR reads ⩾ whose bar is faint as '>': a strict sign the strokes do not show is a guess
+            sign = ocr_repair.split_glyphs(text)[1]
+            repairs.append(Repair(kind="operator_guess", raw=text, fixed=text,
+                                  message=f"the sign '{sign}' was read by OCR alone (its strokes read as no sign), "
+                                          f"and a ≥ or ≤ whose bar is faint reads so too: check the sign"))
         marks = [CHECKED if b.fill >= checked_fill else UNCHECKED for b in cr.checkboxes]
         glyphs = "".join(marks)
         state = CheckboxState.NONE
