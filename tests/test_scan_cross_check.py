@@ -206,3 +206,36 @@ def test_comparing_readings_never_raises(first, second):
     assert scan.numbers_disagree(first, second, "2") in (True, False)
     if result.sign_seen:
         assert result.agree  # a sign is only seen before the same number
+
+
+def wrapped_cell(lines: list[str], conf: float) -> tuple[list[list[CellRead]], np.ndarray, np.ndarray]:
+    """One cell 300 px wide holding a line of character blots per text line, stacked."""
+    image = np.full((40 + 40 * len(lines), 300), 255, np.uint8)
+    ink = np.zeros_like(image)
+    items = []
+    for k, t in enumerate(lines):
+        y = 20 + 40 * k
+        for x in range(20, 280, 26):
+            image[y:y + 20, x:x + 20] = 0
+            ink[y:y + 20, x:x + 20] = 255
+        items.append(OcrItem(t, conf, (20, y, 280, y + 20)))
+    return [[CellRead(grid=GridCell(0, 0, 1, 1, (0, 0, 299, image.shape[0] - 1)), items=items)]], image, ink
+
+
+def test_doubtful_cell_of_two_lines_is_read_line_by_line_and_confirmed_where_alike():
+    # Regression (family seeds 171 and 181, noisy scans): a wrapped explanation read right with
+    # confidence 0.45 (工程竣工验收…) flagged its right row; the second engine read only cells of one line.
+    reads, image, ink = wrapped_cell(["工程竣工验收质量合格的比例，", "按照相关政策文件要求执行"], 0.45)
+    second = SecondEngine(["工程竣工验收质量合格的比例,", "按照相关政策文件要求执行"])
+    scan.cross_check_cells(second, reads, image, ink, 2.0, 4, 4, 1, 0, 16, 0.80)
+    assert second.asked == 2
+    (out,) = built(reads[0])
+    assert out.confidence == pytest.approx(1 - 0.55 * 0.1) and out.repairs == []
+
+
+def test_doubtful_cell_of_two_lines_read_otherwise_stays_doubtful_without_a_number_dispute():
+    reads, image, ink = wrapped_cell(["按期完成得满分，未完成按", "比例扣分，扣完60%为止"], 0.5)
+    second = SecondEngine(["按期完成得满分，未完成按", "比例扣分，扣完6O为止"])
+    scan.cross_check_cells(second, reads, image, ink, 2.0, 4, 4, 1, 0, 16, 0.80)
+    (out,) = built(reads[0])
+    assert out.confidence == 0.5 and out.repairs == []

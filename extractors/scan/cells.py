@@ -31,6 +31,7 @@ class CellRead:
     labels: list[tuple[str, float]] = field(default_factory=list)
     label_glyphs: list[tuple[str, float] | None] = field(default_factory=list)
     other_engine: tuple[str, float] | None = None  # the second engine's reading of the cell (cross_check)
+    other_engine_by_lines: bool = False  # ... read line by line (a cell of several lines)
     own_reading: tuple[str, float] | None = None  # the page engine's reading of the cell's own crop
     ink_ems: float | None = None  # width of the cell's ink lines, in line heights (ink_check)
 
@@ -56,6 +57,23 @@ def cell_text_crop(image: np.ndarray, ink: np.ndarray, bbox: BBox, margin: float
         return None
     x0, y0, x1, y1 = box
     return crop_with_box(image, a + x0 - pad, b + y0 - pad, a + x1 + pad, b + y1 + pad)
+
+
+def cell_line_crops(image: np.ndarray, ink: np.ndarray, bbox: BBox, margin: float, min_area: int, pad: int,
+                    min_share: float) -> list[tuple[np.ndarray, tuple[int, int, int, int]]]:
+    """Crops of ``image`` around each stacked text line of a grid cell (``stacked_line_boxes``), top
+    to bottom, each with the box it covers; one crop for a cell of one line, none for a cell too
+    small to read or holding no ink."""
+    a, b, c, d = cell_interior(bbox, margin, ink.shape)
+    least = scan_settings().table.min_interior_px
+    if c - a < least or d - b < least:
+        return []
+    box = ink_box(ink[b:d, a:c], min_area)
+    if box is None:
+        return []
+    x0, y0, x1, y1 = box
+    return [crop_with_box(image, a + x0 + lx0 - pad, b + y0 + ly0 - pad, a + x0 + lx1 + pad, b + y0 + ly1 + pad)
+            for lx0, ly0, lx1, ly1 in stacked_line_boxes(ink[b + y0:b + y1, a + x0:a + x1], min_area, min_share)]
 
 
 def cell_interior(bbox: BBox, margin: float, shape: tuple[int, int]) -> tuple[int, int, int, int]:

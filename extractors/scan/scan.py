@@ -38,6 +38,7 @@ from .cells import (
     cell_cutter,
     cell_ink_ems,
     cell_interior,
+    cell_line_crops,
     cell_text_crop,
     crop_with_box,
     drop_fragments,
@@ -81,6 +82,7 @@ def cross_engine_for(options: ExtractOptions, engine: OcrEngine) -> OcrEngine | 
 def cross_check_cells(
     second: OcrEngine, reads: list[list[CellRead]], ocr_image: np.ndarray, text_ink: np.ndarray,
     margin: float, min_area: int, pad: int, number: int, turn: int, max_chars: int, doubt_below: float,
+    stacked_share: float = 0.6,
 ) -> None:
     """Cells read again by the second engine, its reading kept on the cell (``other_engine``): short
     cells holding digits, and any cell the page engine read with confidence under ``doubt_below``
@@ -98,6 +100,15 @@ def cross_check_cells(
             # a doubtful cell of one line: a line reader reads a wrapped cell's crop as garbage, and a
             # lone sign glyph or a checkbox cell is the strokes' to read
             doubtful = conf < doubt_below and len(cr.items) == 1 and cr.glyph is None and not cr.checkboxes
+            # a doubtful cell of several lines is read by the second engine line by line
+            wrapped = (conf < doubt_below and len(cr.items) > 1 and cr.glyph is None and not cr.checkboxes
+                       and not short_number)
+            if wrapped:
+                lines = cell_line_crops(ocr_image, text_ink, cr.grid.bbox, margin, min_area, pad, stacked_share)
+                if len(lines) > 1:
+                    cr.other_engine_by_lines = True
+                    todo.extend((cr, text, CropKey(number, "cross", at, turn), crop) for crop, at in lines)
+                continue
             if not short_number and not doubtful:
                 continue
             found = cell_text_crop(ocr_image, text_ink, cr.grid.bbox, margin, min_area, pad)
@@ -108,7 +119,11 @@ def cross_check_cells(
     if not todo:
         return
     answers = second.read_lines([crop for *_, crop in todo], [key for _, _, key, _ in todo])
-    for (cr, _, _, _), (other, conf) in zip(todo, answers):
+    read: dict[int, list[tuple[str, float]]] = {}
+    for (cr, _, _, _), answer in zip(todo, answers):
+        read.setdefault(id(cr), []).append(answer)
+    for cr, _, _, _ in todo:
+        other, conf = joined_reading(read[id(cr)])
         if other.strip():
             cr.other_engine = (other.strip(), conf)
 
@@ -359,7 +374,7 @@ def read_page_image(
     if second is not None:
         before = second.seconds
         cross_check_cells(second, reads, ocr_image, text_ink, margin, min_area, pad, number, extra_quarters,
-                          int(cfg.cross_check.max_chars), options.low_confidence)
+                          int(cfg.cross_check.max_chars), options.low_confidence, float(cfg.text.stacked_line_min_share))
         ocr_before -= second.seconds - before  # the second engine's time counts as OCR time too
 
     to_orig = page.to_original
@@ -469,7 +484,9 @@ def build_table(
         if second.agree:
             conf = agreeing_confidence(conf, cr.other_engine[1])
         # judged on the text as repaired: the page's '224' is no disagreement once it reads '≥24'
-        elif cr.other_engine is not None and numbers_disagree(text, cr.other_engine[0], digits):
+        # (a reading line by line confirms a long cell when it agrees; its numbers are not weighed)
+        elif cr.other_engine is not None and not cr.other_engine_by_lines \
+                and numbers_disagree(text, cr.other_engine[0], digits):
             other, other_conf = cr.other_engine
             repairs.append(Repair(kind="engines_disagree", raw=other, fixed=text,
                                   message=f"the second OCR engine reads '{other}' ({other_conf:.2f}) where the "
