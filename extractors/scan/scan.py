@@ -82,11 +82,15 @@ def cross_engine_for(options: ExtractOptions, engine: OcrEngine) -> OcrEngine | 
 def cross_check_cells(
     second: OcrEngine, reads: list[list[CellRead]], ocr_image: np.ndarray, text_ink: np.ndarray,
     margin: float, min_area: int, pad: int, number: int, turn: int, max_chars: int, doubt_below: float,
-    stacked_share: float = 0.6,
+    stacked_share: float | None = None,
 ) -> None:
     """Cells read again by the second engine, its reading kept on the cell (``other_engine``): short
     cells holding digits, and any cell the page engine read with confidence under ``doubt_below``
-    (two engines that agree on a doubtful cell confirm it; build_table weighs both)."""
+    (two engines that agree on a doubtful cell confirm it; build_table weighs both); a doubtful cell
+    of several lines is read line by line (``stacked_share``: scan.yaml's stacked_line_min_share
+    unless given)."""
+    if stacked_share is None:
+        stacked_share = float(settings().text.stacked_line_min_share)
     todo: list[tuple[CellRead, str, CropKey, np.ndarray]] = []
     for table_reads in reads:
         for cr in table_reads:
@@ -491,9 +495,9 @@ def build_table(
             repairs.append(Repair(kind="engines_disagree", raw=other, fixed=text,
                                   message=f"the second OCR engine reads '{other}' ({other_conf:.2f}) where the "
                                           f"first read '{text}'"))
-        if cr.strokes_tried and cr.glyph is None and ocr_repair.split_glyphs(text)[1] in strict_unconfirmed:
+        sign = ocr_repair.split_glyphs(text)[1]
+        if cr.strokes_tried and cr.glyph is None and sign in strict_unconfirmed:
             # OCR reads ⩾ whose bar is faint as '>': a strict sign the strokes do not show is a guess
-            sign = ocr_repair.split_glyphs(text)[1]
             repairs.append(Repair(kind="operator_guess", raw=text, fixed=text,
                                   message=f"the sign '{sign}' was read by OCR alone (its strokes read as no sign), "
                                           f"and a ≥ or ≤ whose bar is faint reads so too: check the sign"))
