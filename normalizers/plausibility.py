@@ -363,7 +363,24 @@ def text_noise(text: str, elsewhere: Callable[[str | tuple[str, str]], int] | No
         ending = t[-5:-1]
         if _IDEOGRAPH.fullmatch(ending[0]) and elsewhere(("end", ending)) >= 2 and not elsewhere(("end", t[-5:])):
             found.append(f"'{t[-5:]}' ends with a character after {ending}, with which the form's cells end")
+            return found
+    # ... or after the word they end with, where the last character stands as a word of its own and
+    # the form writes it after that word nowhere (有所保障章: a part of 障 read again)
+    if elsewhere is not None and (word := _word_before_lone_end(t)) \
+            and elsewhere(("end", word)) >= 2 and not elsewhere(t[-2:]):
+        found.append(f"'{t[-len(word) - 1:]}' ends with a character after {word}, with which the form's cells end")
     return found
+
+
+def _word_before_lone_end(t: str) -> str | None:
+    """The word before the text's last character where that character stands as a word of its own
+    (保障/章), else None."""
+    if len(t) < 4 or not all(_IDEOGRAPH.fullmatch(ch) for ch in t[-3:]):
+        return None
+    words = [w for _, w in _segmentation(t[-rules().segmentation_window * 2:])[1]]
+    if len(words) < 2 or len(words[-1]) != 1 or len(words[-2]) < 2:
+        return None
+    return words[-2]
 
 
 def _unpaired_bracket(t: str) -> tuple[str, int] | None:

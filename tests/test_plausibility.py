@@ -812,6 +812,15 @@ def test_marks_ocr_leaves_in_text_are_noise():
     # a character after the phrase the form's cells end with
     assert text_noise("考核救助对象认定准确率完成情况兄", form_writes)
     assert not text_noise("考核救助对象认定准确率完成情况", form_writes)
+    # ... or after the word they end with, the last character a word of its own written so nowhere
+    # else (有所保障章, family seed 201, scan_noisy: a part of 障 read again)
+    endings = partial(_written_elsewhere, ["基本保障", "有效保障", "逐步提高", "达标比例"], "")
+    assert text_noise("有所保障章", endings)
+    assert not text_noise("有所保障", endings)
+    # one other cell ending so is not enough (提高量 is a word and a character: right), nor is a
+    # word the segmentation keeps whole (比例尺)
+    assert not text_noise("生产能力提高量", endings)
+    assert not text_noise("地图比例尺", partial(_written_elsewhere, ["达标比例", "覆盖比例"], ""))
     # a term of the family with its first character lost where its neighbour makes no word
     assert text_noise("项目从开工到工验收的时间") and text_noise("工程工验收质量合格的比例")
     # ... not another term (交工验收) or a word of its own (完工验收)
