@@ -253,3 +253,13 @@ def test_sign_read_as_two_where_the_digit_makes_no_percentage_is_routine():
     assert (text, kinds) == ("≥95%", ["operator"])
     assert _built("250人", lead=("≥", 0.8))[1] == ["operator_misread"]  # 250 人 is a count: still a guess
     assert _built("25%", lead=("≥", 0.8))[1] == ["operator_misread"]  # 25 % is a percentage
+
+
+def test_multiplication_sign_is_repaired_in_a_table_without_operator_value_or_unit_columns():
+    # Regression (family seed 201, scan_png): a layout writing '≥13公里' in one 指标值及单位 cell gives
+    # the table no column roles, and the repair was skipped with the rest: '（1-60%）x指标分值' stayed.
+    t = table([["三级指标", "指标说明", "评分规则"], ["受益人口", "受益人口数", "得分=（实际完成率-60%）/（1-60%）x指标分值"]])
+    fixed, roles = r.repair_table(t)
+    assert roles == {}
+    assert fixed.rows()[1][2].text == "得分=（实际完成率-60%）/（1-60%）×指标分值"
+    assert fixed.confidence == t.confidence

@@ -296,8 +296,6 @@ def repair_table(table: Table, inherited: dict[int, str] | None = None) -> tuple
     if fixed_cells:
         table = table.model_copy(update={"cells": [fixed_cells.get((c.row, c.col), c) for c in table.cells]})
     roles = column_roles(table) or (inherited if inherited else {})
-    if not roles:
-        return table, roles
     header_rows = {c.row for c in table.cells if compact(c.text) in rules().column_roles}
     cells = []
     for cell in table.cells:
@@ -322,6 +320,8 @@ def repair_table(table: Table, inherited: dict[int, str] | None = None) -> tuple
         if known and conf > 0:
             conf = max(conf, rules().vocabulary_confidence)
         cells.append(cell.model_copy(update={"text": fixed, "repairs": cell.repairs + reps, "confidence": conf}))
+    if not roles:  # text cells only (a table without an operator, value or unit column)
+        return table.model_copy(update={"cells": cells}), roles
     return table.model_copy(update={"cells": cells, "confidence": min(c.confidence for c in cells)}), roles
 
 
