@@ -44,10 +44,9 @@ def crop_with_box(image: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> tupl
     return image[b:d, a:c], (a, b, c, d)
 
 
-def cell_text_crop(image: np.ndarray, ink: np.ndarray, bbox: BBox, margin: float, min_area: int,
-                   pad: int) -> tuple[np.ndarray, tuple[int, int, int, int]] | None:
-    """The crop of ``image`` around the ink inside a grid cell (``pad`` pixels around it) and the box
-    it covers; None for a cell too small to read or holding no ink."""
+def cell_ink_box(ink: np.ndarray, bbox: BBox, margin: float, min_area: int) -> tuple[int, int, int, int] | None:
+    """The box (page pixels) of the ink inside a grid cell; None for a cell too small to read or
+    holding no ink."""
     a, b, c, d = cell_interior(bbox, margin, ink.shape)
     least = scan_settings().table.min_interior_px
     if c - a < least or d - b < least:
@@ -56,7 +55,18 @@ def cell_text_crop(image: np.ndarray, ink: np.ndarray, bbox: BBox, margin: float
     if box is None:
         return None
     x0, y0, x1, y1 = box
-    return crop_with_box(image, a + x0 - pad, b + y0 - pad, a + x1 + pad, b + y1 + pad)
+    return a + x0, b + y0, a + x1, b + y1
+
+
+def cell_text_crop(image: np.ndarray, ink: np.ndarray, bbox: BBox, margin: float, min_area: int,
+                   pad: int) -> tuple[np.ndarray, tuple[int, int, int, int]] | None:
+    """The crop of ``image`` around the ink inside a grid cell (``pad`` pixels around it) and the box
+    it covers; None for a cell too small to read or holding no ink."""
+    box = cell_ink_box(ink, bbox, margin, min_area)
+    if box is None:
+        return None
+    x0, y0, x1, y1 = box
+    return crop_with_box(image, x0 - pad, y0 - pad, x1 + pad, y1 + pad)
 
 
 def cell_line_crops(image: np.ndarray, ink: np.ndarray, bbox: BBox, margin: float, min_area: int, pad: int,
@@ -64,16 +74,12 @@ def cell_line_crops(image: np.ndarray, ink: np.ndarray, bbox: BBox, margin: floa
     """Crops of ``image`` around each stacked text line of a grid cell (``stacked_line_boxes``), top
     to bottom, each with the box it covers; one crop for a cell of one line, none for a cell too
     small to read or holding no ink."""
-    a, b, c, d = cell_interior(bbox, margin, ink.shape)
-    least = scan_settings().table.min_interior_px
-    if c - a < least or d - b < least:
-        return []
-    box = ink_box(ink[b:d, a:c], min_area)
+    box = cell_ink_box(ink, bbox, margin, min_area)
     if box is None:
         return []
     x0, y0, x1, y1 = box
-    return [crop_with_box(image, a + x0 + lx0 - pad, b + y0 + ly0 - pad, a + x0 + lx1 + pad, b + y0 + ly1 + pad)
-            for lx0, ly0, lx1, ly1 in stacked_line_boxes(ink[b + y0:b + y1, a + x0:a + x1], min_area, min_share)]
+    return [crop_with_box(image, x0 + lx0 - pad, y0 + ly0 - pad, x0 + lx1 + pad, y0 + ly1 + pad)
+            for lx0, ly0, lx1, ly1 in stacked_line_boxes(ink[y0:y1, x0:x1], min_area, min_share)]
 
 
 def cell_interior(bbox: BBox, margin: float, shape: tuple[int, int]) -> tuple[int, int, int, int]:
@@ -146,6 +152,15 @@ def stacked_line_boxes(mask: np.ndarray, min_area: int, min_share: float) -> lis
         if found is not None:
             boxes.append((found[0], y0, found[2], y1))
     return boxes
+
+
+def readings_per_cell(cells: list[CellRead], answers: list[tuple[str, float]]) -> list[tuple[CellRead, tuple[str, float]]]:
+    """Line readings, asked for in order (``cells[i]`` the cell of ``answers[i]``, a cell's lines one
+    after another), joined into one reading per cell (``joined_reading``), in the order first asked."""
+    lines: dict[int, tuple[CellRead, list[tuple[str, float]]]] = {}
+    for cr, answer in zip(cells, answers):
+        lines.setdefault(id(cr), (cr, []))[1].append(answer)
+    return [(cr, joined_reading(read)) for cr, read in lines.values()]
 
 
 def joined_reading(lines: list[tuple[str, float]]) -> tuple[str, float]:

@@ -43,9 +43,9 @@ from .cells import (
     crop_with_box,
     drop_fragments,
     ink_box,
-    joined_reading,
     lost_characters,
     read_cell_by_cell,
+    readings_per_cell,
     stacked_line_boxes,
 )
 from .checkboxes import checkbox_segments, find_cell_checkboxes
@@ -123,11 +123,7 @@ def cross_check_cells(
     if not todo:
         return
     answers = second.read_lines([crop for *_, crop in todo], [key for _, _, key, _ in todo])
-    read: dict[int, list[tuple[str, float]]] = {}
-    for (cr, _, _, _), answer in zip(todo, answers):
-        read.setdefault(id(cr), []).append(answer)
-    for cr, _, _, _ in todo:
-        other, conf = joined_reading(read[id(cr)])
+    for cr, (other, conf) in readings_per_cell([cr for cr, *_ in todo], answers):
         if other.strip():
             cr.other_engine = (other.strip(), conf)
 
@@ -357,12 +353,9 @@ def read_page_image(
                     todo.append((cr, key, crop))
     if todo:
         answers = engine.read_lines([crop for *_, crop in todo], [k for _, k, _ in todo])
-        lines_read: dict[int, list[tuple[str, float]]] = {}
-        for (cr, _, _), res in zip(todo, answers):
-            lines_read.setdefault(id(cr), []).append(res)
-        for cr, _, _ in todo:
+        for cr, reading in readings_per_cell([cr for cr, *_ in todo], answers):
             cr.items = []
-            cr.reread = joined_reading(lines_read[id(cr)])
+            cr.reread = reading
     if label_todo:
         label_keys = [key for _, _, key, _ in label_todo]
         for (cr, k, _, _), res in zip(label_todo, engine.read_lines([crop for *_, crop in label_todo], label_keys)):
@@ -378,7 +371,7 @@ def read_page_image(
     if second is not None:
         before = second.seconds
         cross_check_cells(second, reads, ocr_image, text_ink, margin, min_area, pad, number, extra_quarters,
-                          int(cfg.cross_check.max_chars), options.low_confidence, float(cfg.text.stacked_line_min_share))
+                          int(cfg.cross_check.max_chars), options.low_confidence, stacked_share)
         ocr_before -= second.seconds - before  # the second engine's time counts as OCR time too
 
     to_orig = page.to_original
