@@ -46,7 +46,8 @@ doubtful) and combines it with a logistic model fitted on damaged documents
   as (``≥3200`` scanned as ``23200``, ``vocab/data/units.yaml`` operator_lookalikes), even where every row
   of the form reads that way (a scan that lost all its signs);
 - ink_unread: on a scan, one of the row's cells holds ink for more characters than OCR read
-  (``ink_unread``, extractors/scan/scan.py ink_check): a character was dropped;
+  (``ink_unread``, extractors/scan/scan.py ink_check): a character was dropped (not for a
+  三级指标 its own explanation writes whole in the frame the form's other rows use: name_framed_whole);
 - group_open: the merged labels stand mid-span and a split one row off fits the row's group
   nearly as well (``group_uncertain``, normalizers/centred_labels.py);
 - text_noise: marks OCR leaves in text: one glyph read twice where a clause or a page's part of a
@@ -854,7 +855,8 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
     ``page_parts`` the cells a page break split (page_break_parts)."""
     disputed = disputed or {}
     page_parts = page_parts or {}
-    unread = unread or {}
+    unread = {seq: fld for seq, fld in (unread or {}).items()
+              if not (fld == "level3" and name_framed_whole(seq, rows))}
     r = rules()
     form_numbers = _form_numbers(form)
     goals = [form.overall_goal or "", form.overall_goal_long_term or ""] if form is not None else []
@@ -1431,6 +1433,28 @@ def page_break_parts(anomalies: list[Anomaly]) -> dict[tuple[int, str], tuple[st
 def _seams(t: str, parts: tuple[str, ...]) -> frozenset[int]:
     """Where, in ``t`` (a text without spaces), the parts from the next page begin (the page's part ends)."""
     return frozenset(len(t) - len(p) for p in parts if p and t.endswith(p) and len(t) > len(p))
+
+
+def _name_frame(rec: IndicatorRecord) -> tuple[str, str] | None:
+    """The explanation around the row's 三级指标 where it writes the name once (考核 … 完成情况)."""
+    name, expl = compact(rec.level3 or ""), compact(rec.explanation or "")
+    if len(name) < 2 or expl.count(name) != 1:
+        return None
+    i = expl.index(name)
+    return expl[:i], expl[i + len(name):]
+
+
+def name_framed_whole(seq: int, rows: list[IndicatorRecord]) -> bool:
+    """Whether the row's explanation writes its 三级指标 in the frame at least two other rows of the
+    form write theirs in (考核学生体质健康达标率完成情况 beside 考核…完成情况): read apart, the name
+    and the explanation agree on every character, so the ink measure that found one more in the
+    name cell misjudged it (speckle beside the text; 5 right rows of the family and layout scans,
+    no wrong one). A character lost from the name stays in the explanation and breaks the frame."""
+    own = next((x for x in rows if x.seq == seq), None)
+    frame = _name_frame(own) if own is not None else None
+    if frame is None or not any(frame):
+        return False
+    return sum(1 for x in rows if x.seq != seq and _name_frame(x) == frame) >= 2
 
 
 def unread_cells(anomalies: list[Anomaly]) -> dict[int, str]:

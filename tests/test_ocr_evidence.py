@@ -49,6 +49,27 @@ def test_ink_unread_in_a_merged_label_cell_is_no_row_evidence():
     assert plausibility.unread_cells([note("level3")]) == {3: "level3"}
 
 
+def test_ink_unread_in_a_name_its_explanation_frames_whole_is_no_row_evidence():
+    """Family seed 181, scan_noisy: speckle beside 学生体质健康达标率 made the ink measure count ten
+    characters where OCR read nine; the row's own explanation writes the name in the form's frame
+    (考核…完成情况), so the name lost nothing. A name that did lose one breaks the frame."""
+    from normalizers.records import IndicatorRecord
+
+    def rec(seq: int, name: str, expl: str) -> IndicatorRecord:
+        return IndicatorRecord(source_file="s", form_id="f", form_index=0, seq=seq, level3=name, explanation=expl)
+
+    rows = [rec(1, "学生体质健康达标率", "考核学生体质健康达标率完成情况"),
+            rec(2, "救助资金发放及时率", "考核救助资金发放及时率完成情况"),
+            rec(3, "维修加固山塘", "考核维修加固山塘完成情况"),
+            rec(4, "生体质健康达标率", "考核学生体质健康达标率完成情况")]
+    assert plausibility.name_framed_whole(1, rows)
+    assert not plausibility.name_framed_whole(4, rows)  # 考核学 … 完成情况: a frame no other row has
+    # one other row in the frame is not enough
+    assert not plausibility.name_framed_whole(1, rows[:2])
+    (framed, lost) = plausibility.assess_form([rows[0], *rows[1:3], rows[3]], set(), unread={1: "level3", 4: "level3"})[::3]
+    assert framed.features["ink_unread"] == 0.0 and lost.features["ink_unread"] == 1.0
+
+
 def test_the_fit_holds_a_weight_of_doubt_at_zero_rather_than_below():
     from pipeline.fit_plausibility import fit_doubt_weights
 
