@@ -682,6 +682,22 @@ def test_long_term_target_with_its_sign_read_as_a_digit_is_doubted(annual, long_
         assert ev[1].doubtful and "the long-term target" in " ".join(ev[1].reasons)
 
 
+@pytest.mark.parametrize(("value", "doubted"), [
+    ("稳步提升+", True),  # family seed 191, scan_noisy: a speck after the target read as '+'
+    ("有所保障。", True),
+    ("稳步提升", False),
+    ("明显改善（以主管部门核定为准）", False),
+    ("A+", False),
+])
+def test_speck_read_as_a_mark_after_a_qualitative_target_is_noise(value, doubted):
+    base = {"form_id": "f", "source_file": "s.md", "form_index": 0, "level1": "效益指标", "level2": "社会效益指标",
+            "level3": "城乡教育均衡发展水平", "operator": "定性", "explanation": "考核城乡教育均衡发展水平完成情况"}
+    (ev,) = plausibility.assess_form([IndicatorRecord(**base, seq=1, value=value)], set())
+    assert (ev.features["text_noise"] > 0) is doubted
+    if doubted:
+        assert ev.doubtful and ev.fields["text_noise"] == "value"
+
+
 def _period_name_rows(name: str) -> list[IndicatorRecord]:
     """One source row with an annual and a long-term target: two records of one name cell."""
     base = {"form_id": "f", "source_file": "s.md", "form_index": 0, "level1": "产出指标", "level2": "时效指标",
