@@ -946,7 +946,10 @@ def assess_form(rows: list[IndicatorRecord], flagged: set[int], implied: frozens
         if any(rule_text.count(p) >= 2 for p in r.rule_phrases):
             join += 1
             ev.reasons.append("the scoring rule reads as two rules joined")
-        if typical_name and len(compact(rec.level3 or "")) >= r.name_length_ratio * typical_name + 2:
+        # (not a name its own explanation writes whole: a joined row's explanation is two, and does not
+        # restate the two names run together; 绿色矿山建设、砂石土矿整治、历史遗留废弃矿山的修复 is one)
+        if typical_name and len(name_text := compact(rec.level3 or "")) >= r.name_length_ratio * typical_name + 2 \
+                and name_text not in compact(rec.explanation or ""):
             longer += 1
             ev.reasons.append("the 三级指标 is far longer than the form's others (two names joined?)")
         if typical_expl and len(compact(rec.explanation or "")) >= r.explanation_length_ratio * typical_expl + 4:

@@ -537,6 +537,18 @@ def test_two_rows_joined_whose_explanation_speaks_of_the_two_names_apart_are_fla
     assert low(run(tmp_path, [*GOOD_ROWS[:6], one, GOOD_ROWS[7]])) == {}
 
 
+def test_a_long_name_its_explanation_restates_whole_is_no_join(tmp_path):
+    # Regression (family seeds 171-201, scans: 11 right rows flagged, none wrong): a name listing
+    # three works is far longer than the form's others, but its explanation writes it whole; a
+    # joined row's explanation is two explanations and does not restate the names run together
+    name = "绿色矿山建设、砂石土矿整治、历史遗留废弃矿山的修复"
+    row = "\t产出指标\t数量指标\t{name}\t≥\t1\t处\t{expl}\t完成目标得满分，否则不得分\t"
+    rows = [*GOOD_ROWS[:2], row.format(name=name, expl=name), *GOOD_ROWS[3:]]
+    assert low(run(tmp_path, rows)) == {}
+    rows[2] = row.format(name=name, expl="年度修复废弃矿山的个数")
+    assert "the 三级指标 is far longer than the form's others" in low(run(tmp_path, rows))[3]
+
+
 @pytest.mark.parametrize(("name", "explanation", "parts"), [
     ("农村人居环境土地集约节约利用", "农村人居环境整治提升情况考核土地集约节约利用完成情况", ("农村人居环境", "土地集约节约利用")),
     ("群众生活水平困难群众基本生活保障", "项目实施对群众生活水平的改善程度考核困难群众基本生活保障完成情况",
