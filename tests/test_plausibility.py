@@ -710,6 +710,22 @@ def test_speck_read_as_a_mark_after_a_qualitative_target_is_noise(value, doubted
         assert ev.doubtful and ev.fields["text_noise"] == "value"
 
 
+def test_explanation_restating_the_name_with_a_look_alike_is_noise():
+    """Damaged family seed 211 (damage seed 31): 考核工地集约节约利用完成情况 beside the row's own
+    土地集约节约利用. 工地 is a word, so the lexicon keeps it; the row contradicts itself."""
+    base = {"form_id": "f", "source_file": "s.md", "form_index": 0, "level1": "效益指标", "level2": "生态效益指标",
+            "level3": "土地集约节约利用", "operator": "定性", "value": "有所保障"}
+    (ev,) = plausibility.assess_form([IndicatorRecord(**base, seq=1, explanation="考核工地集约节约利用完成情况")], set())
+    assert ev.doubtful and ev.fields["text_noise"] == "explanation"
+    assert "restates the 三级指标 '土地集约节约利用' as '工地集约节约利用'" in " ".join(ev.reasons)
+    (right,) = plausibility.assess_form([IndicatorRecord(**base, seq=1, explanation="考核土地集约节约利用完成情况")], set())
+    assert right.features["text_noise"] == 0
+    # two characters apart, or apart by characters that are no look-alikes, is another phrase
+    assert plausibility.restated_with_look_alike("学生体质健康达标率", "考核学生体质健康合格率") is None
+    assert plausibility.restated_with_look_alike("学生体质健康达标率", "学生体质健康达标情况") is None
+    assert plausibility.restated_with_look_alike("耕地保护", "耕地保沪情况") == ("耕地保护", "耕地保沪")
+
+
 def _period_name_rows(name: str) -> list[IndicatorRecord]:
     """One source row with an annual and a long-term target: two records of one name cell."""
     base = {"form_id": "f", "source_file": "s.md", "form_index": 0, "level1": "产出指标", "level2": "时效指标",
