@@ -392,6 +392,7 @@ def assign_columns(row: SourceRow, header_cols: dict[str, int]) -> AssignedRow:
         _put(out, "value", a)
         if anchor_kind == "value":
             out.source_cols.setdefault("operator", a.col)
+    _drop_speck_after_number(out)
     # unit: the next cell when it is a unit or an empty unit position
     if rest_start < len(active):
         u = active[rest_start]
@@ -423,6 +424,25 @@ def _drop_trailing_speck(out: AssignedRow, last: Slot) -> None:
                     message=f"'{raw[-1]}' after the name '{out.level3}' is an OCR speck; dropped")
     out.cells["level3"] = (out.cells.get("level3") or cell).model_copy(
         update={"repairs": [*(out.cells.get("level3") or cell).repairs, repair]})
+
+
+# a point OCR made of a speck after a whole number that fills the value cell ('98.')
+_SPECK_AFTER_NUMBER = re.compile(r"^(\s*[≥≤><=]?\s*[0-9]+)\s*[.。·]\s*$")
+
+
+def _drop_speck_after_number(out: AssignedRow) -> None:
+    """'98.' read by OCR in a value cell: no decimal follows the point, so it is a speck (logged as an
+    OCR repair on the cell). A decimal whose digits OCR lost ('3.2' read '3.') leaves ink the text
+    does not account for: the scan's ink check reports it (ink_unread) and the row is doubted.
+    Text read from a file keeps whatever it says."""
+    cell = out.cells.get("value")
+    m = _SPECK_AFTER_NUMBER.match(out.value_text or "")
+    if cell is None or cell.confidence >= 1.0 or m is None:
+        return
+    raw, out.value_text = out.value_text, m.group(1).strip()
+    repair = Repair(kind="speck", raw=raw, fixed=out.value_text,
+                    message=f"the point after the number '{out.value_text}' is an OCR speck (no decimal follows); dropped")
+    out.cells["value"] = cell.model_copy(update={"repairs": [*cell.repairs, repair]})
 
 
 def _is_box_lookalike(text: str) -> bool:

@@ -505,3 +505,23 @@ def test_ocr_speck_after_a_level3_name_is_dropped_and_logged_text_keeps_it():
     assert [(n.code, n.raw_value, n.fixed_value) for n in d.anomalies] == [("ocr_repair", "维修加固山塘N", "维修加固山塘")]
     (d,) = interpret_rows(rows(1.0), header)
     assert d.level3 == "维修加固山塘N" and d.anomalies == []
+
+
+def test_ocr_speck_read_as_a_point_after_a_whole_number_is_dropped_and_logged_text_keeps_it():
+    # family seeds 181-211, scan_noisy: '1.', '98.' in value cells went out as non_numeric_value
+    # warnings on right rows (10 of the 38 right rows flagged on the five seeds' scans)
+    from extractors.ir import Cell
+    from normalizers.columns import Slot, SourceRow, interpret_rows
+
+    def rows(value: str, confidence: float):
+        texts = ["产出指标", "数量指标", "信访事件", "≤", value, "件"]
+        return [SourceRow([Slot(t, c, Cell(text=t, row=0, col=c, confidence=confidence)) for c, t in enumerate(texts)])]
+
+    header = {"level1": 0, "level2": 1, "level3": 2, "operator": 3, "value": 4, "unit": 5}
+    (d,) = interpret_rows(rows("1.", 0.91), header)
+    assert (d.value, d.value_num) == ("1", 1.0)
+    assert [(n.code, n.severity, n.raw_value, n.fixed_value) for n in d.anomalies] == [("ocr_repair", "info", "1.", "1")]
+    (d,) = interpret_rows(rows("3.2", 0.91), header)  # a decimal is a decimal
+    assert d.value_num == 3.2 and d.anomalies == []
+    (d,) = interpret_rows(rows("1.", 1.0), header)  # text read from a file keeps what it says
+    assert d.value_num is None and [n.code for n in d.anomalies] == ["non_numeric_value"]
