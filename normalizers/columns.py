@@ -41,6 +41,7 @@ class ColumnCues:
     rule_min_length: int
     value_max_length: int
     side_by_side_order: str
+    term_repair_confidence: float
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +60,7 @@ def column_cues() -> ColumnCues:
         rule_min_length=int(raw["rule_min_length"]),
         value_max_length=int(raw["value_max_length"]),
         side_by_side_order=str(raw["side_by_side_order"]),
+        term_repair_confidence=float(raw["term_repair_confidence"]),
     )
 
 
@@ -443,6 +445,36 @@ def _drop_speck_after_number(out: AssignedRow) -> None:
     repair = Repair(kind="speck", raw=raw, fixed=out.value_text,
                     message=f"the point after the number '{out.value_text}' is an OCR speck (no decimal follows); dropped")
     out.cells["value"] = cell.model_copy(update={"repairs": [*cell.repairs, repair]})
+
+
+_TERM_FIELDS = ("level3", "explanation", "scoring_rule")
+
+
+def _repair_domain_terms(a: AssignedRow) -> None:
+    """A look-alike read for a character of a term of the form family where the reading makes no word
+    (工程峻工验收: 竣 read as 峻; plausibility.domain_term_readings): the term is put back in OCR'd
+    cells and logged as an OCR repair; text read from a file keeps whatever it says."""
+    from normalizers.plausibility import domain_term_readings  # the lexicon's owner
+
+    for f in _TERM_FIELDS:
+        cell, text = a.cells.get(f), getattr(a, f)
+        if cell is None or cell.confidence >= 1.0 or not text:
+            continue
+        fixed = text
+        for i, alt in domain_term_readings(text):
+            fixed = fixed[:i] + alt + fixed[i + 1:]
+        if fixed == text:
+            continue
+        setattr(a, f, fixed)
+        changed = [i for i, (x, y) in enumerate(zip(text, fixed, strict=True)) if x != y]
+        what = ", ".join(f"{text[i]} as {fixed[i]}" for i in changed)
+        repair = Repair(kind="glyph", raw=text, fixed=fixed,
+                        message=f"a character of a term of the form family read as a look-alike that makes no word "
+                                f"there ({what}: '{fixed[max(0, changed[0] - 2):changed[-1] + 3]}')")
+        # the engine's doubt was the glyph it could not tell from its look-alike, now read as the term
+        # has it: the cell is as sure as a cell read exactly as the vocabulary
+        confidence = max(cell.confidence, column_cues().term_repair_confidence)
+        a.cells[f] = cell.model_copy(update={"repairs": [*cell.repairs, repair], "confidence": confidence})
 
 
 def _is_box_lookalike(text: str) -> bool:
@@ -881,6 +913,7 @@ def _draft(a: AssignedRow, level1, level2, l1_raw, l2_raw, notes: list[RowAnomal
         where = "; ".join(f"{f} from column {a.source_cols[f] + 1} to {header_cols[f] + 1}" for f in moved)
         notes.append(RowAnomaly(moved[0], "column_shift", "info", "", "",
                                 f"cells of this row stood under other headers and were reassigned by content: {where}"))
+    _repair_domain_terms(a)
     op = _parse_operator(a.operator_text) if a.operator_text else None
     value_text = clean_text(a.value_text)
     pv = values.parse_value_cell(value_text) if value_text else values.ParsedValue(None, None, None, None)

@@ -557,6 +557,39 @@ def domain_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _domain_terms_by_char() -> dict[str, tuple[str, ...]]:
+    raw = yaml.safe_load((DATA_DIR / "domain_words.yaml").read_text(encoding="utf-8"))
+    out: dict[str, set[str]] = {}
+    for w in raw["words"]:
+        for ch in set(w):
+            out.setdefault(ch, set()).add(w)
+    return {ch: tuple(sorted(ws)) for ch, ws in out.items()}
+
+
+def domain_term_readings(text: str) -> list[tuple[int, str]]:
+    """(position, look-alike) where a character makes no attested word with either neighbour and
+    exactly one of its look-alikes (data/ocr_confusions.yaml) makes a term of the form family there
+    (data/domain_words.yaml): 工程峻工验收 -> 竣 (竣工, 竣工验收). An engine that reads a rare
+    character as a common look-alike reads it so wherever it stands; the term is the text meant.
+    On the distinct expected texts of the measured sets it finds none."""
+    partners, counts, r = confusion_partners(), bigram_counts(), rules()
+    found = []
+    for i, ch in enumerate(text):
+        if ch not in partners:
+            continue
+        own = [p for p in _side_pairs(text, i, ch) if _CJK_PAIR.fullmatch(p)]
+        if any(counts.get(p, 0) >= r.confusable_attested for p in own) \
+                or any(text[k:k + 3] in attested_trigrams() for k in range(max(0, i - 2), i + 1)):
+            continue  # the reading makes a word
+        fits = {alt for alt in partners[ch] for term in _domain_terms_by_char().get(alt, ())
+                if any((text[:i] + alt + text[i + 1:])[j:j + len(term)] == term
+                       for j in range(max(0, i - len(term) + 1), i + 1))}
+        if len(fits) == 1:
+            found.append((i, fits.pop()))
+    return found
+
+
+@lru_cache(maxsize=1)
 def domain_trigrams() -> frozenset[str]:
     """Three-character runs of the form family's terms (data/domain_words.yaml)."""
     raw = yaml.safe_load((DATA_DIR / "domain_words.yaml").read_text(encoding="utf-8"))

@@ -525,3 +525,28 @@ def test_ocr_speck_read_as_a_point_after_a_whole_number_is_dropped_and_logged_te
     assert d.value_num == 3.2 and d.anomalies == []
     (d,) = interpret_rows(rows("1.", 1.0), header)  # text read from a file keeps what it says
     assert d.value_num is None and [n.code for n in d.anomalies] == ["non_numeric_value"]
+
+
+def test_term_of_the_form_family_with_a_look_alike_read_for_its_rare_character_is_put_back_in_ocr_cells():
+    # development corpus dev_012.tif and every family scan seed: RapidOCR reads 竣 as 峻 (工程峻工验收…),
+    # which makes no word; 竣工验收 is a term of the family (domain_words.yaml). The cell's doubt was
+    # that glyph: its confidence is raised once the term is put back
+    from extractors.ir import Cell
+    from normalizers.columns import Slot, SourceRow, interpret_rows
+
+    def rows(explanation: str, confidence: float):
+        texts = ["产出指标", "质量指标", "工程质量合格率", "=", "100", "%", explanation]
+        return [SourceRow([Slot(t, c, Cell(text=t, row=0, col=c, confidence=confidence if c == 6 else 0.99))
+                           for c, t in enumerate(texts)])]
+
+    header = {"level1": 0, "level2": 1, "level3": 2, "operator": 3, "value": 4, "unit": 5, "explanation": 6}
+    (d,) = interpret_rows(rows("工程峻工验收质量合格的比例", 0.46), header)
+    assert d.explanation == "工程竣工验收质量合格的比例"
+    assert [(n.code, n.severity, n.raw_value, n.fixed_value) for n in d.anomalies] == [
+        ("ocr_repair", "info", "工程峻工验收质量合格的比例", "工程竣工验收质量合格的比例")]
+    assert min(c.confidence for c in d.judged_cells) == 0.9
+    # a reading that makes a word stays (疏浚工程: 疏浚 is a word), and text read from a file keeps what it says
+    (d,) = interpret_rows(rows("河道疏浚工程验收合格的比例", 0.46), header)
+    assert d.explanation == "河道疏浚工程验收合格的比例" and d.anomalies == []
+    (d,) = interpret_rows(rows("工程峻工验收质量合格的比例", 1.0), header)
+    assert d.explanation == "工程峻工验收质量合格的比例" and d.anomalies == []
