@@ -42,6 +42,7 @@ class ColumnCues:
     value_max_length: int
     side_by_side_order: str
     term_repair_confidence: float
+    unit_lookalikes: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +62,7 @@ def column_cues() -> ColumnCues:
         value_max_length=int(raw["value_max_length"]),
         side_by_side_order=str(raw["side_by_side_order"]),
         term_repair_confidence=float(raw["term_repair_confidence"]),
+        unit_lookalikes={str(k): str(v) for k, v in raw["unit_lookalikes"].items()},
     )
 
 
@@ -395,6 +397,7 @@ def assign_columns(row: SourceRow, header_cols: dict[str, int]) -> AssignedRow:
         if anchor_kind == "value":
             out.source_cols.setdefault("operator", a.col)
     _drop_speck_after_number(out)
+    _repair_unit_after_number(out)
     # unit: the next cell when it is a unit or an empty unit position
     if rest_start < len(active):
         u = active[rest_start]
@@ -445,6 +448,46 @@ def _drop_speck_after_number(out: AssignedRow) -> None:
     repair = Repair(kind="speck", raw=raw, fixed=out.value_text,
                     message=f"the point after the number '{out.value_text}' is an OCR speck (no decimal follows); dropped")
     out.cells["value"] = cell.model_copy(update={"repairs": [*cell.repairs, repair]})
+
+
+_NUMBER_THEN_TAIL = re.compile(r"^(\s*[≥≤><=]?\s*[0-9]+(?:\.[0-9]+)?\s*)(\S{1,9})$")
+
+
+def unit_readings(tail: str) -> set[str]:
+    """The units an OCR reading of a unit after a number may stand for: the reading with a speck or a
+    glyph read twice at its end dropped (天E, 公里里, %6), or with one glyph read as its look-alike
+    (□ for 口, I for 工: columns.yaml unit_lookalikes)."""
+    def named(unit: str) -> bool:  # a unit of the vocabulary, not any short run of letters (km, m2)
+        return values.is_unit(unit) and not re.fullmatch(r"[A-Za-z0-9]+", unit)
+
+    found = set()
+    if len(tail) >= 2 and named(tail[:-1]):
+        found.add(tail[:-1])
+    for i, ch in enumerate(tail):
+        alt = column_cues().unit_lookalikes.get(ch)
+        if alt and named(fixed := tail[:i] + alt + tail[i + 1:]):
+            found.add(fixed)
+    return found
+
+
+def _repair_unit_after_number(out: AssignedRow) -> None:
+    """'24□', '30个I作日', '365天E' read by OCR in a value cell: the text after the number is no unit,
+    and exactly one unit reads so (unit_readings). The unit is put back and logged as an OCR repair
+    on the cell; anything else is left to the value check (non_numeric_value). Text read from a file
+    keeps whatever it says."""
+    cell = out.cells.get("value")
+    m = _NUMBER_THEN_TAIL.match(out.value_text or "")
+    if cell is None or cell.confidence >= 1.0 or m is None or values.is_unit(m.group(2)):
+        return
+    readings = unit_readings(m.group(2))
+    if len(readings) != 1:
+        return
+    raw, out.value_text = out.value_text, m.group(1).strip() + readings.pop()
+    repair = Repair(kind="unit", raw=raw, fixed=out.value_text,
+                    message=f"'{m.group(2)}' after the number is no unit; read as the unit '{out.value_text[len(m.group(1).strip()):]}'")
+    # the engine's doubt was the glyph it could not read as a unit, as with a term put back
+    confidence = max(cell.confidence, column_cues().term_repair_confidence)
+    out.cells["value"] = cell.model_copy(update={"repairs": [*cell.repairs, repair], "confidence": confidence})
 
 
 _TERM_FIELDS = ("level3", "explanation", "scoring_rule")

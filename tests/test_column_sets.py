@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from extractors.options import ExtractOptions
 from normalizers.document import process_file
 
@@ -550,3 +552,35 @@ def test_term_of_the_form_family_with_a_look_alike_read_for_its_rare_character_i
     assert d.explanation == "河道疏浚工程验收合格的比例" and d.anomalies == []
     (d,) = interpret_rows(rows("工程峻工验收质量合格的比例", 1.0), header)
     assert d.explanation == "工程峻工验收质量合格的比例" and d.anomalies == []
+
+
+@pytest.mark.parametrize(("read", "value", "unit"), [
+    ("24□", 24.0, "口"),  # family seed 201, scan_png: 维修加固山塘 24口, the unit read as a box
+    ("30个I作日", 30.0, "个工作日"),  # family seeds 191/201, scan_png: I for 工
+    ("365天E", 365.0, "天"),  # a speck after the unit
+    ("13公里里", 13.0, "公里"),  # the unit's last glyph read twice
+    ("90%6", 90.0, "%"),
+])
+def test_ocr_misread_unit_after_a_number_in_a_value_cell_is_put_back_text_keeps_it(read, value, unit):
+    from extractors.ir import Cell
+    from normalizers.columns import Slot, SourceRow, interpret_rows
+
+    def rows(confidence: float):
+        texts = ["产出指标", "数量指标", "维修加固山塘", "≥", read]
+        return [SourceRow([Slot(t, c, Cell(text=t, row=0, col=c, confidence=confidence if c == 4 else 0.99))
+                           for c, t in enumerate(texts)])]
+
+    header = {"level1": 0, "level2": 1, "level3": 2, "operator": 3, "value": 4}
+    (d,) = interpret_rows(rows(0.66), header)
+    assert (d.value_num, d.unit) == (value, unit)
+    assert [(n.code, n.severity, n.raw_value) for n in d.anomalies if n.code == "ocr_repair"] == [("ocr_repair", "info", read)]
+    assert min(c.confidence for c in d.judged_cells) == 0.9  # the doubt was the unit's glyph
+    (d,) = interpret_rows(rows(1.0), header)
+    assert d.value_num is None and "non_numeric_value" in [n.code for n in d.anomalies]
+
+
+def test_a_value_tail_that_reads_as_no_unit_or_as_several_is_left_to_the_value_check():
+    from normalizers.columns import unit_readings
+
+    assert unit_readings("kmx") == set() and unit_readings("abc") == set()  # any short run of letters is no named unit
+    assert unit_readings("个") == set()  # nothing to drop or replace
