@@ -20,6 +20,7 @@ from extractors.ir import Cell, CheckboxState, Repair
 from normalizers import DATA_DIR
 from normalizers.centred_labels import LabelRow, Placement, misfits, place_groups
 from normalizers.operator_misread import repair_misread_operators
+from normalizers.plausibility import domain_term_readings
 from vocab import CHECKED, CJK_IDEOGRAPH_CLASS, UNCHECKED, is_only_checkboxes, taxonomy, values
 from vocab.chinese_script import to_simplified
 from vocab.labels import clean_text, compact, is_block_label, is_direction_word, is_rule_text, period_section
@@ -411,6 +412,7 @@ def assign_columns(row: SourceRow, header_cols: dict[str, int]) -> AssignedRow:
     texts = [s for s in active[rest_start:] if clean_text(s.text)]
     named_cols = {header_cols[f] for f in _TRAILING_FIELDS if f in header_cols}
     _assign_trailing_text(out, texts, _trailing_columns(header_cols), named_cols)
+    _repair_domain_terms(out)
     return out
 
 
@@ -431,6 +433,22 @@ def _drop_trailing_speck(out: AssignedRow, last: Slot) -> None:
         update={"repairs": [*(out.cells.get("level3") or cell).repairs, repair]})
 
 
+def _ocr_read(cell: Cell | None) -> bool:
+    """Whether the cell's text came from OCR (text read from a file has confidence 1.0 and keeps
+    whatever it says)."""
+    return cell is not None and cell.confidence < 1.0
+
+
+def _repaired(cell: Cell, repair: Repair, explains_doubt: bool = False) -> Cell:
+    """The cell with the repair logged on it (an ocr_repair anomaly later). ``explains_doubt``: the
+    repaired glyph was what the engine could not read, so the cell is as sure as a cell read exactly
+    as the vocabulary (term_repair_confidence)."""
+    update: dict = {"repairs": [*cell.repairs, repair]}
+    if explains_doubt:
+        update["confidence"] = max(cell.confidence, column_cues().term_repair_confidence)
+    return cell.model_copy(update=update)
+
+
 # a point OCR made of a speck after a whole number that fills the value cell ('98.')
 _SPECK_AFTER_NUMBER = re.compile(r"^(\s*[≥≤><=]?\s*[0-9]+)\s*[.。·]\s*$")
 
@@ -442,12 +460,12 @@ def _drop_speck_after_number(out: AssignedRow) -> None:
     Text read from a file keeps whatever it says."""
     cell = out.cells.get("value")
     m = _SPECK_AFTER_NUMBER.match(out.value_text or "")
-    if cell is None or cell.confidence >= 1.0 or m is None:
+    if not _ocr_read(cell) or m is None:
         return
     raw, out.value_text = out.value_text, m.group(1).strip()
-    repair = Repair(kind="speck", raw=raw, fixed=out.value_text,
-                    message=f"the point after the number '{out.value_text}' is an OCR speck (no decimal follows); dropped")
-    out.cells["value"] = cell.model_copy(update={"repairs": [*cell.repairs, repair]})
+    out.cells["value"] = _repaired(cell, Repair(
+        kind="speck", raw=raw, fixed=out.value_text,
+        message=f"the point after the number '{out.value_text}' is an OCR speck (no decimal follows); dropped"))
 
 
 _NUMBER_THEN_TAIL = re.compile(r"^(\s*[≥≤><=]?\s*[0-9]+(?:\.[0-9]+)?\s*)(\S{1,9})$")
@@ -477,17 +495,16 @@ def _repair_unit_after_number(out: AssignedRow) -> None:
     keeps whatever it says."""
     cell = out.cells.get("value")
     m = _NUMBER_THEN_TAIL.match(out.value_text or "")
-    if cell is None or cell.confidence >= 1.0 or m is None or values.is_unit(m.group(2)):
+    if not _ocr_read(cell) or m is None or values.is_unit(m.group(2)):
         return
     readings = unit_readings(m.group(2))
     if len(readings) != 1:
         return
-    raw, out.value_text = out.value_text, m.group(1).strip() + readings.pop()
-    repair = Repair(kind="unit", raw=raw, fixed=out.value_text,
-                    message=f"'{m.group(2)}' after the number is no unit; read as the unit '{out.value_text[len(m.group(1).strip()):]}'")
-    # the engine's doubt was the glyph it could not read as a unit, as with a term put back
-    confidence = max(cell.confidence, column_cues().term_repair_confidence)
-    out.cells["value"] = cell.model_copy(update={"repairs": [*cell.repairs, repair], "confidence": confidence})
+    number, unit = m.group(1).strip(), readings.pop()
+    raw, out.value_text = out.value_text, number + unit
+    out.cells["value"] = _repaired(cell, Repair(
+        kind="unit", raw=raw, fixed=out.value_text,
+        message=f"'{m.group(2)}' after the number is no unit; read as the unit '{unit}'"), explains_doubt=True)
 
 
 _TERM_FIELDS = ("level3", "explanation", "scoring_rule")
@@ -497,11 +514,9 @@ def _repair_domain_terms(a: AssignedRow) -> None:
     """A look-alike read for a character of a term of the form family where the reading makes no word
     (工程峻工验收: 竣 read as 峻; plausibility.domain_term_readings): the term is put back in OCR'd
     cells and logged as an OCR repair; text read from a file keeps whatever it says."""
-    from normalizers.plausibility import domain_term_readings  # the lexicon's owner
-
     for f in _TERM_FIELDS:
         cell, text = a.cells.get(f), getattr(a, f)
-        if cell is None or cell.confidence >= 1.0 or not text:
+        if not _ocr_read(cell) or not text:
             continue
         fixed = text
         for i, alt in domain_term_readings(text):
@@ -511,13 +526,11 @@ def _repair_domain_terms(a: AssignedRow) -> None:
         setattr(a, f, fixed)
         changed = [i for i, (x, y) in enumerate(zip(text, fixed, strict=True)) if x != y]
         what = ", ".join(f"{text[i]} as {fixed[i]}" for i in changed)
-        repair = Repair(kind="glyph", raw=text, fixed=fixed,
-                        message=f"a character of a term of the form family read as a look-alike that makes no word "
-                                f"there ({what}: '{fixed[max(0, changed[0] - 2):changed[-1] + 3]}')")
-        # the engine's doubt was the glyph it could not tell from its look-alike, now read as the term
-        # has it: the cell is as sure as a cell read exactly as the vocabulary
-        confidence = max(cell.confidence, column_cues().term_repair_confidence)
-        a.cells[f] = cell.model_copy(update={"repairs": [*cell.repairs, repair], "confidence": confidence})
+        # the engine's doubt was the glyph it could not tell from its look-alike
+        a.cells[f] = _repaired(cell, Repair(
+            kind="glyph", raw=text, fixed=fixed,
+            message=f"a character of a term of the form family read as a look-alike that makes no word there "
+                    f"({what}: '{fixed[max(0, changed[0] - 2):changed[-1] + 3]}')"), explains_doubt=True)
 
 
 def _is_box_lookalike(text: str) -> bool:
@@ -956,7 +969,6 @@ def _draft(a: AssignedRow, level1, level2, l1_raw, l2_raw, notes: list[RowAnomal
         where = "; ".join(f"{f} from column {a.source_cols[f] + 1} to {header_cols[f] + 1}" for f in moved)
         notes.append(RowAnomaly(moved[0], "column_shift", "info", "", "",
                                 f"cells of this row stood under other headers and were reassigned by content: {where}"))
-    _repair_domain_terms(a)
     op = _parse_operator(a.operator_text) if a.operator_text else None
     value_text = clean_text(a.value_text)
     pv = values.parse_value_cell(value_text) if value_text else values.ParsedValue(None, None, None, None)
