@@ -499,7 +499,7 @@ def restated_with_look_alike(name: str, text: str) -> tuple[str, str] | None:
     partners = confusion_partners()
     # one character apart, the window holds the name's first half or its second half whole
     h = len(n) // 2
-    starts = {i for i in _occurrences(t, n[:h])} | {i - h for i in _occurrences(t, n[h:])}
+    starts = set(_occurrences(t, n[:h])) | {i - h for i in _occurrences(t, n[h:])}
     for j in sorted(x for x in starts if 0 <= x <= len(t) - len(n)):
         window = t[j:j + len(n)]
         diff = [i for i, (a, b) in enumerate(zip(n, window, strict=True)) if a != b]
@@ -509,6 +509,7 @@ def restated_with_look_alike(name: str, text: str) -> tuple[str, str] | None:
 
 
 def _occurrences(text: str, part: str) -> list[int]:
+    """Where ``part`` starts in ``text``, overlapping occurrences included."""
     out, i = [], text.find(part)
     while i >= 0:
         out.append(i)
