@@ -659,6 +659,20 @@ def _canonical(raw: str, level: int, previous: str | None = None, previous_writt
     return (m.canonical if m else None), m
 
 
+_LABEL_MARKS = re.compile(r"[\s：:，,。.、;；]")
+
+
+def label_tail(above_raw: str | None, above: str | None, frag: str, level: int) -> bool:
+    """Whether ``frag``, a level-1/level-2 cell that names nothing, is the end of the label of the
+    row above, cut off by a ruling the scan drew through their merged cell (服务对象满意度指 | 标):
+    joined, the two read exactly as the name the row above was filed under."""
+    if not above or not above_raw or _canonical(frag, level)[0] is not None:
+        return False
+    joined = _LABEL_MARKS.sub("", above_raw) + _LABEL_MARKS.sub("", frag)
+    m = taxonomy.match_level1(joined) if level == 1 else taxonomy.match_level2(joined)
+    return m is not None and m.canonical == above and m.score >= taxonomy.CONFIDENT_SCORE
+
+
 def _name_note(field: str, label: str, raw: str, m: taxonomy.TaxonomyMatch) -> RowAnomaly:
     # a loose match is a guess a person should confirm; glyph/alias/fuzzy repairs are routine
     severity = "warning" if m.reason == "loose" else "info"
@@ -729,6 +743,15 @@ def interpret_rows(rows: list[SourceRow], header_cols: dict[str, int]) -> list[I
                 # 满意度指标 in the 二级指标 column under 效益指标: a level-2 of another framework
                 a.level2_raw, a.level1_raw = a.level1_raw, ""
                 a.source_cols["level2"] = a.source_cols.pop("level1")
+        for level, field_name in ((1, "level1"), (2, "level2")):
+            frag, above, above_raw = getattr(a, f"{field_name}_raw"), (l1, l2)[level - 1], (l1_raw, l2_raw)[level - 1]
+            if frag and not getattr(a, f"{field_name}_continued") and label_tail(above_raw, above, frag, level):
+                # the end of the merged label above, cut off by a ruling drawn through its cell
+                notes.append(RowAnomaly(field_name, "ocr_repair", "info", frag, above,
+                                        f"'{frag}' in the {field_name} cell ends the label above ('{above_raw}' | "
+                                        f"'{frag}'): the row stays under {above}"))
+                setattr(a, f"{field_name}_raw", above_raw)
+                setattr(a, f"{field_name}_continued", True)
         if a.level1_raw:
             c1, m1 = _canonical(a.level1_raw, 1, previous=l1)
             if c1 is None and a.level2_raw == "" and taxonomy.match_level2(a.level1_raw):

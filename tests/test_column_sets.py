@@ -584,3 +584,23 @@ def test_a_value_tail_that_reads_as_no_unit_or_as_several_is_left_to_the_value_c
 
     assert unit_readings("kmx") == set() and unit_readings("abc") == set()  # any short run of letters is no named unit
     assert unit_readings("个") == set()  # nothing to drop or replace
+
+
+def test_end_of_a_merged_label_cut_off_into_the_next_row_keeps_the_row_in_its_group():
+    # family seeds 171/201/211, scan_noisy: a ruling drawn through the merged 服务对象满意度指标 cell put
+    # its last character in the next row's cell ('服务对象满意度指' | '标'); that row lost its 二级指标
+    from extractors.ir import Cell
+    from normalizers.columns import Slot, SourceRow, interpret_rows
+
+    def row(r: int, texts: list[str]) -> SourceRow:
+        return SourceRow([Slot(t, c, Cell(text=t, row=r, col=c, confidence=0.9)) for c, t in enumerate(texts)])
+
+    header = {"level1": 0, "level2": 1, "level3": 2, "operator": 3, "value": 4, "unit": 5}
+    above = row(0, ["满意度指标", "服务对象满意度指", "受益群众满意度", "≥", "90", "%"])
+    cut = row(1, ["", "标", "救助对象满意度", "≥", "95", "%"])
+    (d1, d2) = interpret_rows([above, cut], header)
+    assert (d1.level2, d2.level2) == ("服务对象满意度指标", "服务对象满意度指标")
+    assert [(n.code, n.severity, n.raw_value) for n in d2.anomalies if n.field == "level2"] == [("ocr_repair", "info", "标")]
+    # a cell that names a group of its own is that group
+    other = row(1, ["", "质量指标", "验收合格率", "=", "100", "%"])
+    assert [d.level2 for d in interpret_rows([above, other], header)][1] == "质量指标"
