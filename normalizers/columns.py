@@ -409,6 +409,15 @@ def assign_columns(row: SourceRow, header_cols: dict[str, int]) -> AssignedRow:
             out.unit = clean_text(u.text)
             _put(out, "unit", u)
             rest_start += 1
+        elif u.col == header_cols.get("unit") and _ocr_read(u.cell) and (unit := _misread_unit_cell(u.text)):
+            # '%.' under the 计量单位 header: a speck beside the unit, not the 指标解释 (which would
+            # shift every text cell after it one column on)
+            out.unit = unit
+            _put(out, "unit", u)
+            out.cells["unit"] = _repaired(u.cell, Repair(
+                kind="unit", raw=u.text.strip(), fixed=unit,
+                message=f"the 计量单位 cell read '{u.text.strip()}': the unit '{unit}' with a speck"), explains_doubt=True)
+            rest_start += 1
     texts = [s for s in active[rest_start:] if clean_text(s.text)]
     named_cols = {header_cols[f] for f in _TRAILING_FIELDS if f in header_cols}
     _assign_trailing_text(out, texts, _trailing_columns(header_cols), named_cols)
@@ -486,6 +495,21 @@ def unit_readings(tail: str) -> set[str]:
         if alt and named(fixed := tail[:i] + alt + tail[i + 1:]):
             found.add(fixed)
     return found
+
+
+_UNIT_CELL_MARKS = re.compile(r"[\s.,，。、·:：;；'`]")
+
+
+def _misread_unit_cell(text: str) -> str | None:
+    """The one unit an OCR'd 计量单位 cell stands for where specks read as marks stand beside it ('%.',
+    '. %') or its glyphs read as a unit_readings case; None where no unit, or several, read so."""
+    t = re.sub(r"\s+", "", text)
+    if not t or values.is_unit(t):
+        return None
+    bare = _UNIT_CELL_MARKS.sub("", t)
+    named = bool(bare) and values.is_unit(bare) and (not bare.isascii() or bare in ("%", "‰"))
+    readings = ({bare} if named else set()) | unit_readings(t)
+    return readings.pop() if len(readings) == 1 else None
 
 
 def _repair_unit_after_number(out: AssignedRow) -> None:

@@ -604,3 +604,23 @@ def test_end_of_a_merged_label_cut_off_into_the_next_row_keeps_the_row_in_its_gr
     # a cell that names a group of its own is that group
     other = row(1, ["", "质量指标", "验收合格率", "=", "100", "%"])
     assert [d.level2 for d in interpret_rows([above, other], header)][1] == "质量指标"
+
+
+@pytest.mark.parametrize("read", ["%.", ". %", "% ."])
+def test_speck_beside_the_unit_under_the_unit_header_does_not_shift_the_texts_on(read):
+    # family seeds 171-201, scan_noisy: '%.' in the 计量单位 cell was no unit, so it was taken for the
+    # 指标解释 and every text cell after it moved one column on (5 rows)
+    from extractors.ir import Cell
+    from normalizers.columns import Slot, SourceRow, interpret_rows
+
+    def rows(confidence: float):
+        texts = ["产出指标", "质量指标", "设备验收合格率", "=", "100", read, "考核设备验收合格率完成情况", "达到目标值得满分"]
+        return [SourceRow([Slot(t, c, Cell(text=t, row=0, col=c, confidence=confidence)) for c, t in enumerate(texts)])]
+
+    header = {"level1": 0, "level2": 1, "level3": 2, "operator": 3, "value": 4, "unit": 5, "explanation": 6,
+              "scoring_rule": 7}
+    (d,) = interpret_rows(rows(0.7), header)
+    assert (d.unit, d.explanation, d.scoring_rule) == ("%", "考核设备验收合格率完成情况", "达到目标值得满分")
+    assert [(n.code, n.raw_value, n.fixed_value) for n in d.anomalies if n.field == "unit"] == [("ocr_repair", read, "%")]
+    (d,) = interpret_rows(rows(1.0), header)  # text read from a file: no repair
+    assert d.unit != "%"
