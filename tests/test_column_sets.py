@@ -552,6 +552,9 @@ def test_term_of_the_form_family_with_a_look_alike_read_for_its_rare_character_i
     assert d.explanation == "河道疏浚工程验收合格的比例" and d.anomalies == []
     (d,) = interpret_rows(rows("工程峻工验收质量合格的比例", 1.0), header)
     assert d.explanation == "工程峻工验收质量合格的比例" and d.anomalies == []
+    # a term of the taxonomy or the form labels counts too (family seed 181, scan_noisy: 完成项自)
+    (d,) = interpret_rows(rows("2024年年底之前完成项自", 0.5), header)
+    assert d.explanation == "2024年年底之前完成项目"
 
 
 @pytest.mark.parametrize(("read", "value", "unit"), [
