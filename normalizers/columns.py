@@ -17,6 +17,7 @@ import yaml
 from rapidfuzz import fuzz
 
 from extractors.ir import Cell, CheckboxState, Repair
+from extractors.scan import ocr_repair
 from normalizers import DATA_DIR
 from normalizers.centred_labels import LabelRow, Placement, misfits, place_groups
 from normalizers.operator_misread import repair_misread_operators
@@ -42,7 +43,6 @@ class ColumnCues:
     rule_min_length: int
     value_max_length: int
     side_by_side_order: str
-    term_repair_confidence: float
     unit_lookalikes: dict[str, str]
 
 
@@ -62,7 +62,6 @@ def column_cues() -> ColumnCues:
         rule_min_length=int(raw["rule_min_length"]),
         value_max_length=int(raw["value_max_length"]),
         side_by_side_order=str(raw["side_by_side_order"]),
-        term_repair_confidence=float(raw["term_repair_confidence"]),
         unit_lookalikes={str(k): str(v) for k, v in raw["unit_lookalikes"].items()},
     )
 
@@ -450,11 +449,11 @@ def _ocr_read(cell: Cell | None) -> bool:
 
 def _repaired(cell: Cell, repair: Repair, explains_doubt: bool = False) -> Cell:
     """The cell with the repair logged on it (an ocr_repair anomaly later). ``explains_doubt``: the
-    repaired glyph was what the engine could not read, so the cell is as sure as a cell read exactly
-    as the vocabulary (term_repair_confidence)."""
+    repaired glyph was what the engine could not read, so the cell is as sure as the scan path takes
+    a cell read exactly as the vocabulary (ocr_repair.yaml vocabulary_confidence)."""
     update: dict = {"repairs": [*cell.repairs, repair]}
     if explains_doubt:
-        update["confidence"] = max(cell.confidence, column_cues().term_repair_confidence)
+        update["confidence"] = max(cell.confidence, ocr_repair.rules().vocabulary_confidence)
     return cell.model_copy(update=update)
 
 
@@ -481,13 +480,16 @@ _NUMBER_THEN_TAIL = re.compile(r"^(\s*[≥≤><=]?\s*[0-9]+(?:\.[0-9]+)?\s*)(\S{
 
 
 def unit_readings(tail: str) -> set[str]:
-    """The units an OCR reading of a unit after a number may stand for: the reading with a speck or a
-    glyph read twice at its end dropped (天E, 公里里, %6), or with one glyph read as its look-alike
-    (□ for 口, I for 工: columns.yaml unit_lookalikes)."""
+    """The units an OCR reading of a unit after a number may stand for: a known misreading of a whole
+    unit (ocr_repair.yaml unit_cell: 夭 for 天, 万兀 for 万元), the reading with a speck or a glyph read
+    twice at its end dropped (天E, 公里里, %6), or with one glyph read as its look-alike (□ for 口, I
+    for 工: columns.yaml unit_lookalikes)."""
     def named(unit: str) -> bool:  # a unit of the vocabulary, not any short run of letters (km, m2)
         return values.is_unit(unit) and not re.fullmatch(r"[A-Za-z0-9]+", unit)
 
     found = set()
+    if tail in ocr_repair.rules().unit_cell:
+        found.add(ocr_repair.rules().unit_cell[tail])
     if len(tail) >= 2 and named(tail[:-1]):
         found.add(tail[:-1])
     for i, ch in enumerate(tail):

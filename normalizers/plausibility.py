@@ -232,17 +232,19 @@ def confusion_partners() -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v)) for k, v in partners.items()}
 
 
+def _data_table(name: str) -> dict[str, str]:
+    """A lexicon file of data/ built by build_lexicon: 'key<TAB>value' lines, '#' comments."""
+    out: dict[str, str] = {}
+    for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            key, _, value = line.partition("\t")
+            out[key] = value
+    return out
+
+
 @lru_cache(maxsize=1)
 def bigram_counts() -> dict[str, int]:
-    out: dict[str, int] = {}
-    with (DATA_DIR / "confusable_bigrams.txt").open(encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("#"):
-                continue
-            bg, _, n = line.rstrip("\n").partition("\t")
-            if n:
-                out[bg] = int(n)
-    return out
+    return {bg: int(n) for bg, n in _data_table("confusable_bigrams.txt").items() if n}
 
 
 @lru_cache(maxsize=1)
@@ -254,12 +256,13 @@ def attested_trigrams() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def doubled_counts() -> dict[str, int]:
     """How often real words end with each doubled ideograph (data/doubled_pairs.txt)."""
-    out: dict[str, int] = {}
-    for line in (DATA_DIR / "doubled_pairs.txt").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            pair, _, n = line.partition("\t")
-            out[pair] = int(n)
-    return out
+    return {pair: int(n) for pair, n in _data_table("doubled_pairs.txt").items()}
+
+
+@lru_cache(maxsize=1)
+def _glyph_parts() -> dict[str, str]:
+    """Each character -> the ideographs its glyph is built of (data/glyph_parts.txt)."""
+    return _data_table("glyph_parts.txt")
 
 
 _MARK = "，,、.。;；:："
@@ -598,9 +601,12 @@ def domain_term_readings(text: str) -> list[tuple[int, str]]:
         if any(counts.get(p, 0) >= r.confusable_attested for p in own) \
                 or any(text[k:k + 3] in attested_trigrams() for k in range(max(0, i - 2), i + 1)):
             continue  # the reading makes a word
-        fits = {alt for alt in partners[ch] for term in _domain_terms_by_char().get(alt, ())
-                if any((text[:i] + alt + text[i + 1:])[j:j + len(term)] == term
-                       for j in range(max(0, i - len(term) + 1), i + 1))}
+        fits = set()
+        for alt in partners[ch]:
+            reading = text[:i] + alt + text[i + 1:]
+            if any(reading[j:j + len(term)] == term for term in _domain_terms_by_char().get(alt, ())
+                   for j in range(max(0, i - len(term) + 1), i + 1)):
+                fits.add(alt)
         if len(fits) == 1:
             found.append((i, fits.pop()))
     return found
@@ -725,16 +731,6 @@ def segmentation_gain(text: str, i: int, alt: str) -> float:
     window = text[lo:i + w + 1]
     k = i - lo
     return (_log_probability(window[:k] + alt + window[k + 1:]) - _log_probability(window)) / math.log(10)
-
-
-@lru_cache(maxsize=1)
-def _glyph_parts() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for line in (DATA_DIR / "glyph_parts.txt").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            ch, _, parts = line.partition("\t")
-            out[ch] = parts
-    return out
 
 
 def glyph_components(ch: str) -> frozenset[str]:
