@@ -424,23 +424,6 @@ def assign_columns(row: SourceRow, header_cols: dict[str, int]) -> AssignedRow:
     return out
 
 
-# a Latin letter or a dot OCR made of a speck right after the last Chinese character of a name
-_TRAILING_SPECK = re.compile(rf"(?<=[{CJK_IDEOGRAPH_CLASS}）)])[A-Za-z.,'`·]$")
-
-
-def _drop_trailing_speck(out: AssignedRow, last: Slot) -> None:
-    """'居民健康素养水平.' / '维修加固山塘N' read by OCR: the speck is no part of the name (logged as an
-    OCR repair on the cell; text read from a file keeps whatever it says)."""
-    cell = last.cell
-    if cell is None or cell.confidence >= 1.0 or not _TRAILING_SPECK.search(out.level3):
-        return
-    raw, out.level3 = out.level3, out.level3[:-1]
-    repair = Repair(kind="speck", raw=raw, fixed=out.level3,
-                    message=f"'{raw[-1]}' after the name '{out.level3}' is an OCR speck; dropped")
-    out.cells["level3"] = (out.cells.get("level3") or cell).model_copy(
-        update={"repairs": [*(out.cells.get("level3") or cell).repairs, repair]})
-
-
 def _ocr_read(cell: Cell | None) -> bool:
     """Whether the cell's text came from OCR (text read from a file has confidence 1.0 and keeps
     whatever it says)."""
@@ -455,6 +438,20 @@ def _repaired(cell: Cell, repair: Repair, explains_doubt: bool = False) -> Cell:
     if explains_doubt:
         update["confidence"] = max(cell.confidence, ocr_repair.rules().vocabulary_confidence)
     return cell.model_copy(update=update)
+
+
+# a Latin letter or a dot OCR made of a speck right after the last Chinese character of a name
+_TRAILING_SPECK = re.compile(rf"(?<=[{CJK_IDEOGRAPH_CLASS}）)])[A-Za-z.,'`·]$")
+
+
+def _drop_trailing_speck(out: AssignedRow, last: Slot) -> None:
+    """'居民健康素养水平.' / '维修加固山塘N' read by OCR: the speck is no part of the name (logged as an
+    OCR repair on the cell; text read from a file keeps whatever it says)."""
+    if not _ocr_read(last.cell) or not _TRAILING_SPECK.search(out.level3):
+        return
+    raw, out.level3 = out.level3, out.level3[:-1]
+    out.cells["level3"] = _repaired(out.cells.get("level3") or last.cell, Repair(
+        kind="speck", raw=raw, fixed=out.level3, message=f"'{raw[-1]}' after the name '{out.level3}' is an OCR speck; dropped"))
 
 
 # a point OCR made of a speck after a whole number that fills the value cell ('98.')
